@@ -1,0 +1,40 @@
+# Two commands set up a fresh machine (see README.md):
+#   make paper   install what is missing, then build the survey (snakemake --cores 1 paper)
+#   make test    install what is missing, then run the linters and the test suite
+# Everything else is plain Snakemake: .venv/bin/snakemake --cores 1 <target>.
+
+VENV    ?= .venv
+PYTHON  ?= python3
+EXTRAS  ?= all
+CORES   ?= 1
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-$(EXTRAS)
+
+.PHONY: paper test install system-deps lint clean
+
+paper: install system-deps
+	$(BIN)/snakemake --cores $(CORES) paper
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/snakemake --lint
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+# torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	touch $@
+
+system-deps:
+	bash envs/system-packages.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/snakemake --lint
+
+clean:
+	rm -rf results logs .snakemake

@@ -1,0 +1,18 @@
+# Regenerates, re-measures and extends the survey of consumer NVIDIA GPUs for local AI.
+# Run `snakemake --cores 1 paper`; every table, figure and notebook is its own target.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "workflow/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/tables.smk"
+
+
+rule all:
+    input:
+        rules.paper.input,
+    default_target: True

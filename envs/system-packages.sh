@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the pipeline needs beyond Python: XeLaTeX with kotex
+# (Korean), Nanum fonts, latexmk and poppler-utils (pdftotext for the paper's tests).
+# Does nothing when every tool is already there.
+set -euo pipefail
+
+packages=(texlive-xetex texlive-lang-korean texlive-latex-extra fonts-nanum latexmk poppler-utils)
+
+missing=()
+command -v xelatex >/dev/null || missing+=(texlive-xetex)
+command -v latexmk >/dev/null || missing+=(latexmk)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+kpsewhich kotex.sty >/dev/null 2>&1 || missing+=(texlive-lang-korean)
+kpsewhich booktabs.sty >/dev/null 2>&1 || missing+=(texlive-latex-extra)
+fc-list 2>/dev/null | grep -q NanumMyeongjo || missing+=(fonts-nanum)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "system-packages: installing ${packages[*]} (missing: ${missing[*]})"
+if ! command -v apt-get >/dev/null; then
+  echo "system-packages: apt-get not found; install these by hand: ${packages[*]}" >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo="sudo"
+  else
+    echo "system-packages: need root to install ${packages[*]}; run as root or install them by hand" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${packages[@]}"

@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository root and a throw-away copy of it for real Snakemake runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+COPIED = ["Snakefile", "workflow", "data", "paper", "notebooks", "envs", "pyproject.toml"]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (code and data, no results) to run Snakemake in."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the venv's snakemake in ``project``; on failure show its output."""
+    env = {**os.environ, "PYTHONPATH": str(project / "workflow")}
+    proc = subprocess.run([str(BIN / "snakemake"), *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc

@@ -1,0 +1,43 @@
+"""Tables 1 and 2 reproduce the survey cell by cell."""
+
+import pandas as pd
+import pytest
+from conftest import snakemake
+from gpusurvey.data import load_gpus
+from gpusurvey.spec_tables import spec_table
+from gpusurvey.verify import compare_spec_table, read_expected
+
+
+@pytest.fixture(scope="module")
+def gpus(root):
+    return load_gpus(root / "data/gpus.csv")
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_spec_table_matches_survey_cell_by_cell(root, gpus, number):
+    table = spec_table(gpus, number)
+    assert compare_spec_table(table, root / f"data/expected/table{number}.csv", gpus,
+                              f"table{number}") == []
+    printed = read_expected(root / f"data/expected/table{number}.csv")
+    assert table.shape == (len(printed) - 1, len(printed[0]) - 1)
+
+
+def test_a_changed_cell_is_reported(root, gpus):
+    table = spec_table(gpus, 1).copy()
+    table.loc["tdp_w", "RTX 4090"] = "451W"
+    diffs = compare_spec_table(table, root / "data/expected/table1.csv", gpus, "table1")
+    assert diffs == ["table1 tdp_w / RTX 4090: ours '451W', printed '450W' (row 12 'TDP', column 1)"]
+
+
+def test_table1_target_builds_that_table_alone(project):
+    snakemake(project, "--cores", "1", "table1")
+    tables = project / "results/tables"
+    assert sorted(p.name for p in tables.iterdir()) == ["table1.csv", "table1.en.tex",
+                                                        "table1.ko.tex"]
+    csv = pd.read_csv(tables / "table1.csv", dtype=str, index_col="field")
+    assert list(csv.columns)[:3] == ["RTX 4090", "RTX 4080", "RTX 4070 Ti"]
+    assert csv.loc["launch_price_usd", "RTX 4060 Ti 8GB"] == "$399"
+    ko = (tables / "table1.ko.tex").read_text(encoding="utf-8")
+    en = (tables / "table1.en.tex").read_text(encoding="utf-8")
+    assert r"\toprule" in ko and "출시일" in ko and "Launch date" in en
+    assert r"\$1599" in en

@@ -1,0 +1,55 @@
+"""What a workload is to the harness: set up once, run one repetition, say what ran."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from .config import WorkloadConfig
+
+
+class Workload(ABC):
+    """One benchmark. The harness calls ``setup`` once, then ``run`` for the first (cold) call,
+    the warm-up and each timed repetition, then ``teardown``.
+
+    ``run`` returns this repetition's value of every metric (keys of ``METRICS``); a workload
+    times its own region of interest (denoising loop, decode loop, one matrix product) with
+    synchronised timestamps, because that region is not the whole call.
+    """
+
+    NAME: ClassVar[str]
+    CONFIG: ClassVar[type[WorkloadConfig]]
+    PRIMARY_METRIC: ClassVar[str]
+    #: metric name -> (unit, description)
+    METRICS: ClassVar[dict[str, tuple[str, str]]]
+
+    def __init__(self, config: WorkloadConfig, device: str):
+        self.config = config
+        self.device = device
+
+    @abstractmethod
+    def setup(self) -> None:
+        """Build or load the model and inputs (not timed)."""
+
+    @abstractmethod
+    def run(self) -> dict[str, float]:
+        """One repetition; returns ``{metric: value}``."""
+
+    def teardown(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Free what ``setup`` allocated."""
+
+    def weights(self) -> dict[str, Any]:
+        """``{"kind": "synthetic" | "checkpoint" | "none", "name": ..., "sha256": ...}``."""
+        return {"kind": "none", "name": None, "sha256": None}
+
+    def backend(self) -> dict[str, Any]:
+        """What actually ran: library, dtype, attention processor ..."""
+        return {}
+
+    def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
+        """Derived figures from the measured means (for example efficiency against a bound)."""
+        return {}
+
+    def packages(self) -> tuple[str, ...]:
+        """Distributions whose versions the record should carry."""
+        return ("torch",)

@@ -1,0 +1,24 @@
+"""LaTeX fragments of the tables, written with pylatex (booktabs rules, no float: the paper
+wraps each fragment in its own ``table`` environment with a caption)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pylatex import Tabular
+from pylatex.utils import NoEscape, bold, escape_latex
+
+
+def _cell(text: str) -> NoEscape:
+    # "mm²" would need the superscript glyph in the main font; math mode is font-independent.
+    return NoEscape(escape_latex(str(text)).replace("²", r"$^{2}$"))
+
+
+def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
+    """A booktabs ``tabular`` with a bold header row."""
+    table = Tabular(align, booktabs=True)
+    table.add_row([bold(_cell(h)) for h in header])
+    table.add_hline()
+    for row in rows:
+        table.add_row([_cell(c) for c in row])
+    return table.dumps() + "\n"

@@ -1,0 +1,53 @@
+"""Names for this machine, cheap enough for the Snakefile to call at parse time.
+
+Uses ``nvidia-smi`` for the GPU name (no torch import) and ``/proc/cpuinfo`` for the CPU.
+"""
+
+from __future__ import annotations
+
+import functools
+import platform
+import re
+import shutil
+import subprocess
+
+
+@functools.cache
+def gpu_name() -> str | None:
+    """The first CUDA GPU's name as the driver reports it, or None without one."""
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=20, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names = [line.strip() for line in out.splitlines() if line.strip()]
+    return names[0] if names else None
+
+
+@functools.cache
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), or the platform's processor string."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown-cpu"
+
+
+def slug(text: str) -> str:
+    """Lower-case, dashes only: ``NVIDIA GeForce RTX 4090`` -> ``nvidia-geforce-rtx-4090``."""
+    text = re.sub(r"\((r|tm)\)", "", text, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def machine_slug(gpu: str | None = None) -> str:
+    """The results folder of this machine: its GPU's slug, or ``cpu-<model>`` without a GPU."""
+    name = gpu or gpu_name()
+    return slug(name) if name else "cpu-" + slug(cpu_model())

@@ -1,0 +1,72 @@
+"""Tables 1 and 2: the survey's product lists (RTX 40 and RTX 30 series), one column per GPU.
+
+The layout is the survey's: one row per field, one column per GPU, in the survey's order,
+with every value written as the survey prints it (``2022.8.12``, ``$1599``, ``450W``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .data import GpuCatalog
+
+
+def _date(value: str) -> str:
+    year, month, day = value.split("-")
+    return f"{int(year)}.{int(month)}.{int(day)}"
+
+
+def _num(value) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Field:
+    column: str
+    ko: str
+    en: str
+    fmt: Callable[[object], str] = _num
+
+
+SPEC_FIELDS = (
+    Field("launch_date", "출시일", "Launch date", _date),
+    Field("launch_price_usd", "출고가격(USD)", "Launch price (USD)", lambda v: f"${v:g}"),
+    Field("codename", "코드네임", "Codename", str),
+    Field("transistors_billion", "트랜지스터 개수(10억 개)", "Transistors (billion)"),
+    Field("die_size_mm2", "다이 크기(mm²)", "Die size (mm²)"),
+    Field("shader_processors", "셰이더 프로세서", "Shader processors"),
+    Field("tensor_cores", "텐서 코어", "Tensor cores"),
+    Field("l2_cache_mb", "L2 캐시(MB)", "L2 cache (MB)"),
+    Field("core_clock_mhz", "코어 클럭(MHz)", "Core clock (MHz)"),
+    Field("memory_gb", "메모리 크기(GB)", "Memory size (GB)"),
+    Field("memory_bus_bit", "메모리 버스 폭(bit)", "Memory bus width (bit)"),
+    Field("tdp_w", "TDP", "TDP", lambda v: f"{v:g}W"),
+)
+"""The rows of Tables 1-2, in the survey's order, with Korean and English labels."""
+
+
+def spec_table(gpus: GpuCatalog, number: int) -> pd.DataFrame:
+    """Table ``number`` (1: RTX 40 series, 2: RTX 30 series) as printed strings.
+
+    Index: the field's column name in ``data/gpus.csv``; columns: canonical GPU names.
+    """
+    chosen = gpus.survey_table(number)
+    if chosen.empty:
+        raise ValueError(f"{gpus.path}: no GPU has survey_table {number}")
+    cells = {
+        gpu: [f.fmt(row[f.column]) for f in SPEC_FIELDS] for gpu, row in chosen.iterrows()
+    }
+    table = pd.DataFrame(cells, index=[f.column for f in SPEC_FIELDS], dtype="string")
+    table.index.name = "field"
+    return table
+
+
+def field_label(column: str, lang: str) -> str:
+    """The row label of field ``column`` in ``lang`` (``ko`` or ``en``)."""
+    for f in SPEC_FIELDS:
+        if f.column == column:
+            return getattr(f, lang)
+    raise KeyError(column)

@@ -1,0 +1,129 @@
+"""Read a CSV data file and check every row against its JSON schema (``workflow/schemas``).
+
+Cells are converted to the types the schema declares before validation, so an error can
+name the file, the line, the column and what was expected. Nothing is written here: callers
+validate all their inputs before they produce any output.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from typing import Any
+
+import jsonschema
+
+from .errors import DataError
+from .schemas import load_schema
+
+LINE = "_line"
+"""Key of each row's line number in the file (the header is line 1)."""
+
+_TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "text"}
+
+
+def _declared_types(prop: dict[str, Any]) -> list[str]:
+    declared = prop.get("type", "string")
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def _convert(path, line: int, column: str, cell: str, prop: dict[str, Any]) -> Any:
+    types = _declared_types(prop)
+    cell = cell.strip()
+    if cell == "":
+        return None
+    if "integer" in types:
+        try:
+            return int(cell)
+        except ValueError:
+            raise DataError(path, f"expected an integer, got '{cell}'", line=line,
+                            column=column) from None
+    if "number" in types:
+        try:
+            return float(cell)
+        except ValueError:
+            raise DataError(path, f"expected a number, got '{cell}'", line=line,
+                            column=column) from None
+    return cell
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator in ("exclusiveMinimum", "minimum"):
+        op = ">" if error.validator == "exclusiveMinimum" else ">="
+        return f"expected a value {op} {error.validator_value}, got {error.instance!r}"
+    if error.validator == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _declared_types(schema))
+        got = "an empty cell" if error.instance is None else repr(error.instance)
+        return f"expected {wanted}, got {got}"
+    if error.validator == "enum":
+        return f"expected one of {error.validator_value}, got {error.instance!r}"
+    return error.message
+
+
+def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]:
+    """All rows of ``path`` as dicts, converted and validated against ``schema_name``.
+
+    Each row also holds its line number under ``LINE``.
+    Raises DataError for a missing or unexpected column, a cell of the wrong type or a
+    value the schema forbids. Line numbers count the header as line 1.
+    """
+    schema = load_schema(schema_name)
+    columns: list[str] = schema["x-columns"]
+    props: dict[str, Any] = schema["properties"]
+    try:
+        fh = open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    with fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(path, f"empty file; expected a header with columns {columns}", line=1)
+        header = [h.strip() for h in header]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise DataError(path, f"missing column(s) {missing}; expected {columns}", line=1)
+        extra = [c for c in header if c not in columns]
+        if extra:
+            raise DataError(path, f"unexpected column(s) {extra}; expected {columns}", line=1)
+        validator = jsonschema.Draft202012Validator(schema)
+        rows = []
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise DataError(path, f"expected {len(header)} cells, got {len(cells)}", line=line)
+            row = {}
+            for column, cell in zip(header, cells, strict=True):
+                value = _convert(path, line, column, cell, props[column])
+                if value is not None or column in schema.get("required", []):
+                    row[column] = value
+            errors = list(validator.iter_errors(row))
+            if errors:
+                err = min(errors, key=lambda e: columns.index(_column_of(e, columns)))
+                raise DataError(path, _describe(err), line=line, column=_column_of(err, columns))
+            rows.append({**{c: row.get(c) for c in columns}, LINE: line})
+    return rows
+
+
+def _column_of(error: jsonschema.ValidationError, columns: list[str]) -> str:
+    if error.absolute_path:
+        return str(error.absolute_path[0])
+    if error.validator == "required":
+        return str(error.message).split("'")[1]
+    if error.validator == "additionalProperties":
+        return columns[0]
+    return columns[0]
+
+
+def require_unique(path, rows: list[dict[str, Any]], column: str) -> None:
+    """Raise DataError at the second row that repeats a value of ``column``."""
+    seen: dict[Any, int] = {}
+    for row in rows:
+        value, line = row[column], row[LINE]
+        if value in seen:
+            raise DataError(path, f"duplicate value {value!r} (first on line {seen[value]})",
+                            line=line, column=column)
+        seen[value] = line
