@@ -11,6 +11,7 @@ import os
 import resource
 import sys
 import traceback
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -82,7 +83,7 @@ def measure(
         repetitions=config.repetitions,
     )
     telemetry = Telemetry(device)
-    samples: dict[str, list[float]] = {name: [] for name in cls.METRICS}
+    samples: dict[str, list[float]] = defaultdict(list)
     first: dict[str, float] = {}
     try:
         workload.setup()
@@ -91,8 +92,8 @@ def measure(
             workload.run()
         for i in range(config.repetitions):
             values = workload.run()
-            for name in cls.METRICS:
-                samples[name].append(values[name])
+            for name, value in values.items():
+                samples[name].append(value)
             record.telemetry.append({"repetition": i, **telemetry.sample()})
             if progress is not None:
                 progress(i + 1, config.repetitions)
@@ -110,7 +111,12 @@ def measure(
         telemetry.close()
 
     if record.status == "ok":
+        unknown = sorted(set(samples) - set(cls.METRICS))
+        if unknown:
+            raise KeyError(f"{cls.NAME}: run() returned metrics {unknown} not declared in METRICS")
         for name, (unit, description) in cls.METRICS.items():
+            if not samples[name]:
+                continue  # not measured on this device (for example a CUDA-only metric)
             record.metrics[name] = rec.Metric(
                 unit=unit, samples=samples[name], first_call=first.get(name),
                 description=description,

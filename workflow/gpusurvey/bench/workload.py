@@ -33,7 +33,8 @@ class Workload(ABC):
 
     @abstractmethod
     def run(self) -> dict[str, float]:
-        """One repetition; returns ``{metric: value}``."""
+        """One repetition; returns ``{metric: value}`` for the metrics measured on this device
+        (a subset of ``METRICS``: a CUDA-only metric is left out on the CPU)."""
 
     def teardown(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Free what ``setup`` allocated."""
