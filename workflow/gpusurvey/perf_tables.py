@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from pylatex.utils import NoEscape, escape_latex
 
 from .data import GpuCatalog
 from .errors import DataError
+from .latex_tables import tabular
 from .measurements import MeasuredRun
 from .published import PublishedRow
 from .roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
@@ -140,10 +142,6 @@ _NOISY = {"ko": "변동계수 5 % 초과", "en": "CV above 5 %"}
 def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang: str) -> str:
     """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
     carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV)."""
-    from pylatex.utils import NoEscape, escape_latex
-
-    from .latex_tables import tabular
-
     words = _HEADERS[lang]
     header = [words["gpu"], words[spec.unit], words["price"],
               words["per_dollar"].format(unit=spec.unit), words["relative"].format(base=baseline_gpu)]
