@@ -203,9 +203,12 @@ def roofline(table: pd.DataFrame, lang: str):
         if not part.empty:
             ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=24,
                        zorder=3, label=words[source])
-    for _, row in ok.iterrows():
-        ax.annotate(_label(row, lang), (row["memory_bandwidth_gbs"], row["value"]), fontsize=6,
-                    xytext=(3, -8 if row["source"] == "published" else 3), textcoords="offset points")
+    # Short GeForce names ("4090") and one label per cluster of close points keep labels apart.
+    points = [(row["memory_bandwidth_gbs"], row["value"], _label(row, lang).removeprefix("RTX "))
+              for _, row in ok.iterrows()]
+    for x, y, names in _clusters(points):
+        ax.annotate(", ".join(names), (x, y), fontsize=6, va="center", textcoords="offset points",
+                    xytext=(4, 0) if len(names) == 1 else (0, -8))
     ax.set_xscale("log")
     ax.set_yscale("log")
     _plain_ticks(ax.xaxis)
@@ -216,10 +219,29 @@ def roofline(table: pd.DataFrame, lang: str):
     return fig
 
 
-def _plain_ticks(axis) -> None:
-    """Log-axis ticks as plain numbers (``200``, not ``2 x 10^2``)."""
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+def _clusters(points: Sequence[tuple[float, float, str]], gap: float = 0.05):
+    """Points close on log-log axes (within ``gap`` decades on both) grouped, so that one
+    label names them all; yields ``(x, y, names)`` in order of ``x``."""
+    import math
 
+    groups: list[list[tuple[float, float, str]]] = []
+    for point in sorted(points):
+        for group in groups:
+            x, y, _ = group[0]
+            if abs(math.log10(point[0] / x)) < gap and abs(math.log10(point[1] / y)) < gap:
+                group.append(point)
+                break
+        else:
+            groups.append([point])
+    for group in groups:
+        yield group[0][0], group[0][1], [name for *_, name in group]
+
+
+def _plain_ticks(axis) -> None:
+    """Log-axis ticks at 1, 2 and 5 times powers of ten, as plain numbers (``200``, not ``2 x 10^2``)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
 

@@ -69,7 +69,9 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
     from .measurements import workload_records
     from .published import load_published_figure
 
-    frames = {int(Path(p).name.removeprefix("table").split(".")[0]): pd.read_csv(p) for p in tables}
+    # value_text as printed ("12.500", "OOM"), not parsed as a number
+    frames = {int(Path(p).name.removeprefix("table").split(".")[0]): pd.read_csv(p, dtype={"value_text": str})
+              for p in tables}
     if name == "figure1_matmul":
         bars = load_published_figure(published)
         runs = workload_records(load_all(records), "matmul", profiles)
