@@ -196,3 +196,28 @@ def test_a_bad_record_is_a_named_error_and_leaves_no_table(root, tmp_path, case)
 def test_a_baseline_without_a_published_row_is_an_error(root, tmp_path):
     with pytest.raises(DataError, match="baseline GPU 'RTX 4060'.*tables.baseline_gpu"):
         build(root, tmp_path, 3, baseline="RTX 4060")
+
+
+PUBLISHED_EDITS = {  # file line (header = 1), column, new cell, error
+    "unknown GPU": (2, 0, "RTX 4095", r"table3\.csv, line 2, column 'gpu': unknown GPU 'RTX 4095'"),
+    "value not as printed": (3, 1, "23.5O4", r"table3\.csv, line 3, column 'value': '23\.5O4' does not"),
+    "same GPU twice": (3, 0, "RTX 4090", r"table3\.csv, line 3, column 'gpu': RTX 4090 appears twice"),
+    "wrong unit": (4, 2, "tokens/s", r"table3\.csv, line 4, column 'unit': expected unit 'it/s'"),
+}
+
+
+@pytest.mark.parametrize("case", PUBLISHED_EDITS)
+def test_a_bad_published_row_is_a_named_error(root, tmp_path, case):
+    import csv
+
+    line, column, value, message = PUBLISHED_EDITS[case]
+    rows = list(csv.reader((root / "data/published/table3.csv").open(encoding="utf-8")))
+    rows[line - 1][column] = value
+    path = tmp_path / "table3.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    out = tmp_path / "out"
+    with pytest.raises(DataError, match=message):
+        write_perf_table(root / "data/gpus.csv", path, [], 3, "RTX 3060", ["full"],
+                         out / "t.csv", out / "t.ko.tex", out / "t.en.tex")
+    assert not out.exists()
