@@ -97,6 +97,8 @@ def test_a_measured_record_adds_one_row_and_changes_nothing_else(root, tmp_path)
         assert r"RTX 4060$^{\dagger}$&12.500&299&0.0418&1.73" in tex
         assert tex.count(r"$^{\dagger}$") == 2  # the row and its footnote line
     assert "weights synthetic" in paths["en.tex"].read_text(encoding="utf-8")
+    ko = paths["ko.tex"].read_text(encoding="utf-8")
+    assert "2026{-}11{-}20 UTC; 프로파일 full; 가중치 synthetic" in ko
 
 
 def test_a_measured_row_never_replaces_the_published_one(root, tmp_path):

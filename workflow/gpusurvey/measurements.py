@@ -50,9 +50,18 @@ class MeasuredRun:
 
     @property
     def note(self) -> str:
-        """The footnote of a measured row: GPU as detected, date, profile, weights, machine."""
-        return (f"{self.detected_gpu}; {self.utc_date} UTC; profile {self.record.profile}; "
-                f"weights {self.weights}; machine {self.record.machine}")
+        """The note of a measured row (English, the CSV's): GPU as detected, date, profile,
+        weights, machine."""
+        return self.describe("en")
+
+    def describe(self, lang: str) -> str:
+        """The note in ``lang`` (``ko`` or ``en``)."""
+        words = _NOTE_WORDS[lang]
+        return (f"{self.detected_gpu}; {self.utc_date} UTC; {words[0]} {self.record.profile}; "
+                f"{words[1]} {self.weights}; {words[2]} {self.record.machine}")
+
+
+_NOTE_WORDS = {"en": ("profile", "weights", "machine"), "ko": ("프로파일", "가중치", "머신")}
 
 
 def load_all(paths: Iterable[str | os.PathLike]) -> list[tuple[str, rec.Record]]:

@@ -139,9 +139,12 @@ _MEASURED = {"ko": "이 파이프라인이 측정한 행", "en": "Measured by th
 _NOISY = {"ko": "변동계수 5 % 초과", "en": "CV above 5 %"}
 
 
-def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang: str) -> str:
+def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang: str,
+                  runs: Sequence[MeasuredRun] = ()) -> str:
     """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
-    carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV)."""
+    carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV), worded
+    in ``lang`` where the row's run is among ``runs`` (matched by record path)."""
+    by_path = {run.path: run for run in runs}
     words = _HEADERS[lang]
     header = [words["gpu"], words[spec.unit], words["price"],
               words["per_dollar"].format(unit=spec.unit), words["relative"].format(base=baseline_gpu)]
@@ -155,7 +158,8 @@ def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang:
         if measured:
             cv = "" if pd.isna(row.cv) else f"; CV {row.cv * 100:.1f} %"
             noisy = f" ({_NOISY[lang]})" if row.high_cv == "true" else ""
-            notes.append(DAGGER + " " + escape_latex(f"{_MEASURED[lang]}: {row.gpu} ({row.note}{cv}{noisy})"))
+            note = by_path[row.reference].describe(lang) if row.reference in by_path else row.note
+            notes.append(DAGGER + " " + escape_latex(f"{_MEASURED[lang]}: {row.gpu} ({note}{cv}{noisy})"))
     return tabular(header, rows, "lrrrr", notes=notes)
 
 

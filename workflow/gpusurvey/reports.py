@@ -43,7 +43,7 @@ def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.Path
     published = load_published_table(published_path, gpus, spec.unit)
     runs = gpu_runs(load_all(record_paths), gpus, spec.workload, profiles)
     table = perf_table(spec, published, runs, gpus, baseline_gpu, str(published_path))
-    fragments = {lang: perf_fragment(table, spec, baseline_gpu, lang) for lang in ("ko", "en")}
+    fragments = {lang: perf_fragment(table, spec, baseline_gpu, lang, runs) for lang in ("ko", "en")}
     atomic.write_text(out_csv, table.to_csv(index=False, lineterminator="\n"))
     atomic.write_text(out_ko, fragments["ko"])
     atomic.write_text(out_en, fragments["en"])
