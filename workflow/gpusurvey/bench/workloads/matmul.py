@@ -28,11 +28,14 @@ class MatmulConfig(WorkloadConfig):
     cuda_graphs: bool = option(
         True, "replay the CUDA products from a CUDA graph, so that small GEMMs are not "
         "bounded by kernel launch time")
+    settle_s: float = option(
+        0.2, "idle seconds before each CPU library's timed loop, so that the other library's "
+        "BLAS threads (OpenBLAS spins for about 0.1 s after a call) do not compete with it")
     seed: int = option(0, "seed of the random input matrices")
 
     PROFILE_OVERRIDES = {
-        "smoke": {"size": 256, "inner_loops": 3, "cuda_inner_loops": 10, "warmup": 1,
-                  "repetitions": 5},
+        "smoke": {"size": 256, "inner_loops": 3, "cuda_inner_loops": 10, "settle_s": 0.0,
+                  "warmup": 1, "repetitions": 5},
     }
 
     def __post_init__(self) -> None:
@@ -40,6 +43,8 @@ class MatmulConfig(WorkloadConfig):
         for name in ("size", "inner_loops", "cuda_inner_loops"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: expected 1 or more, got {getattr(self, name)}")
+        if self.settle_s < 0:
+            raise ValueError(f"settle_s: expected 0 or more, got {self.settle_s}")
 
 
 def _tflops(n: int, seconds: float) -> float:
@@ -74,8 +79,11 @@ class MatmulWorkload(Workload):
         n = self.config.size
         generator = torch.Generator().manual_seed(self.config.seed)
         a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
-        self._cpu = (a, b, torch.empty(n, n))
-        self._np = (a.numpy().copy(), b.numpy().copy(), np.empty((n, n), dtype=np.float32))
+        self._cpu_cases = {
+            "cpu_torch_fp32_ms": (torch.matmul, a, b, torch.empty(n, n)),
+            "cpu_numpy_fp32_ms": (np.matmul, a.numpy().copy(), b.numpy().copy(),
+                                  np.empty((n, n), dtype=np.float32)),
+        }
         self._cuda_cases: dict[str, tuple[int, Any]] = {}
         if self.device != "cuda":
             return
@@ -128,12 +136,11 @@ class MatmulWorkload(Workload):
         return self._start.elapsed_time(self._end) / 1e3 / self.config.cuda_inner_loops
 
     def run(self) -> dict[str, float]:
-        import numpy as np
-
-        values = {
-            "cpu_torch_fp32_ms": self._cpu_seconds(self._torch.matmul, *self._cpu) * 1e3,
-            "cpu_numpy_fp32_ms": self._cpu_seconds(np.matmul, *self._np) * 1e3,
-        }
+        values = {}
+        for name, case in self._cpu_cases.items():
+            if self.config.settle_s:
+                time.sleep(self.config.settle_s)
+            values[name] = self._cpu_seconds(*case) * 1e3
         for key, (n, loop) in self._cuda_cases.items():
             seconds = self._cuda_seconds(loop)
             values[f"cuda_{key}"] = seconds * 1e3 if key.endswith("_ms") else _tflops(n, seconds)
@@ -154,7 +161,8 @@ class MatmulWorkload(Workload):
             "dtype": "float32",
             "torch_threads": torch.get_num_threads(),
             "numpy_blas": f"{blas.get('name')} {blas.get('version')}",
-            "cpu_timing": f"perf_counter around {self.config.inner_loops} products",
+            "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
+                          f"{self.config.settle_s} s idle before each library's loop",
         }
         if self.device == "cuda":
             precision = torch.backends.cuda.matmul.fp32_precision
