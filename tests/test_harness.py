@@ -65,6 +65,8 @@ def test_matmul_smoke_through_harness(tmp_path):
     assert record.params["size"] == 256 and record.params["inner_loops"] == 2
     assert record.warmup == 1 and record.repetitions == 5
     assert record.backend["torch_threads"] == torch.get_num_threads()
+    assert set(record.backend["thread_env"]) == {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                 "MKL_NUM_THREADS"}
     assert "cuda_fp32_matmul_precision" not in record.backend
     assert record.extra == {}  # the ratios need CUDA
     assert record.gpu is None and record.machine.startswith("cpu-")

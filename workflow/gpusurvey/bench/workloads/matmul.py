@@ -9,6 +9,7 @@ and later cards would quietly run them on the tensor cores and the comparison wo
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from ..config import WorkloadConfig, option
 from ..workload import Workload
 
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TENSOR_CORE_SIZES = (512, 4096)
 """Square GEMM sizes of the tensor-core comparison (fixed: the metric names carry them)."""
 
@@ -161,6 +163,8 @@ class MatmulWorkload(Workload):
             "dtype": "float32",
             "torch_threads": torch.get_num_threads(),
             "numpy_blas": f"{blas.get('name')} {blas.get('version')}",
+            # numpy's BLAS sizes its thread pool from these (or the core count when unset).
+            "thread_env": {key: os.environ.get(key) for key in THREAD_ENV},
             "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
                           f"{self.config.settle_s} s idle before each library's loop",
         }
