@@ -71,3 +71,28 @@ def figure_inputs(wildcards):
                 "records": records_for("matmul")}
     numbers = {"value_per_dollar": [3, 4, 5], "roofline": [5]}.get(name) or [int(name[5])]
     return {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
+
+
+# Benchmark rules (bench.smk).
+
+# Conda env of a workload (relative to workflow/rules) where it needs more than envs/bench.yaml.
+BENCH_ENVS = {}
+
+
+def bench_env(wildcards):
+    return BENCH_ENVS.get(wildcards.workload, "../../envs/bench.yaml")
+
+
+def bench_settings(wildcards):
+    """The workload's overrides from config bench.settings (each becomes `--set KEY=VALUE`)."""
+    return config["bench"]["settings"].get(wildcards.workload, {})
+
+
+def bench_gpu_model(wildcards):
+    """GPU label written into the record; None lets the record take the driver's name."""
+    return None
+
+
+def bench_gpus(wildcards):
+    """GPUs one job holds: one for the GPU workloads, none for the CPU-first matmul."""
+    return 1 if wildcards.workload in GPU_WORKLOADS else 0
