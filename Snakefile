@@ -10,9 +10,11 @@ configfile: "workflow/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/notebooks.smk"
 
 
 rule all:
     input:
         rules.paper.input,
+        rules.notebooks.input,
     default_target: True

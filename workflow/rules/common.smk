@@ -38,3 +38,22 @@ def committed_records():
 def measurement_records():
     """Every record the tables and figures read: committed ones and this machine's."""
     return committed_records() + local_records()
+
+
+# The survey's own matrix-product timings (its Figure 1), as printed.
+PUBLISHED_FIGURE1 = "data/published/figure1.csv"
+
+
+def notebook_inputs(wildcards):
+    """The notebook and the files it reads, named as its `parameters` cell names them."""
+    tables = {n: f"results/tables/table{n}.csv" for n in range(1, 6)}
+    parameters = {
+        "specs": {"table1": tables[1], "table2": tables[2], "gpus": config["data"]["gpus"]},
+        "stable_diffusion": {"table3": tables[3], "table4": tables[4], "gpus": config["data"]["gpus"]},
+        "llm": {"table5": tables[5]},
+        "matmul": {
+            "records": [r for r in measurement_records() if Path(r).stem == "matmul"],
+            "published": PUBLISHED_FIGURE1,
+        },
+    }[wildcards.name]
+    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **parameters}
