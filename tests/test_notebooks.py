@@ -19,6 +19,8 @@ NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul"]
 # Plots each notebook draws at least (one embedded PNG each).
 MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1}
 # An embedded plot (the page's stylesheet holds another PNG data URI, which this does not count).
+# An error or stderr output in the rendered page.
+STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'
 PNG = re.compile(r'<img [^>]*src="data:image/png;base64,')
 
 
@@ -166,7 +168,7 @@ def test_notebooks_execute_and_render_with_plots(project):
         assert [o for o in outputs if o["output_type"] == "error"] == [], name
         # Errors and warnings both render as stderr; the HTML has neither.
         assert [o for o in outputs if o.get("name") == "stderr"] == [], name
-        assert "application/vnd.jupyter.stderr" not in html and "Traceback" not in html, name
+        assert STDERR not in html and "Traceback" not in html, name
         assert len(PNG.findall(html)) >= MIN_IMAGES[name], name
         # The pipeline's paths were injected, not the notebook's defaults.
         assert "injected-parameters" in executed.read_text(encoding="utf-8")
