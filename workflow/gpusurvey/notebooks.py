@@ -26,6 +26,10 @@ INJECTED_TAG = "injected-parameters"
 KERNEL = "python3"
 
 
+class NotebookError(RuntimeError):
+    """A notebook cell raised while the pipeline ran it; the message holds the cell and traceback."""
+
+
 def parameters_cell_source(parameters: dict[str, Any]) -> str:
     """Python source assigning each parameter (strings, numbers, lists of them) to its name."""
     lines = ["# Parameters injected by the pipeline (workflow/rules/notebooks.smk)."]
@@ -77,17 +81,24 @@ def execute_notebook(source: str | os.PathLike, parameters: dict[str, Any], out_
 
     The kernel's working directory is ``workdir`` (default: the current one, the project root
     under Snakemake), so the injected relative paths resolve. A cell that raises stops the run
-    with nbclient's CellExecutionError (the cell and its traceback) and nothing is written.
+    with a NotebookError (the cell and its traceback) and nothing is written.
     """
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
     from nbconvert import HTMLExporter
+    from nbconvert.filters import strip_ansi
 
     nb = nbformat.read(source, as_version=4)
     inject_parameters(nb, parameters, source)
     workdir = str(workdir or os.getcwd())
-    NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, allow_errors=False,
-                   resources={"metadata": {"path": workdir}}).execute()
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, allow_errors=False,
+                            resources={"metadata": {"path": workdir}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        # The traceback comes coloured for a terminal; the log is a plain file.
+        raise NotebookError(f"{source}: a cell failed\n{strip_ansi(str(err))}") from None
     html, _ = HTMLExporter().from_notebook_node(nb)
     atomic.write_text(out_ipynb, nbformat.writes(nb) + "\n")
     atomic.write_text(out_html, html)
