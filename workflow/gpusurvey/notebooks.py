@@ -13,6 +13,7 @@ nbformat, nbclient and nbconvert are imported inside the functions that need the
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import sys
@@ -65,8 +66,7 @@ def inject_parameters(nb, parameters: dict[str, Any], path: str | os.PathLike) -
 
 
 def _assigned_names(source: str) -> set[str]:
-    import ast
-
+    """Names a cell assigns at its top level (``x = ...`` or ``x: T = ...``)."""
     names = set()
     for node in ast.parse(source).body:
         targets = node.targets if isinstance(node, ast.Assign) else (
