@@ -138,8 +138,8 @@ def _write_fixtures(project) -> None:
     figure1 = project / "data/published/figure1.csv"
     if not figure1.exists():
         figure1.parent.mkdir(parents=True, exist_ok=True)
-        figure1.write_text("device,value,unit,reference\nfixture CPU,40.0,ms,fixture\n"
-                           "fixture GPU,4.0,ms,fixture\n", encoding="utf-8")
+        figure1.write_text("processor,kind,value,unit,reference\nfixture CPU,cpu,40.0,ms,fixture\n"
+                           "fixture GPU,gpu,4.0,ms,fixture\n", encoding="utf-8")
     record = Record(workload="matmul", profile="smoke", device="cuda", machine="fixture-gpu",
                     params={"n": 1000}, primary_metric="cpu_torch_fp32_ms", unit="ms", gpu="H100 SXM",
                     warmup=1, repetitions=5,
