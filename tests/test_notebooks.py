@@ -7,13 +7,12 @@ import re
 import subprocess
 
 import nbformat
-import pandas as pd
 import pytest
 from conftest import snakemake
-from gpusurvey.data import load_gpus
 from gpusurvey.errors import DataError
 from gpusurvey.notebooks import find_dirty, inject_parameters, main, strip
-from gpusurvey.record import Metric, Record, save
+from gpusurvey.record import Metric
+from records import make_record, write_record
 
 NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul"]
 # Plots each notebook draws at least (one embedded PNG each).
@@ -85,71 +84,33 @@ def test_a_parameter_the_notebook_does_not_declare_is_an_error():
         inject_parameters(_notebook("x = 1"), {}, "x.ipynb")
 
 
-# Until the rules for Tables 3-5 and data/published/ exist, the notebooks read fixtures with the
-# tables' columns: synthetic values derived from data/gpus.csv, written into the temporary project only.
-TABLE_COLUMNS = ["gpu", "source", "status", "value", "value_text", "unit", "price_usd", "value_per_dollar",
-                 "relative_to_baseline", "tdp_w", "value_per_watt", "note", "reference"]
-ROOFLINE_COLUMNS = ["memory_bandwidth_gbs", "bytes_per_token", "bound_tokens_per_s", "efficiency"]
+def _write_records(project) -> None:
+    """Test records in the project's data/measurements/, so that the real pipeline adds measured
+    rows (one ok, one oom) to Tables 3-5 and bars to Figure 1, and the notebooks show them."""
+    records = project / "data/measurements"
+    write_record(records / "test-rtx-4090/sd-txt2img.json",
+                 make_record("sd-txt2img", "NVIDIA GeForce RTX 4090", (30.2, 30.4, 30.3, 30.1, 30.5),
+                             machine="test-rtx-4090"))
+    write_record(records / "test-rtx-4060/sd-hires.json",
+                 make_record("sd-hires", "NVIDIA GeForce RTX 4060", status="oom", machine="test-rtx-4060"))
+    write_record(records / "test-h100/llm-decode.json",
+                 make_record("llm-decode", "NVIDIA H100 80GB HBM3", (95.0, 96.0, 95.5, 95.2, 95.8),
+                             machine="test-h100"))
+    write_record(records / "test-h100/matmul.json",
+                 make_record("matmul", "NVIDIA H100 80GB HBM3", machine="test-h100", metrics={
+                     name: Metric(unit="ms", samples=[base * (1 + i / 100) for i in range(5)])
+                     for name, base in [("cpu_torch_fp32_ms", 20.0), ("cpu_numpy_fp32_ms", 25.0),
+                                        ("cuda_fp32_ms", 0.1)]}))
 
 
-def _fixture_table(gpus: pd.DataFrame, number: int) -> pd.DataFrame:
-    consumer = gpus[gpus["survey_table"].notna() | (gpus["gpu"] == "RTX 3050")]
-    if number == 5:
-        consumer = consumer[consumer["memory_gb"] >= 12]
-    rows = [(gpu, "published", "ok") for gpu in consumer["gpu"]]
-    rows += [("RTX 4090", "measured", "ok"), ("H100 SXM", "measured", "ok"),
-             ("RTX 4060", "measured", "oom")]
-    bytes_per_token = 7e9
-    out = []
-    for gpu, source, status in rows:
-        spec = gpus.loc[gpu]
-        bound = spec["memory_bandwidth_gbs"] * 1e9 / bytes_per_token
-        value = {3: spec["fp16_tflops_fp32acc"] / 4, 4: spec["fp16_tflops_fp32acc"] / 40,
-                 5: bound / 6}[number]
-        if source == "measured":
-            value *= 1.1
-        value = round(value, 3) if status == "ok" else None
-        row = {"gpu": gpu, "source": source, "status": status, "value": value,
-               "value_text": f"{value}" if value is not None else status,
-               "unit": "tokens/s" if number == 5 else "it/s", "price_usd": spec["launch_price_usd"],
-               "value_per_dollar": f"{value / spec['launch_price_usd']:.{6 if number == 4 else 4}f}"
-               if value is not None else "", "relative_to_baseline": "", "tdp_w": spec["tdp_w"],
-               "value_per_watt": value / spec["tdp_w"] if value is not None else None,
-               "note": "fixture" if status == "ok" else "CUDA out of memory", "reference": "fixture"}
-        if number == 5:
-            row.update(memory_bandwidth_gbs=spec["memory_bandwidth_gbs"], bytes_per_token=bytes_per_token,
-                       bound_tokens_per_s=bound, efficiency=value / bound if value is not None else None)
-        out.append(row)
-    table = pd.DataFrame(out, columns=TABLE_COLUMNS + (ROOFLINE_COLUMNS if number == 5 else []))
-    base = table[(table["gpu"] == "RTX 3060") & (table["source"] == "published")]["value"].iloc[0]
-    table["relative_to_baseline"] = [f"{v / base:.2f}".rstrip("0").rstrip(".") if pd.notna(v) else ""
-                                     for v in table["value"]]
-    return table
-
-
-def _write_fixtures(project) -> None:
-    listed = snakemake(project, "--list-rules").stdout.split()
-    gpus = load_gpus(project / "data/gpus.csv").table
-    if "table3" not in listed:
-        tables = project / "results/tables"
-        tables.mkdir(parents=True, exist_ok=True)
-        for number in (3, 4, 5):
-            _fixture_table(gpus, number).to_csv(tables / f"table{number}.csv", index=False)
-    figure1 = project / "data/published/figure1.csv"
-    if not figure1.exists():
-        figure1.parent.mkdir(parents=True, exist_ok=True)
-        figure1.write_text("processor,kind,value,unit,reference\nfixture CPU,cpu,40.0,ms,fixture\n"
-                           "fixture GPU,gpu,4.0,ms,fixture\n", encoding="utf-8")
-    record = Record(workload="matmul", profile="smoke", device="cuda", machine="fixture-gpu",
-                    params={"n": 1000}, primary_metric="cpu_torch_fp32_ms", unit="ms", gpu="H100 SXM",
-                    warmup=1, repetitions=5,
-                    metrics={name: Metric(unit="ms", samples=[base * (1 + i / 100) for i in range(5)])
-                             for name, base in [("cpu_torch_fp32_ms", 20.0), ("cpu_numpy_fp32_ms", 25.0),
-                                                ("cuda_fp32_ms", 0.1)]},
-                    environment={"utc_time": "2026-01-01T00:00:00Z", "python": "3.11", "platform": "linux",
-                                 "cpu_model": "fixture CPU", "cpu_count": 2, "packages": {},
-                                 "git_commit": None, "git_dirty": None})
-    save(record, project / "data/measurements/fixture-gpu/matmul.json")
+def _shown_text(path) -> str:
+    """Everything a notebook's outputs print or display as text (not its source)."""
+    parts = []
+    for output in _outputs(path):
+        parts += output.get("text", [])
+        for mime in ("text/plain", "text/html"):
+            parts += output.get("data", {}).get(mime, [])
+    return "".join(parts)
 
 
 def _outputs(path):
@@ -159,7 +120,7 @@ def _outputs(path):
 
 @pytest.mark.workflow
 def test_notebooks_execute_and_render_with_plots(project):
-    _write_fixtures(project)
+    _write_records(project)
     snakemake(project, "--cores", "2", "notebooks", "--config", "measure=False")
     for name in NOTEBOOKS:
         executed = project / f"results/notebooks/{name}.ipynb"
@@ -172,13 +133,16 @@ def test_notebooks_execute_and_render_with_plots(project):
         assert len(PNG.findall(html)) >= MIN_IMAGES[name], name
         # The pipeline's paths were injected, not the notebook's defaults.
         assert "injected-parameters" in executed.read_text(encoding="utf-8")
-    matmul = (project / "results/notebooks/matmul.html").read_text(encoding="utf-8")
-    assert "fixture-gpu" in matmul  # the committed record reached the notebook
+    # The test records reached the tables and, through them, what the notebooks print.
+    shown = {name: _shown_text(project / f"results/notebooks/{name}.ipynb") for name in NOTEBOOKS}
+    assert "no value for RTX 4060 (oom" in shown["stable_diffusion"]
+    assert "no measured rows yet" not in shown["stable_diffusion"]
+    assert "H100 SXM" in shown["llm"]
+    assert "test-h100" in shown["matmul"] and "no record with both" not in shown["matmul"]
 
 
 @pytest.mark.workflow
 def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
-    _write_fixtures(project)
     path = project / "notebooks/llm.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))

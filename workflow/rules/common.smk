@@ -89,3 +89,8 @@ def notebook_inputs(wildcards):
         },
     }[wildcards.name]
     return {"notebook": f"notebooks/{wildcards.name}.ipynb", **parameters}
+
+
+def notebook_values(wildcards):
+    """Settings a notebook takes besides files, by parameter name (from config)."""
+    return {"matmul": {"profiles": config["tables"]["profiles"]}}.get(wildcards.name, {})

@@ -1,5 +1,6 @@
 # The analysis notebooks (notebooks/*.ipynb): each runs in a fresh kernel with the files it reads
-# injected as parameters; the executed notebook and its HTML go to results/notebooks/.
+# (and the config values it needs) injected as parameters; the executed notebook and its HTML go
+# to results/notebooks/.
 # A cell that raises fails the rule, and neither file is written.
 
 NOTEBOOKS = ("specs", "stable_diffusion", "llm", "matmul")
@@ -14,6 +15,7 @@ rule run_notebook:
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
     params:
+        values=notebook_values,
         timeout=config["notebooks"]["cell_timeout"],
     log:
         "logs/notebooks/{name}.log",
