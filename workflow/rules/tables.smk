@@ -34,8 +34,3 @@ rule tables:
     input:
         rules.table1.input,
         rules.table2.input,
-
-
-rule paper:
-    input:
-        rules.tables.input,

@@ -1,0 +1,93 @@
+"""Stand-ins for Tables 3-5 and the figures, written into a test's temporary project only.
+
+They follow the tables' CSV contract (columns, strings as printed) with a few of the survey's
+published rows, so the paper can be built and checked before the real aggregation rules
+run. They never land in the repository's ``results/``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from gpusurvey.latex_tables import tabular
+from gpusurvey.macros import BENCH_COLUMNS, ROOFLINE_COLUMNS
+from gpusurvey.rounding import fixed, ratio, trimmed
+
+# (gpu, price, tdp, bandwidth GB/s) and the survey's printed values per table.
+GPUS = [("RTX 4090", 1599, 450, 1008), ("RTX 4070 Ti", 799, 285, 504),
+        ("RTX 3090 Ti", 1999, 450, 1008), ("RTX 3060", 329, 170, 360)]
+VALUES = {
+    "table3": ("it/s", 4, {"RTX 4090": "28.923", "RTX 4070 Ti": "20.697", "RTX 3090 Ti": "19.238",
+                           "RTX 3060": "7.239"}),
+    "table4": ("it/s", 6, {"RTX 4090": "3.641", "RTX 4070 Ti": "1.875", "RTX 3090 Ti": "1.558",
+                           "RTX 3060": "0.511"}),
+    "table5": ("tokens/s", 4, {"RTX 4090": "25.82", "RTX 4070 Ti": "25.34", "RTX 3090 Ti": "21.48",
+                               "RTX 3060": "19.48"}),
+}
+BYTES_PER_TOKEN = 6_920_000_000
+FIGURES = ("figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value_per_dollar",
+           "roofline")
+
+
+def table_rows(name: str) -> list[dict[str, str]]:
+    unit, places, values = VALUES[name]
+    base = values["RTX 3060"]
+    rows = []
+    for gpu, price, tdp, bandwidth in GPUS:
+        value = values[gpu]
+        row = {
+            "gpu": gpu, "source": "published", "status": "ok", "value": value, "value_text": value,
+            "unit": unit, "price_usd": str(price), "value_per_dollar": fixed(ratio(value, price), places),
+            "relative_to_baseline": trimmed(ratio(value, base), 2), "tdp_w": str(tdp),
+            "value_per_watt": fixed(ratio(value, tdp), 4), "note": "", "reference": "[24]",
+        }
+        if name == "table5":
+            bound = ratio(bandwidth * 10**9, BYTES_PER_TOKEN)
+            row.update(memory_bandwidth_gbs=str(bandwidth), bytes_per_token=str(BYTES_PER_TOKEN),
+                       bound_tokens_per_s=fixed(bound, 1), efficiency=fixed(ratio(value, bound), 3))
+        rows.append(row)
+    return rows
+
+
+def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
+    out = root / "results" / "tables"
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name in VALUES:
+        rows = table_rows(name)
+        columns = BENCH_COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else ())
+        with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        shown = ("gpu", "value_text", "price_usd", "value_per_dollar", "relative_to_baseline")
+        for lang in ("ko", "en"):
+            (out / f"{name}.{lang}.tex").write_text(
+                tabular(shown, [[r[c] for c in shown] for r in rows], "lrrrr"), encoding="utf-8")
+        written[name] = rows
+    return written
+
+
+def write_figures(root: Path) -> None:
+    """Tiny one-page PDFs with fixed metadata (so two paper builds see the same bytes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = root / "results" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in FIGURES:
+        for lang in ("ko", "en"):
+            fig, ax = plt.subplots(figsize=(4, 2.5))
+            ax.bar(["a", "b"], [1, 2])
+            ax.set_title(name)
+            fig.savefig(out / f"{name}.{lang}.pdf", metadata={"CreationDate": None})
+            plt.close(fig)
+
+
+def write_results(root: Path) -> dict[str, list[dict[str, str]]]:
+    """Tables 3-5 and the figures under ``root/results``; returns the tables' rows."""
+    write_figures(root)
+    return write_tables(root)
