@@ -1,0 +1,161 @@
+"""The paper's generated inputs: numbers as macros, errata, provenance, and the log checks."""
+
+import re
+import shutil
+
+import pytest
+from gpusurvey.errors import DataError
+from gpusurvey.latex_build import PaperBuildError, build_pdf, log_problems
+from gpusurvey.macros import Macros
+from gpusurvey.paper_inputs import write_errata, write_macros, write_provenance
+from paper_fixtures import write_matmul_record, write_tables
+
+
+def macro_values(text: str) -> dict[str, str]:
+    return dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", text))
+
+
+def switches(text: str) -> dict[str, bool]:
+    return {name: value == "true" for name, value in re.findall(r"\\(\w+?)(true|false)$", text, re.M)}
+
+
+@pytest.fixture
+def inputs(tmp_path, root):
+    write_tables(tmp_path)
+    spec = []
+    for n in (1, 2):
+        from gpusurvey.reports import write_spec_table
+
+        out = tmp_path / "results/tables"
+        write_spec_table(root / "data/gpus.csv", n, out / f"table{n}.csv", out / f"table{n}.ko.tex",
+                         out / f"table{n}.en.tex")
+        spec.append(out / f"table{n}.csv")
+    return {
+        "spec_tables": spec,
+        "bench_tables": {n: tmp_path / f"results/tables/{n}.csv" for n in ("table3", "table4", "table5")},
+        "errata": root / "data/errata.csv",
+        "gpus": root / "data/gpus.csv",
+        "figure1": root / "data/published/survey_figure1.csv",
+        "records": [],
+        "profiles": ["full"],
+        "baseline": "RTX 3060",
+    }
+
+
+def test_macros_hold_the_tables_findings(tmp_path, inputs):
+    out = tmp_path / "numbers.tex"
+    write_macros(out, **inputs)
+    text = out.read_text(encoding="utf-8")
+    m = macro_values(text)
+    assert m["SdTxtBestGpu"] == "RTX 4090" and m["SdTxtBestValue"] == "28.923"
+    assert m["SdTxtSpeedupTopOverBase"] == "4"
+    assert m["SdTxtBestValuePerDollarGpu"] == "RTX 4070 Ti" and m["SdTxtBestValuePerDollar"] == "0.0259"
+    assert m["SdTxtWorstValuePerDollarGpu"] == "RTX 3090 Ti"
+    assert m["SdHiresSpeedupTopOverBase"] == "7.13"
+    assert m["LlmSpeedupTopOverBase"] == "1.33"
+    assert m["LlmBestValuePerDollarGpu"] == "RTX 3060" and m["LlmBestValuePerDollar"] == "0.0592"
+    assert m["SdTxtPriceRatioTopOverBase"] == "4.86"  # 1599 / 329
+    # Roofline: 1008 GB/s / 6.92 GB per token = 145.7 tokens/s; 25.82 of it is 18 %.
+    assert m["LlmBoundTop"] == "146" and m["LlmEfficiencyTop"] == "18"
+    assert m["LlmBytesPerTokenGb"] == "6.92"
+    assert m["SeriesFortyCount"] == "7" and m["SeriesThirtyCount"] == "9" and m["SpecGpuCount"] == "16"
+    assert m["MatmulSurveyCpuMs"] == "49.9" and m["MatmulSurveyGpuMs"] == "4.46"
+    assert m["ErrataCount"] == "4"
+    assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MeasuredRows": False,
+                              "Records": False}
+    assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
+
+
+def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):
+    table3 = inputs["bench_tables"]["table3"]
+    table3.write_text(table3.read_text().replace("RTX 4090,published,ok,28.923,28.923",
+                                                 "RTX 4090,published,ok,14.478,14.478"))
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))
+    assert m["SdTxtBestGpu"] == "RTX 4070 Ti" and m["SdTxtBestValue"] == "20.697"
+
+
+def test_matmul_records_become_macros_and_provenance(tmp_path, inputs):
+    record = tmp_path / "data/measurements/cpu-test/matmul.json"
+    write_matmul_record(record)
+    inputs["records"] = [record]
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    text = (tmp_path / "numbers.tex").read_text(encoding="utf-8")
+    m = macro_values(text)
+    assert m["MatmulOursCpuMs"] == "12.6" and m["MatmulOursCpuReps"] == "5"
+    assert m["MatmulOursCpuName"] == r"Test CPU Model\_X 9000"
+    assert switches(text)["MatmulOursCpu"] and switches(text)["Records"]
+    assert m["RecordCount"] == "1"
+
+    write_provenance([record], ["full"], tmp_path / "p.ko.tex", tmp_path / "p.en.tex")
+    en = (tmp_path / "p.en.tex").read_text(encoding="utf-8")
+    ko = (tmp_path / "p.ko.tex").read_text(encoding="utf-8")
+    flat = en.replace(r"\allowbreak{}", "")
+    assert "0123456789abcdef0123456789abcdef01234567" in flat
+    assert "torch 2.13.0+cpu" in flat and "diffusers" not in flat  # absent packages are left out
+    assert r"Model\_X" in flat and "Python 3.11.2" in flat
+    assert "git 커밋" in ko and "2026{-}11{-}25T10:00:00Z" in ko.replace(r"\allowbreak{}", "")
+    # A smoke record is not reported: the tables do not show smoke runs.
+    write_provenance([record], ["smoke"], tmp_path / "s.ko.tex", tmp_path / "s.en.tex")
+    assert (tmp_path / "s.en.tex").read_text().strip() == ""
+
+
+def test_errata_tables_list_every_row(tmp_path, root):
+    write_errata(root / "data/errata.csv", root / "data/gpus.csv", tmp_path / "e.ko.tex",
+                 tmp_path / "e.en.tex")
+    en = (tmp_path / "e.en.tex").read_text(encoding="utf-8")
+    ko = (tmp_path / "e.ko.tex").read_text(encoding="utf-8")
+    assert en.count(r"\\") - 1 == 4 and "Launch date" in en and "2022{-}10{-}12" in en
+    assert "출시일" in ko and r"\toprule" in ko
+
+
+def test_missing_baseline_is_a_named_error_and_writes_nothing(tmp_path, inputs):
+    inputs["baseline"] = "RTX 2080"
+    out = tmp_path / "numbers.tex"
+    with pytest.raises(DataError, match=r"table3\.csv.*baseline GPU 'RTX 2080'"):
+        write_macros(out, **inputs)
+    assert not out.exists()
+
+
+def test_missing_column_is_a_named_error(tmp_path, inputs):
+    table5 = inputs["bench_tables"]["table5"]
+    lines = table5.read_text().splitlines()
+    table5.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    with pytest.raises(DataError, match=r"table5\.csv, line 1: missing column\(s\) \['efficiency'\]"):
+        write_macros(tmp_path / "numbers.tex", **inputs)
+
+
+def test_macro_names_are_letters_only():
+    macros = Macros()
+    with pytest.raises(ValueError, match="CamelCase"):
+        macros.set("Rtx4090Speed", "1")
+    macros.set("Speed", "1")
+    with pytest.raises(ValueError, match="twice"):
+        macros.set("Speed", "2")
+
+
+def test_log_problems_names_each_flaw():
+    log = "\n".join([
+        "Missing character: There is no 가 (U+AC00) in font [lmroman10-regular]:mapping=tex-text;!",
+        "LaTeX Warning: Reference `tab:x' on page 3 undefined on input line 12.",
+        "LaTeX Warning: Citation `nobody' on page 1 undefined on input line 40.",
+        r"Overfull \hbox (42.1pt too wide) in paragraph at lines 58--59",
+        r"Underfull \hbox (badness 10000) in paragraph at lines 1--2",
+        "LaTeX Warning: There were undefined references.",
+    ])
+    problems = log_problems(log)
+    assert [p.split(":")[0] for p in problems] == [
+        "missing glyph", "undefined reference or citation", "undefined reference or citation",
+        "undefined reference or citation", "overfull box"]
+    assert log_problems("Output written on x.xdv (1 page).") == []
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
+def test_a_missing_glyph_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\tracinglostchars=2\\begin{document}\n"
+        "text \u2603 more\n\\end{document}\n", encoding="utf-8")
+    with pytest.raises(PaperBuildError, match=r"missing glyph: Missing character: There is no \u2603"):
+        build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0)
+    assert not (tmp_path / "doc.pdf").exists()
