@@ -159,3 +159,46 @@ def test_a_missing_glyph_fails_the_build(tmp_path, monkeypatch):
     with pytest.raises(PaperBuildError, match=r"missing glyph: Missing character: There is no \u2603"):
         build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0)
     assert not (tmp_path / "doc.pdf").exists()
+
+
+def test_citation_cff_matches_the_readme_bibtex_and_the_paper(root):
+    import yaml
+
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))["preferred-citation"]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    entry = readme[readme.index("@techreport{gpusurvey"):]
+    entry = entry[:entry.index("\n}\n")]
+
+    def field(name):
+        raw = re.search(rf"{name}\s*=\s*\{{(.*?)\}},?\n\s*\w+\s*=", entry, re.S).group(1)
+        return " ".join(raw.replace("{", "").replace("}", "").split())
+
+    assert field("title") == cff["title"]
+    assert field("number") == str(cff["version"]) and str(cff["year"]) in entry
+    assert field("author") == cff["authors"][0]["name"]
+    en = (root / "paper/en/survey.tex").read_text(encoding="utf-8")
+    title = re.search(r"\\title\{(.*?)\}\n", en).group(1).replace("\\\\", " ")
+    assert title == cff["title"]
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
+def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, root):
+    """The shared preamble scales a slightly wide table to the text width; a far wider one
+    runs into the margin, and the build fails on the overfull box."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(root / "paper", tmp_path / "paper")
+    (tmp_path / "results/macros").mkdir(parents=True)
+    (tmp_path / "results/macros/numbers.tex").write_text("", encoding="utf-8")
+    for name, columns in (("slightly", 8), ("far", 11)):
+        cells = " & ".join(["RTX 4060 Ti"] * columns)
+        (tmp_path / f"{name}.tex").write_text(
+            f"\\begin{{tabular}}{{{'l' * columns}}}{cells}\\\\\\end{{tabular}}\n", encoding="utf-8")
+        (tmp_path / f"doc-{name}.tex").write_text(
+            "\\documentclass{article}\\usepackage{kotex}\\newcommand{\\SurveyLang}{en}\n"
+            "\\input{paper/preamble.tex}\\begin{document}\n"
+            f"\\begin{{table}}\\centering\\surveytable{{{name}.tex}}\\end{{table}}\n\\end{{document}}\n",
+            encoding="utf-8")
+    build_pdf("doc-slightly.tex", tmp_path / "slightly.pdf", tmp_path / "s1", 0)
+    with pytest.raises(PaperBuildError, match=r"overfull box: Overfull \\hbox"):
+        build_pdf("doc-far.tex", tmp_path / "far.pdf", tmp_path / "s2", 0)
+    assert (tmp_path / "slightly.pdf").exists() and not (tmp_path / "far.pdf").exists()
