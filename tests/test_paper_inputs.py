@@ -182,6 +182,15 @@ def test_citation_cff_matches_the_readme_bibtex_and_the_paper(root):
 
 
 @pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
+def test_a_tex_error_names_its_file_and_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\\begin{document}\n\\NoSuchMacro\n"
+                                      "\\end{document}\n", encoding="utf-8")
+    with pytest.raises(PaperBuildError, match=r"latexmk failed(.|\n)*doc\.tex:2: Undefined control"):
+        build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0)
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
 def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, root):
     """The shared preamble scales a slightly wide table to the text width; a far wider one
     runs into the margin, and the build fails on the overfull box."""

@@ -78,9 +78,11 @@ def build_pdf(tex: str | os.PathLike, out_pdf: str | os.PathLike, scratch: str |
                               f"(see {tex_log}):\n  " + "\n  ".join(problems))
     pdf = scratch / f"{tex.stem}.pdf"
     if proc.returncode != 0 or not pdf.exists():
-        errors = [line for line in log_text.splitlines() if line.startswith(("!", str(tex)))]
+        errors = [line for line in log_text.splitlines()
+                  if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line)]
         tail = "\n".join(errors[:10] or proc.stdout.splitlines()[-20:])
         raise PaperBuildError(f"{tex}: latexmk failed with exit code {proc.returncode} "
                               f"(see {tex_log}):\n{tail}")
     with atomic_path(out_pdf) as tmp:
         shutil.copyfile(pdf, tmp)
+        tmp.chmod(0o644)  # a document to share, not a private temporary file
