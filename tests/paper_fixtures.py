@@ -62,9 +62,11 @@ def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
             writer.writeheader()
             writer.writerows(rows)
         shown = ("gpu", "value_text", "price_usd", "value_per_dollar", "relative_to_baseline")
+        # A footnote line under the tabular, as measured rows get one.
+        note = r"\par\smallskip{\footnotesize $^{\dagger}$ a measured row's environment\par}" + "\n"
         for lang in ("ko", "en"):
             (out / f"{name}.{lang}.tex").write_text(
-                tabular(shown, [[r[c] for c in shown] for r in rows], "lrrrr"), encoding="utf-8")
+                tabular(shown, [[r[c] for c in shown] for r in rows], "lrrrr") + note, encoding="utf-8")
         written[name] = rows
     return written
 
