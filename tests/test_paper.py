@@ -44,6 +44,8 @@ def built(tmp_path_factory):
             shutil.copy2(src, project / name)
     stand_in_missing(project, str(BIN / "snakemake"))
     write_matmul_record(project / "data/measurements/cpu-test-cpu-model/matmul.json")
+    write_matmul_record(project / "data/measurements/nvidia-h100-80gb-hbm3/matmul.json",
+                        samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))
     snakemake(project, *PAPER_RUN)
     first = {lang: (project / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
     return project, first
@@ -102,7 +104,8 @@ def test_prose_numbers_come_from_the_data(built, lang):
         assert f"{base['gpu']}보다 {top['relative_to_baseline']}배 빨랐지만" in text
         assert f"그 차이가 {llm['relative_to_baseline']}배에 그쳤다" in text
     assert "49.9" in text and "4.46" in text  # the survey's Figure 1, from data/published
-    assert "12.6" in text  # our matmul record's mean, from the record
+    assert "12.6" in text and "0.200" in text and "150" in text  # our matmul records' figures
+    assert "NVIDIA H100 80GB HBM3" in text
     assert "0123456789ab" in text.replace(" ", "")  # its git commit, in the appendix
 
 

@@ -61,8 +61,8 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert m["SeriesFortyCount"] == "7" and m["SeriesThirtyCount"] == "9" and m["SpecGpuCount"] == "16"
     assert m["MatmulSurveyCpuMs"] == "49.9" and m["MatmulSurveyGpuMs"] == "4.46"
     assert m["ErrataCount"] == "4"
-    assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MeasuredRows": False,
-                              "Records": False}
+    assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
+                              "MeasuredRows": False, "Records": False}
     assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
 
 
@@ -98,6 +98,22 @@ def test_matmul_records_become_macros_and_provenance(tmp_path, inputs):
     # A smoke record is not reported: the tables do not show smoke runs.
     write_provenance([record], ["smoke"], tmp_path / "s.ko.tex", tmp_path / "s.en.tex")
     assert (tmp_path / "s.en.tex").read_text().strip() == ""
+
+
+def test_a_cuda_matmul_record_gives_the_gpu_figures(tmp_path, inputs):
+    cpu = tmp_path / "data/measurements/cpu-test/matmul.json"
+    gpu = tmp_path / "data/measurements/nvidia-h100/matmul.json"
+    write_matmul_record(cpu)
+    write_matmul_record(gpu, samples=(30.0, 30.2, 29.8, 30.1, 29.9),
+                        cuda_samples=(0.20, 0.21, 0.19, 0.20, 0.20))
+    inputs["records"] = [gpu, cpu]
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    text = (tmp_path / "numbers.tex").read_text(encoding="utf-8")
+    m = macro_values(text)
+    assert m["MatmulOursCpuMs"] == "12.6"  # the CPU-only machine's record is preferred for the CPU
+    assert m["MatmulOursGpuMs"] == "0.200" and m["MatmulOursGpuName"] == "NVIDIA H100 80GB HBM3"
+    assert m["MatmulOursSpeedup"] == "150"  # 30.0 ms on that machine's CPU / 0.2 ms
+    assert switches(text)["MatmulOursGpu"] and switches(text)["MatmulOursGpuHost"]
 
 
 def test_errata_tables_list_every_row(tmp_path, root):

@@ -36,6 +36,11 @@ ROOFLINE_COLUMNS = ("memory_bandwidth_gbs", "bytes_per_token", "bound_tokens_per
 BENCH_PREFIXES = {"table3": "SdTxt", "table4": "SdHires", "table5": "Llm"}
 """Macro prefix of each benchmark table."""
 
+MATMUL_CPU_METRIC = "cpu_torch_fp32_ms"
+MATMUL_GPU_METRIC = "cuda_fp32_ms"
+"""The matmul record's metrics the text quotes: one 1000x1000 fp32 product with torch on the
+CPU, and on CUDA (a CUDA machine's record holds both, measured on the same machine)."""
+
 _NAME = re.compile(r"[A-Z][A-Za-z]*")
 
 
@@ -196,26 +201,34 @@ def matmul_macros(macros: Macros, figure1: str | os.PathLike, records: Iterable[
     macros.set("MatmulSurveyGpuMs", f"{to_decimal(gpu['ms_per_loop'])}")
     macros.set("MatmulSurveySpeedup", trimmed(ratio(cpu["ms_per_loop"], gpu["ms_per_loop"]), 1))
 
-    ours: dict[str, Record] = {}
-    for record in records:
-        if record.workload == "matmul" and record.status == "ok":
-            ours.setdefault(record.device, record)
-    for device, label in (("cpu", "Cpu"), ("cuda", "Gpu")):
-        record = ours.get(device)
-        macros.switch(f"MatmulOurs{label}", record is not None)
-        if record is None:
-            continue
-        metric = record.metrics[record.primary_metric]
-        env = record.environment
-        name = (env.get("gpu_name") or record.gpu) if device == "cuda" else env.get("cpu_model")
-        macros.text(f"MatmulOurs{label}Name", name or record.machine)
-        macros.set(f"MatmulOurs{label}Ms", _significant(metric.mean))
-        macros.set(f"MatmulOurs{label}Sd", _significant(metric.std))
-        macros.set(f"MatmulOurs{label}Reps", str(len(metric.samples)))
-    if "cpu" in ours and "cuda" in ours:
-        cpu_ms = ours["cpu"].metrics[ours["cpu"].primary_metric].mean
-        gpu_ms = ours["cuda"].metrics[ours["cuda"].primary_metric].mean
-        macros.set("MatmulOursSpeedup", trimmed(ratio(cpu_ms, gpu_ms), 1))
+    matmul = [r for r in records if r.workload == "matmul" and r.status == "ok"]
+    # The CPU figure: preferably a CPU-only machine's record (this machine without a GPU).
+    cpu_runs = sorted((r for r in matmul if MATMUL_CPU_METRIC in r.metrics),
+                      key=lambda r: r.device != "cpu")
+    gpu_runs = [r for r in matmul if MATMUL_GPU_METRIC in r.metrics]
+    macros.switch("MatmulOursCpu", bool(cpu_runs))
+    if cpu_runs:
+        _matmul_metric(macros, "Cpu", cpu_runs[0].metrics[MATMUL_CPU_METRIC])
+        macros.text("MatmulOursCpuName", cpu_runs[0].environment["cpu_model"])
+    macros.switch("MatmulOursGpu", bool(gpu_runs))
+    if gpu_runs:
+        run = gpu_runs[0]
+        gpu_ms = _matmul_metric(macros, "Gpu", run.metrics[MATMUL_GPU_METRIC])
+        macros.text("MatmulOursGpuName", run.environment.get("gpu_name") or run.gpu or run.machine)
+        host = run.metrics.get(MATMUL_CPU_METRIC)
+        macros.switch("MatmulOursGpuHost", host is not None)
+        if host is not None:
+            macros.text("MatmulOursGpuHostCpu", run.environment["cpu_model"])
+            macros.set("MatmulOursSpeedup", trimmed(ratio(host.mean, gpu_ms), 1))
+    else:
+        macros.switch("MatmulOursGpuHost", False)
+
+
+def _matmul_metric(macros: Macros, label: str, metric) -> float:
+    macros.set(f"MatmulOurs{label}Ms", _significant(metric.mean))
+    macros.set(f"MatmulOurs{label}Sd", _significant(metric.std))
+    macros.set(f"MatmulOurs{label}Reps", str(len(metric.samples)))
+    return metric.mean
 
 
 def _significant(value: float | None, digits: int = 3) -> str:
