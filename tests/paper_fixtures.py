@@ -1,8 +1,8 @@
-"""Stand-ins for Tables 3-5 and the figures, written into a test's temporary project only.
+"""Small inputs for the paper's unit tests, written into a test's temporary folder only.
 
-They follow the tables' CSV contract (columns, strings as printed) with a few of the survey's
-published rows, so the paper can be built and checked before the real aggregation rules
-run. They never land in the repository's ``results/``.
+Tables 3-5 with a few of the survey's published rows in the tables' CSV contract (columns,
+strings as printed), so the macros can be checked without running the aggregation rules; and
+measurement records as the harness writes them. They never land in the repository.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 from gpusurvey.latex_tables import tabular
-from gpusurvey.macros import BENCH_COLUMNS, ROOFLINE_COLUMNS
+from gpusurvey.perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from gpusurvey.rounding import fixed, ratio, trimmed
 
 # (gpu, price, tdp, bandwidth GB/s) and the survey's printed values per table.
@@ -26,8 +26,6 @@ VALUES = {
                                "RTX 3060": "19.48"}),
 }
 BYTES_PER_TOKEN = 6_920_000_000
-FIGURES = ("figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value_per_dollar",
-           "roofline")
 
 
 def table_rows(name: str) -> list[dict[str, str]]:
@@ -56,7 +54,7 @@ def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
     written = {}
     for name in VALUES:
         rows = table_rows(name)
-        columns = BENCH_COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else ())
+        columns = COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else [])
         with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
@@ -69,30 +67,6 @@ def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
                 tabular(shown, [[r[c] for c in shown] for r in rows], "lrrrr") + note, encoding="utf-8")
         written[name] = rows
     return written
-
-
-def write_figures(root: Path) -> None:
-    """Tiny one-page PDFs with fixed metadata (so two paper builds see the same bytes)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = root / "results" / "figures"
-    out.mkdir(parents=True, exist_ok=True)
-    for name in FIGURES:
-        for lang in ("ko", "en"):
-            fig, ax = plt.subplots(figsize=(4, 2.5))
-            ax.bar(["a", "b"], [1, 2])
-            ax.set_title(name)
-            fig.savefig(out / f"{name}.{lang}.pdf", metadata={"CreationDate": None})
-            plt.close(fig)
-
-
-def write_results(root: Path) -> dict[str, list[dict[str, str]]]:
-    """Tables 3-5 and the figures under ``root/results``; returns the tables' rows."""
-    write_figures(root)
-    return write_tables(root)
 
 
 def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda_samples=None) -> None:
@@ -121,26 +95,3 @@ def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda
     )
     save(record, path)
 
-
-def can_make(project: Path, snakemake_bin: str, target: str) -> bool:
-    """Whether the project's rules know how to build ``target`` (a dry run, no jobs)."""
-    import os
-    import subprocess
-
-    env = {**os.environ, "PYTHONPATH": str(project / "workflow")}
-    proc = subprocess.run([snakemake_bin, "--dry-run", "--quiet", "--config", "measure=False", "--",
-                           target], cwd=project, env=env, capture_output=True, text=True)
-    return proc.returncode == 0
-
-
-def stand_in_missing(project: Path, snakemake_bin: str) -> list[str]:
-    """Write stand-ins for Tables 3-5 and the figures where no rule of the project makes them
-    yet; returns what was stood in (empty once the real rules exist)."""
-    stood_in = []
-    if not can_make(project, snakemake_bin, "results/tables/table3.csv"):
-        write_tables(project)
-        stood_in.append("tables 3-5")
-    if not can_make(project, snakemake_bin, "results/figures/roofline.ko.pdf"):
-        write_figures(project)
-        stood_in.append("figures")
-    return stood_in

@@ -1,8 +1,8 @@
 """The survey PDFs: built once per test session by the real `paper` rule in a copy of the project.
 
-Until the rules for Tables 3-5 and the figures exist, stand-ins (tests/paper_fixtures.py) take
-their place in the copy. A CPU matmul record in the copy's data/measurements/ exercises the
-appendix and the macros that quote our own measurements.
+Two matmul records in the copy's data/measurements/ (a CPU-only machine and a CUDA machine)
+exercise the appendix and the macros that quote our own measurements; `measure=False` keeps
+this machine's benchmarks out of the test.
 """
 
 import csv
@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BIN, COPIED, ROOT, snakemake
-from paper_fixtures import stand_in_missing, write_matmul_record
+from conftest import COPIED, ROOT, snakemake
+from paper_fixtures import write_matmul_record
 
 pytestmark = [
     pytest.mark.workflow,
@@ -42,7 +42,6 @@ def built(tmp_path_factory):
                             ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, project / name)
-    stand_in_missing(project, str(BIN / "snakemake"))
     write_matmul_record(project / "data/measurements/cpu-test-cpu-model/matmul.json")
     write_matmul_record(project / "data/measurements/nvidia-h100-80gb-hbm3/matmul.json",
                         samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))

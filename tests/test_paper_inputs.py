@@ -35,7 +35,7 @@ def inputs(tmp_path, root):
         "bench_tables": {n: tmp_path / f"results/tables/{n}.csv" for n in ("table3", "table4", "table5")},
         "errata": root / "data/errata.csv",
         "gpus": root / "data/gpus.csv",
-        "figure1": root / "data/published/survey_figure1.csv",
+        "figure1": root / "data/published/figure1.csv",
         "records": [],
         "profiles": ["full"],
         "baseline": "RTX 3060",

@@ -21,17 +21,10 @@ from dataclasses import dataclass, field
 from pylatex.utils import escape_latex
 
 from .errors import DataError
+from .published import load_published_figure
 from .record import Record
 from .rounding import fixed, ratio, to_decimal, trimmed
-from .validate import LINE, read_rows
-
-BENCH_COLUMNS = ("gpu", "source", "status", "value", "value_text", "unit", "price_usd",
-                 "value_per_dollar", "relative_to_baseline", "tdp_w", "value_per_watt", "note",
-                 "reference")
-"""Columns every one of Tables 3-5 has (the tables' CSV contract)."""
-
-ROOFLINE_COLUMNS = ("memory_bandwidth_gbs", "bytes_per_token", "bound_tokens_per_s", "efficiency")
-"""Columns Table 5 adds: the decode roofline."""
+from .validate import LINE
 
 BENCH_PREFIXES = {"table3": "SdTxt", "table4": "SdHires", "table5": "Llm"}
 """Macro prefix of each benchmark table."""
@@ -189,17 +182,17 @@ def measured_macros(macros: Macros, tables: dict[str, list[dict[str, str]]],
 
 def matmul_macros(macros: Macros, figure1: str | os.PathLike, records: Iterable[Record]) -> None:
     """Figure 1: the survey's CPU and GPU milliseconds per loop, and ours where measured."""
-    rows = {row["kind"]: row for row in read_rows(figure1, "survey_figure1")}
+    bars = {bar.kind: bar for bar in load_published_figure(figure1)}
     for kind in ("cpu", "gpu"):
-        if kind not in rows:
+        if kind not in bars:
             raise DataError(figure1, f"no row with kind '{kind}'; expected one cpu and one gpu row",
                             column="kind")
-    cpu, gpu = rows["cpu"], rows["gpu"]
-    macros.text("MatmulSurveyCpu", cpu["processor"])
-    macros.text("MatmulSurveyGpu", gpu["processor"])
-    macros.set("MatmulSurveyCpuMs", f"{to_decimal(cpu['ms_per_loop'])}")
-    macros.set("MatmulSurveyGpuMs", f"{to_decimal(gpu['ms_per_loop'])}")
-    macros.set("MatmulSurveySpeedup", trimmed(ratio(cpu["ms_per_loop"], gpu["ms_per_loop"]), 1))
+    cpu, gpu = bars["cpu"], bars["gpu"]
+    macros.text("MatmulSurveyCpu", cpu.processor)
+    macros.text("MatmulSurveyGpu", gpu.processor)
+    macros.set("MatmulSurveyCpuMs", cpu.value_text)
+    macros.set("MatmulSurveyGpuMs", gpu.value_text)
+    macros.set("MatmulSurveySpeedup", trimmed(ratio(cpu.value_text, gpu.value_text), 1))
 
     matmul = [r for r in records if r.workload == "matmul" and r.status == "ok"]
     # The CPU figure: preferably a CPU-only machine's record (this machine without a GPU).

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from . import atomic
 from .data import load_errata, load_gpus
 from .macros import (
-    BENCH_COLUMNS,
     BENCH_PREFIXES,
-    ROOFLINE_COLUMNS,
     Macros,
     bench_macros,
     matmul_macros,
@@ -21,6 +19,7 @@ from .macros import (
     roofline_macros,
     spec_macros,
 )
+from .perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from .provenance import errata_table, provenance_list
 from .record import HIGH_CV, Record, load
 from .rounding import trimmed
@@ -43,7 +42,7 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
     spec_macros(macros, *spec_tables)
     rows = {}
     for name, prefix in BENCH_PREFIXES.items():
-        columns = BENCH_COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else ())
+        columns = COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else [])
         rows[name] = read_table(bench_tables[name], columns)
         bench_macros(macros, prefix, bench_tables[name], rows[name], baseline)
     roofline_macros(macros, bench_tables["table5"], rows["table5"])

@@ -16,7 +16,7 @@ rule macros:
         table5="results/tables/table5.csv",
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
-        figure1=config["paper"]["survey_figure1"],
+        figure1=f"{config['data']['published']}/figure1.csv",
         records=measurement_records(),
     output:
         "results/macros/numbers.tex",
