@@ -13,6 +13,7 @@ from pathlib import Path
 from gpusurvey.latex_tables import tabular
 from gpusurvey.perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from gpusurvey.rounding import fixed, ratio, trimmed
+from records import make_record, write_record
 
 # (gpu, price, tdp, bandwidth GB/s) and the survey's printed values per table.
 GPUS = [("RTX 4090", 1599, 450, 1008), ("RTX 4070 Ti", 799, 285, 504),
@@ -70,28 +71,22 @@ def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda_samples=None) -> None:
-    """A valid matmul record (as the harness writes one) for the appendix and the macros: CPU
-    only, or with ``cuda_samples`` a CUDA machine's record holding both metrics."""
-    from gpusurvey.record import Metric, Record, save
+    """A valid matmul record for the appendix and the macros: CPU only, or with ``cuda_samples``
+    a CUDA machine's record holding both metrics. Its environment has what the appendix must
+    escape and list (an underscore, absent packages, a driver)."""
+    from gpusurvey.record import Metric
 
     metrics = {"cpu_torch_fp32_ms": Metric(unit="ms", samples=list(samples), first_call=20.0)}
+    gpu = None
     if cuda_samples:
         metrics["cuda_fp32_ms"] = Metric(unit="ms", samples=list(cuda_samples), first_call=90.0)
-    gpu = "NVIDIA H100 80GB HBM3" if cuda_samples else None
-    record = Record(
-        workload="matmul", profile="full", device="cuda" if cuda_samples else "cpu",
-        machine="nvidia-h100-80gb-hbm3" if cuda_samples else "cpu-test-cpu-model", gpu=gpu,
-        params={"size": 1000, "dtype": "float32"}, primary_metric="cpu_torch_fp32_ms", unit="ms",
-        backend={"library": "torch", "threads": 2}, warmup=2, repetitions=len(samples),
-        metrics=metrics,
-        environment={
-            "utc_time": "2026-11-25T10:00:00Z", "python": "3.11.2",
-            "platform": "Linux-6.1.0-x86_64-with-glibc2.36", "cpu_model": "Test CPU Model_X 9000",
-            "cpu_count": 2, "packages": {"torch": "2.13.0+cpu", "numpy": "2.3.0", "diffusers": None},
-            "git_commit": "0123456789abcdef0123456789abcdef01234567", "git_dirty": False,
-            "gpu_name": gpu, "gpu_memory_bytes": 85_000_000_000 if gpu else None,
-            "driver": "580.65" if gpu else None, "cuda": "13.0" if gpu else None,
-        },
-    )
-    save(record, path)
-
+        gpu = "NVIDIA H100 80GB HBM3"
+    record = make_record("matmul", gpu, samples, metrics=metrics, weights="none",
+                         machine="nvidia-h100-80gb-hbm3" if gpu else "cpu-test-cpu-model")
+    record.environment.update(
+        platform="Linux-6.1.0-x86_64-with-glibc2.36", cpu_model="Test CPU Model_X 9000",
+        cpu_count=2, git_commit="0123456789abcdef0123456789abcdef01234567",
+        packages={"torch": "2.13.0+cpu", "numpy": "2.3.0", "diffusers": None},
+        gpu_memory_bytes=85_000_000_000 if gpu else None, driver="580.65" if gpu else None,
+        cuda="13.0" if gpu else None, utc_time="2026-11-25T10:00:00Z")
+    write_record(path, record)
