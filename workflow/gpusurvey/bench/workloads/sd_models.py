@@ -29,18 +29,23 @@ def architecture_dir(architecture: str) -> Path:
     return CONFIG_DIR / architecture
 
 
-def build_components(architecture: str, device: Any = "cpu") -> dict[str, Any]:
+def build_components(architecture: str, device: Any = "cpu", dtype: Any = None) -> dict[str, Any]:
     """UNet, VAE, CLIP text encoder (randomly initialised) and scheduler of ``architecture``,
-    created directly on ``device`` ("meta" allocates nothing: shapes only)."""
+    created directly on ``device`` in ``dtype`` (default float32); "meta" allocates nothing."""
     import torch
     from diffusers import AutoencoderKL, EulerAncestralDiscreteScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
     folder = architecture_dir(architecture)
-    with torch.device(device):
-        unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(folder / "unet"))
-        vae = AutoencoderKL.from_config(AutoencoderKL.load_config(folder / "vae"))
-        text_encoder = CLIPTextModel(CLIPTextConfig.from_pretrained(folder / "text_encoder"))
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(dtype or torch.float32)
+    try:
+        with torch.device(device):
+            unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(folder / "unet"))
+            vae = AutoencoderKL.from_config(AutoencoderKL.load_config(folder / "vae"))
+            text_encoder = CLIPTextModel(CLIPTextConfig.from_pretrained(folder / "text_encoder"))
+    finally:
+        torch.set_default_dtype(previous)
     scheduler = EulerAncestralDiscreteScheduler.from_pretrained(folder, subfolder="scheduler")
     return {"unet": unet, "vae": vae, "text_encoder": text_encoder, "scheduler": scheduler}
 
@@ -60,10 +65,9 @@ def synthetic_pipeline(architecture: str, device: str, dtype: Any, seed: int):
     from diffusers import StableDiffusionPipeline
 
     torch.manual_seed(seed)
-    components = build_components(architecture, device)
-    pipe = StableDiffusionPipeline(**components, tokenizer=None, safety_checker=None,
+    components = build_components(architecture, device, dtype)
+    return StableDiffusionPipeline(**components, tokenizer=None, safety_checker=None,
                                    feature_extractor=None, requires_safety_checker=False)
-    return pipe.to(device=device, dtype=dtype)
 
 
 def check_checkpoint(path: str) -> Path:
@@ -86,7 +90,7 @@ def load_checkpoint(path: Path, device: str, dtype: Any):
     (local files only; the safety checker is left out, as in the survey's tools)."""
     from diffusers import EulerAncestralDiscreteScheduler, StableDiffusionPipeline
 
-    common = {"torch_dtype": dtype, "local_files_only": True, "safety_checker": None,
+    common = {"dtype": dtype, "local_files_only": True, "safety_checker": None,
               "feature_extractor": None, "requires_safety_checker": False}
     if path.is_dir():
         pipe = StableDiffusionPipeline.from_pretrained(path, **common)
