@@ -72,6 +72,7 @@ def test_smoke_profile_writes_a_valid_record_through_the_harness(name, tmp_path)
     if name == "sd-hires":
         assert record.metrics["first_pass_it_per_s"].mean > 0
         assert record.params["hires_steps"] == 3 and record.params["images"] == 2
+        assert int(record.extra["img2img_num_inference_steps"] * 0.7) == 3
 
 
 @pytest.mark.parametrize("name", ["sd-txt2img", "sd-hires"])

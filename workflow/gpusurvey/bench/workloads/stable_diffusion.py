@@ -290,6 +290,14 @@ class HiresWorkload(_StableDiffusion):
         self.first_clock = LoopClock(self.pipe, self.device)
         self.hires_clock = LoopClock(self.img2img, self.device)
 
+    def teardown(self) -> None:
+        self.img2img = None
+        super().teardown()
+
+    def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
+        return {**super().extra(metric_means),
+                "img2img_num_inference_steps": self.config.img2img_inference_steps}
+
     def run(self) -> dict[str, float]:
         import torch
         import torch.nn.functional as F
