@@ -223,6 +223,7 @@ def test_fixed_token_ids_stand_in_for_a_tokenizer():
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("name,settings", [("sd-txt2img", {"steps": 20}),
+                                           ("sd-txt2img", {"steps": 20, "compile": True}),
                                            ("sd-hires", {"images": 1})])
 def test_full_profile_runs_on_the_gpu(name, settings, tmp_path):
     record = _saved(_measure(name, "full", "cuda", **settings), tmp_path)
@@ -231,3 +232,4 @@ def test_full_profile_runs_on_the_gpu(name, settings, tmp_path):
     assert record.extra["parameters"] == SD15_PARAMETERS
     assert record.peak_memory["vram_bytes"] > 2e9
     assert record.metrics["it_per_s"].mean > 1
+    assert record.backend["compiled"] is settings.get("compile", False)

@@ -35,7 +35,7 @@ class StableDiffusionConfig(WorkloadConfig):
         "sd15", "shipped architecture for synthetic weights: sd15 (SD 1.5) or sd-tiny (smoke)")
     attention: str = option("sdpa", "attention implementation: sdpa (PyTorch's own) or xformers")
     compile: bool = option(False, "torch.compile the UNet (an extra variant, not the survey's)")
-    compile_mode: str = option("max-autotune-no-cudagraphs", "torch.compile mode when compile=true")
+    compile_mode: str = option("reduce-overhead", "torch.compile mode when compile=true")
     prompt: str = option(PROMPT, "prompt (fixed token ids when the weights come without a tokenizer)")
     negative_prompt: str = option(NEGATIVE_PROMPT, "negative prompt (the unconditional half)")
     guidance_scale: float = option(7.5, "classifier-free guidance scale (above 1: guidance on)")
@@ -179,10 +179,6 @@ class _StableDiffusion(Workload):
             "tokenizer": self.pipe.tokenizer is not None,
             "compiled": False,
         }
-        if cfg.attention == "xformers":
-            import xformers
-
-            self._backend["xformers_cpp_library"] = bool(getattr(xformers, "_has_cpp_library", False))
         self._parameters = sd_models.parameter_counts(self.pipe.components)
         if cfg.compile:
             self.pipe.unet = torch.compile(self.pipe.unet, mode=cfg.compile_mode, fullgraph=True)
