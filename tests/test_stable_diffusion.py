@@ -163,6 +163,25 @@ def test_changing_a_weight_file_changes_the_checkpoint_digest(tiny_checkpoint, t
     assert sd_models.checkpoint_sha256(single) == hashlib.sha256(single.read_bytes()).hexdigest()
 
 
+def test_a_single_safetensors_file_loads_offline_with_the_shipped_sd15_configs(tmp_path, monkeypatch):
+    from diffusers import StableDiffusionPipeline
+
+    calls = []
+
+    def from_single_file(path, **kwargs):
+        calls.append((path, kwargs))
+        return sd_models.synthetic_pipeline("sd-tiny", "cpu", torch.float32, seed=0)
+
+    monkeypatch.setattr(StableDiffusionPipeline, "from_single_file", from_single_file)
+    file = tmp_path / "model.safetensors"
+    file.write_bytes(b"weights")
+    pipe = sd_models.load_checkpoint(sd_models.check_checkpoint(str(file)), "cpu", torch.float32)
+    (path, kwargs), = calls
+    assert path == file and kwargs["local_files_only"] is True and kwargs["tokenizer"] is None
+    assert kwargs["config"] == str(sd_models.CONFIG_DIR / "sd15")
+    assert type(pipe.scheduler).__name__ == "EulerAncestralDiscreteScheduler"
+
+
 def test_a_missing_or_wrong_checkpoint_is_a_data_error_naming_the_key(tmp_path):
     with pytest.raises(DataError, match="key 'checkpoint': no such file"):
         Txt2ImgConfig.for_profile("smoke", checkpoint=str(tmp_path / "absent"))
