@@ -10,9 +10,14 @@ configfile: "workflow/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/bench.smk"
+include: "workflow/rules/notebooks.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:
     input:
         rules.paper.input,
+        rules.notebooks.input,
     default_target: True

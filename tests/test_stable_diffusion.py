@@ -7,12 +7,14 @@ import json
 
 import pytest
 import torch
+from conftest import snakemake
 from gpusurvey import cli
 from gpusurvey import record as rec
 from gpusurvey.bench import harness, workloads
 from gpusurvey.bench.workloads import sd_models
 from gpusurvey.bench.workloads.stable_diffusion import HiresConfig, Txt2ImgConfig
 from gpusurvey.errors import DataError
+from gpusurvey.machine import machine_slug
 
 SD15_PARAMETERS = {"unet": 859_520_964, "text_encoder": 123_060_480, "vae": 83_653_863}
 QUICK = {"warmup": 0, "repetitions": 5}
@@ -252,3 +254,20 @@ def test_full_profile_runs_on_the_gpu(name, settings, tmp_path):
     assert record.peak_memory["vram_bytes"] > 2e9
     assert record.metrics["it_per_s"].mean > 1
     assert record.backend["compiled"] is settings.get("compile", False)
+
+
+@pytest.mark.workflow
+def test_the_bench_rule_writes_smoke_records_of_both_workloads(project, monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # tiny models on a shared CPU (see one_thread)
+    settings = "{sd-txt2img: {warmup: 0}, sd-hires: {warmup: 0, images: 1}}"
+    snakemake(project, "--cores", "1", "bench", "--config", "measure=True",
+              f"bench={{profile: smoke, device: cpu, workloads: [sd-txt2img, sd-hires], "
+              f"settings: {settings}}}")
+    machine = machine_slug()
+    for name in ("sd-txt2img", "sd-hires"):
+        record = rec.load(project / f"results/measurements/{machine}/{name}.json")
+        assert record.status == "ok", record.error
+        assert (record.workload, record.profile, record.device) == (name, "smoke", "cpu")
+        assert record.warmup == 0 and record.weights["kind"] == "synthetic"
+        assert record.value > 0
+    assert rec.load(project / f"results/measurements/{machine}/sd-hires.json").params["images"] == 1

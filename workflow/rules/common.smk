@@ -38,3 +38,86 @@ def committed_records():
 def measurement_records():
     """Every record the tables and figures read: committed ones and this machine's."""
     return committed_records() + local_records()
+
+
+# Tables 3-5 and the figures (tables.smk, figures.smk).
+
+PERF_WORKLOADS = {3: "sd-txt2img", 4: "sd-hires", 5: "llm-decode"}
+"""Table number -> the workload whose records add its measured rows."""
+
+FIGURE_NAMES = ["figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value_per_dollar",
+                "roofline"]
+
+
+def records_for(workload):
+    """The measurement records of one workload (record files are named <workload>.json)."""
+    return [p for p in measurement_records() if Path(p).stem == workload]
+
+
+def figure_outputs(name):
+    """The four files of one figure: Korean and English, PDF and PNG."""
+    return [f"results/figures/{name}.{lang}.{ext}" for lang in ("ko", "en") for ext in ("pdf", "png")]
+
+
+def all_figure_outputs():
+    return [path for name in FIGURE_NAMES for path in figure_outputs(name)]
+
+
+def figure_inputs(wildcards):
+    """What each figure reads: table CSVs, or for Figure 1 the survey's bars and matmul records."""
+    name = wildcards.name
+    if name == "figure1_matmul":
+        return {"published": f"{config['data']['published']}/figure1.csv",
+                "records": records_for("matmul")}
+    numbers = {"value_per_dollar": [3, 4, 5], "roofline": [5]}.get(name) or [int(name[5])]
+    return {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
+
+
+# Benchmark rules (bench.smk).
+
+# Conda env of a workload (relative to workflow/rules) where it needs more than envs/bench.yaml.
+BENCH_ENVS = {}
+# The Stable Diffusion workloads also need diffusers, transformers and accelerate.
+BENCH_ENVS.update({w: "../../envs/bench-sd.yaml" for w in ("sd-txt2img", "sd-hires")})
+
+
+def bench_env(wildcards):
+    return BENCH_ENVS.get(wildcards.workload, "../../envs/bench.yaml")
+
+
+def bench_settings(wildcards):
+    """The workload's overrides from config bench.settings (each becomes `--set KEY=VALUE`)."""
+    return config["bench"]["settings"].get(wildcards.workload, {})
+
+
+def bench_gpu_model(wildcards):
+    """GPU label written into the record; None lets the record take the driver's name."""
+    return None
+
+
+def bench_gpus(wildcards):
+    """GPUs one job holds: one for the GPU workloads, none for the CPU-first matmul."""
+    return 1 if wildcards.workload in GPU_WORKLOADS else 0
+
+
+# The analysis notebooks (notebooks.smk).
+
+
+def notebook_inputs(wildcards):
+    """The notebook and the files it reads, named as its `parameters` cell names them."""
+    tables = {n: f"results/tables/table{n}.csv" for n in range(1, 6)}
+    parameters = {
+        "specs": {"table1": tables[1], "table2": tables[2], "gpus": config["data"]["gpus"]},
+        "stable_diffusion": {"table3": tables[3], "table4": tables[4], "gpus": config["data"]["gpus"]},
+        "llm": {"table5": tables[5]},
+        "matmul": {
+            "records": records_for("matmul"),
+            "published": f"{config['data']['published']}/figure1.csv",
+        },
+    }[wildcards.name]
+    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **parameters}
+
+
+def notebook_values(wildcards):
+    """Settings a notebook takes besides files, by parameter name (from config)."""
+    return {"matmul": {"profiles": config["tables"]["profiles"]}}.get(wildcards.name, {})
