@@ -66,7 +66,7 @@ def test_smoke_profile_writes_a_valid_record_through_the_harness(name, tmp_path)
     assert record.status == "ok", record.error
     assert (record.workload, record.profile, record.unit) == (name, "smoke", "it/s")
     assert record.weights == {"kind": "synthetic", "name": "sd-tiny (random weights)", "sha256": None}
-    assert record.backend["dtype"] == "float32"
+    assert record.backend["dtype"] == "float32" and record.backend["torch_threads"] == 1
     assert record.backend["unet_attention_processors"] == ["AttnProcessor2_0"]
     assert record.metrics["it_per_s"].mean > 0
     assert len(record.metrics["seconds_per_image"].samples) == 5

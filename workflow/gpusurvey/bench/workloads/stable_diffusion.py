@@ -178,6 +178,7 @@ class _StableDiffusion(Workload):
             "scheduler": type(self.pipe.scheduler).__name__,
             "tokenizer": self.pipe.tokenizer is not None,
             "compiled": False,
+            "torch_threads": torch.get_num_threads(),
         }
         self._parameters = sd_models.parameter_counts(self.pipe.components)
         if cfg.compile:
