@@ -8,6 +8,7 @@ from ..workload import Workload
 
 WORKLOADS: dict[str, str] = {
     "matmul": "gpusurvey.bench.workloads.matmul:MatmulWorkload",
+    "llm-decode": "gpusurvey.bench.workloads.llm_decode:LlmDecodeWorkload",
 }
 """workload name -> "module:class"."""
 
