@@ -38,3 +38,13 @@ def committed_records():
 def measurement_records():
     """Every record the tables and figures read: committed ones and this machine's."""
     return committed_records() + local_records()
+
+
+def llm_checkpoint():
+    """The checkpoint folder llm-decode reads: bench.settings.llm-decode.checkpoint when set,
+    else the synthetic one of the profile (LLaMA-13B's shapes for full, a tiny one for smoke)."""
+    configured = config["bench"]["settings"].get("llm-decode", {}).get("checkpoint")
+    if configured:
+        return configured
+    tiny = config["bench"]["profile"] == "smoke"
+    return "results/weights/" + ("llama-tiny-gptq" if tiny else "llama-13b-gptq")
