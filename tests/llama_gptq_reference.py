@@ -43,7 +43,11 @@ def dequantise(tensors: dict[str, np.ndarray], base: str) -> np.ndarray:
 
 def state_dict(folder: Path) -> dict[str, np.ndarray]:
     """A plain fp32 LlamaForCausalLM state dict of the checkpoint."""
-    tensors = read_all(folder)
+    return dequantised(read_all(folder))
+
+
+def dequantised(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The GPTQ tensors of a checkpoint as a plain fp32 LlamaForCausalLM state dict."""
     out = {}
     for name, value in tensors.items():
         if name.endswith(".qweight"):

@@ -150,6 +150,8 @@ def write(preset: str, folder: str | os.PathLike, *, seed: int = SEED) -> Path:
         _json(tmp / "config.json", shape.hf_config())
         _json(tmp / "quantize_config.json", quantize_config(shape))
         _json(tmp / MARKER, {"preset": preset, "seed": seed, "writer": "gpusurvey synth"})
+        for path in tmp.iterdir():
+            path.chmod(0o644)
         if target.exists():
             target.rmdir()
         os.replace(tmp, target)
