@@ -8,13 +8,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, snakemake
 from gpusurvey import record as rec
 from gpusurvey.bench import gpu_bandwidth, harness
 from gpusurvey.bench.llm_backends import TransformersBackend, resolve_backend
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
 from gpusurvey.errors import DataError
+from gpusurvey.machine import machine_slug
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +142,16 @@ def test_importing_the_workload_loads_neither_the_reporting_half_nor_heavy_libra
                           env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.workflow
+def test_bench_rule_writes_the_tiny_synthetic_checkpoint_then_a_valid_record(project):
+    target = f"results/measurements/{machine_slug()}/llm-decode.json"
+    smoke_cpu = "bench={profile: smoke, device: cpu, settings: {llm-decode: {memory_bandwidth_gbs: 40}}}"
+    snakemake(project, "--cores", "1", target, "--config", smoke_cpu)
+    assert llama_gptq.existing_preset(project / "results/weights/llama-tiny-gptq") is not None
+    record = rec.load(project / target)
+    assert record.status == "ok" and record.profile == "smoke" and record.device == "cpu"
+    assert record.params["checkpoint"] == "results/weights/llama-tiny-gptq"
+    assert record.backend["library"] == "transformers"
+    assert record.extra["bound_tokens_per_s"] == pytest.approx(40e9 / record.extra["bytes_per_token"])
