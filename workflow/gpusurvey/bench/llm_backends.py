@@ -51,10 +51,9 @@ class Generation:
 class Backend(ABC):
     """Loads a model once and generates greedily from token ids (no tokenizer)."""
 
-    def __init__(self, shape: LlamaShape, device: str, max_tokens: int):
+    def __init__(self, shape: LlamaShape, device: str):
         self.shape = shape
         self.device = device
-        self.max_tokens = max_tokens
 
     @abstractmethod
     def load(self) -> None: ...
@@ -80,8 +79,10 @@ class ExLlamaV2Backend(Backend):
     """A GPTQ 4-bit checkpoint through exllamav2's own kernels, fp16 KV cache (``ExLlamaV2Cache``)."""
 
     def __init__(self, checkpoint: str, shape: LlamaShape, device: str, max_tokens: int):
-        super().__init__(shape, device, max_tokens)
+        super().__init__(shape, device)
         self.checkpoint = checkpoint
+        self.max_tokens = max_tokens
+        """Prompt plus new tokens: the cache's length."""
 
     def load(self) -> None:
         import torch
@@ -144,8 +145,8 @@ class TransformersBackend(Backend):
     """``LlamaForCausalLM`` of the same shape, unquantised, with seeded random weights (the
     values do not change the speed); PyTorch SDPA attention and a ``DynamicCache``."""
 
-    def __init__(self, shape: LlamaShape, device: str, max_tokens: int, seed: int, source: str):
-        super().__init__(shape, device, max_tokens)
+    def __init__(self, shape: LlamaShape, device: str, seed: int, source: str):
+        super().__init__(shape, device)
         self.seed = seed
         self.source = source
         """What the shape came from: a preset name or a checkpoint folder."""

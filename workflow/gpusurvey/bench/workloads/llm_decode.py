@@ -90,7 +90,7 @@ class LlmDecodeWorkload(Workload):
         if self.backend_name == "exllamav2":
             self._runner = ExLlamaV2Backend(cfg.checkpoint, shape, self.device, total)
         else:
-            self._runner = TransformersBackend(shape, self.device, total, cfg.seed,
+            self._runner = TransformersBackend(shape, self.device, cfg.seed,
                                                source=cfg.checkpoint or cfg.model)
         self._runner.load()
         # The harness tears the backend down before it asks for extra(): keep what it needs.
