@@ -1,4 +1,4 @@
-"""Test helper: the fp32 weights a synthetic GPTQ checkpoint stands for, decoded by the GPTQ v1
+"""For the tests: the fp32 weights a synthetic GPTQ checkpoint stands for, decoded by the GPTQ v1
 rules independently of the writer (weight = (code - (stored zero + 1)) * scale)."""
 
 from __future__ import annotations
