@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from gpusurvey.cluster import ClusterGpu, cluster_gpus
 from gpusurvey.errors import DataError
 
@@ -33,5 +32,6 @@ def test_unknown_gpu_is_named_with_its_key(gpus_csv):
 
 
 def test_a_gpu_listed_twice_under_two_names_is_an_error(gpus_csv):
-    with pytest.raises(DataError, match=r"cluster\.gpus\[1\]\.label: 'NVIDIA GeForce RTX 4090' is listed twice"):
+    listed_twice = r"cluster\.gpus\[1\]\.label: 'NVIDIA GeForce RTX 4090' is listed twice"
+    with pytest.raises(DataError, match=listed_twice):
         cluster_gpus([{"label": "RTX 4090"}, {"label": "NVIDIA GeForce RTX 4090"}], gpus_csv)

@@ -10,15 +10,23 @@ from pylatex.utils import NoEscape, bold, escape_latex
 
 
 def _cell(text: str) -> NoEscape:
+    if isinstance(text, NoEscape):
+        return text
     # "mm²" would need the superscript glyph in the main font; math mode is font-independent.
     return NoEscape(escape_latex(str(text)).replace("²", r"$^{2}$"))
 
 
-def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
-    """A booktabs ``tabular`` with a bold header row."""
+def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
+            notes: Sequence[str] = ()) -> str:
+    """A booktabs ``tabular`` with a bold header row; cells that are ``NoEscape`` go in as they are.
+
+    ``notes`` (LaTeX, already escaped) become footnote lines under the tabular.
+    """
     table = Tabular(align, booktabs=True)
     table.add_row([bold(_cell(h)) for h in header])
     table.add_hline()
     for row in rows:
         table.add_row([_cell(c) for c in row])
-    return table.dumps() + "\n"
+    lines = [table.dumps()]
+    lines += [rf"\par\smallskip{{\footnotesize {note}\par}}" for note in notes]
+    return "\n".join(lines) + "\n"

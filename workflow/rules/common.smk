@@ -43,6 +43,39 @@ def measurement_records():
     return committed_records() + local_records()
 
 
+# Tables 3-5 and the figures (tables.smk, figures.smk).
+
+PERF_WORKLOADS = {3: "sd-txt2img", 4: "sd-hires", 5: "llm-decode"}
+"""Table number -> the workload whose records add its measured rows."""
+
+FIGURE_NAMES = ["figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value_per_dollar",
+                "roofline"]
+
+
+def records_for(workload):
+    """The measurement records of one workload (record files are named <workload>.json)."""
+    return [p for p in measurement_records() if Path(p).stem == workload]
+
+
+def figure_outputs(name):
+    """The four files of one figure: Korean and English, PDF and PNG."""
+    return [f"results/figures/{name}.{lang}.{ext}" for lang in ("ko", "en") for ext in ("pdf", "png")]
+
+
+def all_figure_outputs():
+    return [path for name in FIGURE_NAMES for path in figure_outputs(name)]
+
+
+def figure_inputs(wildcards):
+    """What each figure reads: table CSVs, or for Figure 1 the survey's bars and matmul records."""
+    name = wildcards.name
+    if name == "figure1_matmul":
+        return {"published": f"{config['data']['published']}/figure1.csv",
+                "records": records_for("matmul")}
+    numbers = {"value_per_dollar": [3, 4, 5], "roofline": [5]}.get(name) or [int(name[5])]
+    return {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
+
+
 # A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.
 CLUSTER_GPUS = cluster_gpus(config.get("cluster", {}).get("gpus", []), config["data"]["gpus"])
 

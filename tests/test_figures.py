@@ -1,0 +1,95 @@
+"""Figures: measured rows appear in them, output is byte-reproducible, missing glyphs fail."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from gpusurvey import figures
+from gpusurvey.record import Metric
+from gpusurvey.reports import FIGURES, write_figure
+from records import make_record, write_record
+from test_perf_tables import build
+
+
+@pytest.fixture
+def tables(root, tmp_path):
+    """Tables 3-5 from the published data plus an RTX 4060 record for Tables 3 and 5."""
+    sd = write_record(tmp_path / "m/4060/sd-txt2img.json", make_record())
+    llm = write_record(tmp_path / "m/4060/llm-decode.json",
+                       make_record("llm-decode", samples=(30.0, 30.5, 29.5)))
+    return {n: build(root, tmp_path / "tables", n, [sd, llm])["csv"] for n in (3, 4, 5)}
+
+
+def _ytick_labels(fig):
+    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def test_a_measured_row_appears_in_the_bar_chart_beside_the_published_ones(tables):
+    table = pd.read_csv(tables[3])
+    published_only = table[table["source"] == "published"]
+    for lang in ("ko", "en"):
+        with_row = _ytick_labels(figures.bars(table, "RTX 3060", lang))
+        without = _ytick_labels(figures.bars(published_only, "RTX 3060", lang))
+        assert with_row[8] == "RTX 4060 †"
+        assert with_row[:8] + with_row[9:] == without
+    assert "RTX 3060 (기준)" in _ytick_labels(figures.bars(table, "RTX 3060", "ko"))
+    assert "RTX 3060 (baseline)" in _ytick_labels(figures.bars(table, "RTX 3060", "en"))
+
+
+def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
+    t5 = pd.read_csv(tables[5])
+    fig = figures.roofline(t5, "en")
+    points = {c.get_label(): c.get_offsets().tolist() for c in fig.axes[0].collections}
+    assert points["Measured by this pipeline"] == [[272.0, 30.0]]  # RTX 4060: 272 GB/s
+    assert len(points["Published in the survey"]) == 9
+
+    fig = figures.value_per_dollar({n: pd.read_csv(p) for n, p in tables.items()}, "en")
+    measured = [c for c in fig.axes[0].collections if c.get_label() == "Measured by this pipeline"]
+    assert measured[0].get_offsets().tolist() == [[299.0, 0.0418]]
+    assert not [c for c in fig.axes[1].collections if c.get_label() == "Measured by this pipeline"]
+
+
+def test_pareto_front_keeps_the_fastest_gpu_at_each_price():
+    points = [(300, 10.0), (400, 9.0), (500, 12.0), (500, 11.0), (900, 12.0), (1000, 20.0)]
+    assert figures.pareto_front(points) == [0, 2, 5]
+
+
+def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
+    unit = "ms"
+    record = make_record("matmul", gpu="NVIDIA H100 80GB HBM3", metrics={
+        "cpu_torch_fp32_ms": Metric(unit=unit, samples=[9.0, 9.2, 9.1]),
+        "cpu_numpy_fp32_ms": Metric(unit=unit, samples=[10.0, 10.1, 9.9]),
+        "cuda_fp32_ms": Metric(unit=unit, samples=[0.05, 0.05, 0.05]),
+    })
+    path = write_record(tmp_path / "m/h100/matmul.json", record)
+    from gpusurvey.published import load_published_figure
+
+    bars = load_published_figure(root / "data/published/figure1.csv")
+    assert [(b.processor, b.value) for b in bars] == [("Xeon CPU", 49.9), ("T4 GPU", 4.46)]
+    labels = _ytick_labels(figures.matmul(bars, [(str(path), record)], "en"))
+    assert labels == ["Xeon CPU (survey [8])", "T4 GPU (survey [8])", "Test CPU 9000 (torch) †",
+                      "Test CPU 9000 (NumPy) †", "NVIDIA H100 80GB HBM3 (torch CUDA) †"]
+
+
+@pytest.mark.parametrize("name", ["roofline", "figure1_matmul"])
+def test_a_figure_written_twice_has_the_same_bytes(root, tables, tmp_path, name):
+    assert name in FIGURES
+    digests = []
+    for run in ("a", "b"):
+        outputs = {f"{lang}_{ext}": tmp_path / run / f"{name}.{lang}.{ext}"
+                   for lang in figures.LANGS for ext in figures.EXTS}
+        write_figure(name, outputs, tables=list(tables.values()),
+                     published=root / "data/published/figure1.csv", baseline_gpu="RTX 3060")
+        digests.append({key: path.read_bytes() for key, path in outputs.items()})
+    assert digests[0] == digests[1], name
+    assert digests[0]["ko_pdf"].startswith(b"%PDF") and b"CreationDate" not in digests[0]["ko_pdf"]
+    assert digests[0]["en_png"].startswith(b"\x89PNG")
+
+
+def test_a_missing_glyph_fails_the_figure(tmp_path):
+    plt = figures._pyplot()
+    fig, ax = plt.subplots()
+    ax.set_title("\U0001f600")
+    with pytest.raises(ValueError, match="missing from font"):
+        figures.save(fig, {"png": tmp_path / "x.png"})
+    assert not (tmp_path / "x.png").exists()

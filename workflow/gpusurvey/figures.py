@@ -1,0 +1,283 @@
+"""The figures: a bar chart per table, value per dollar against price, the LLM decode roofline
+and Figure 1 (matrix product, CPU against GPU), each in Korean and in English.
+
+Figures read the regenerated table CSVs (so a measured row appears in them exactly as in the
+tables) and share one style file. Output is byte-reproducible: Agg backend, fonts embedded,
+no creation date in the PDF. A label whose glyph is missing from the fonts is an error, not
+a box in the paper.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import atomic
+from .roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
+
+STYLE = Path(__file__).resolve().parent / "styles" / "gpusurvey.mplstyle"
+LANGS = ("ko", "en")
+EXTS = ("pdf", "png")
+
+PUBLISHED_COLOR = "#4c72b0"
+MEASURED_COLOR = "#dd8452"
+BASELINE_COLOR = "#c44e52"
+FRONT_COLOR = "#55a868"
+
+TEXT = {
+    "ko": {
+        "it/s": "초당 반복 횟수 (it/s)",
+        "tokens/s": "초당 토큰 수 (tokens/s)",
+        "published": "서베이 발표값",
+        "measured": "이 파이프라인의 측정값",
+        "baseline": "기준",
+        "price": "출시 가격 (USD)",
+        "per_dollar": "가격당 성능 ({unit}/USD)",
+        "front": "파레토 전선 (같은 가격 이하에서 가장 빠른 GPU)",
+        "table": "표 {n}",
+        "bandwidth": "메모리 대역폭 (GB/s, 로그 축)",
+        "decode": "디코딩 속도 (tokens/s, 로그 축)",
+        "bound": "대역폭 상한: 대역폭 / 토큰당 {gb:.2f} GB",
+        "matmul": "1000x1000 행렬곱 1회 시간 (ms, 로그 축)",
+        "survey": "서베이 [8]",
+        "cpu": "CPU",
+        "gpu": "GPU",
+    },
+    "en": {
+        "it/s": "Iterations per second (it/s)",
+        "tokens/s": "Tokens per second",
+        "published": "Published in the survey",
+        "measured": "Measured by this pipeline",
+        "baseline": "baseline",
+        "price": "Launch price (USD)",
+        "per_dollar": "Value per dollar ({unit}/USD)",
+        "front": "Pareto front (fastest GPU at or below each price)",
+        "table": "Table {n}",
+        "bandwidth": "Memory bandwidth (GB/s, log scale)",
+        "decode": "Decode speed (tokens/s, log scale)",
+        "bound": "Bandwidth bound: bandwidth / {gb:.2f} GB per token",
+        "matmul": "Time per 1000x1000 matrix product (ms, log scale)",
+        "survey": "survey [8]",
+        "cpu": "CPU",
+        "gpu": "GPU",
+    },
+}
+
+MATMUL_METRICS = {
+    "cpu_torch_fp32_ms": ("cpu", "torch"),
+    "cpu_numpy_fp32_ms": ("cpu", "NumPy"),
+    "cuda_fp32_ms": ("gpu", "torch CUDA"),
+}
+"""Matmul record metrics Figure 1 shows: milliseconds per 1000x1000 fp32 product."""
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.style.use(STYLE)
+    return plt
+
+
+def save(fig, outputs: Mapping[str, str | os.PathLike]) -> None:
+    """Write ``fig`` to each ``{ext: path}`` atomically and deterministically.
+
+    Raises ValueError when a label needed a glyph the fonts lack.
+    """
+    import logging
+
+    import matplotlib.pyplot as plt
+
+    # fontTools reports every TrueType table it cannot subset (hinting tables it drops).
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    try:
+        for ext, path in outputs.items():
+            metadata = {"CreationDate": None} if ext == "pdf" else {}
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                with atomic.atomic_path(path) as tmp:
+                    fig.savefig(tmp, format=ext, metadata=metadata)
+            missing = sorted({str(w.message) for w in caught if "missing from font" in str(w.message)})
+            if missing:
+                Path(path).unlink(missing_ok=True)
+                raise ValueError(f"{path}: {'; '.join(missing)}")
+    finally:
+        plt.close(fig)
+
+
+def _label(row, lang: str, baseline: str | None = None) -> str:
+    name = row["gpu"] + (" †" if row["source"] == "measured" else "")
+    if baseline is not None and row["gpu"] == baseline and row["source"] == "published":
+        name += f" ({TEXT[lang]['baseline']})"
+    return name
+
+
+def bars(table: pd.DataFrame, baseline: str, lang: str):
+    """One table as horizontal bars in the table's order; the baseline's published bar is
+    highlighted, measured bars are hatched, failed runs are labelled (OOM, error)."""
+    plt = _pyplot()
+    words = TEXT[lang]
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.28 * n))
+    ys = list(range(n))[::-1]
+    top = table["value"].max()
+    for y, (_, row) in zip(ys, table.iterrows(), strict=True):
+        measured = row["source"] == "measured"
+        is_base = row["gpu"] == baseline and not measured
+        color = BASELINE_COLOR if is_base else MEASURED_COLOR if measured else PUBLISHED_COLOR
+        value = row["value"] if row["status"] == "ok" else 0.0
+        ax.barh(y, value, color=color, hatch="//" if measured else None, edgecolor="white", height=0.7)
+        ax.text(value + top * 0.01, y, str(row["value_text"]), va="center", fontsize=7)
+    ax.set_yticks(ys, [_label(row, lang, baseline) for _, row in table.iterrows()])
+    ax.set_xlabel(words[table["unit"].iloc[0]])
+    ax.set_xlim(0, top * 1.12)
+    ax.grid(axis="y", visible=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=PUBLISHED_COLOR, label=words["published"]),
+               plt.Rectangle((0, 0), 1, 1, color=BASELINE_COLOR, label=f"{baseline} ({words['baseline']})")]
+    if (table["source"] == "measured").any():
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor=MEASURED_COLOR, hatch="//",
+                                     edgecolor="white", label=f"† {words['measured']}"))
+    ax.legend(handles=handles, loc="lower right")
+    return fig
+
+
+def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats: none is at most as expensive and at least
+    as fast with one of the two strictly better. Sorted by price."""
+    front = []
+    for i, (price, value) in enumerate(points):
+        beaten = any(p <= price and v >= value and (p < price or v > value)
+                     for j, (p, v) in enumerate(points) if j != i)
+        if not beaten:
+            front.append(i)
+    return sorted(front, key=lambda i: points[i])
+
+
+def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
+    """Value per dollar against launch price, one panel per table, with the Pareto front
+    (the fastest GPU at or below each price) drawn through its GPUs."""
+    plt = _pyplot()
+    words = TEXT[lang]
+    fig, axes = plt.subplots(1, len(tables), figsize=(4.0 * len(tables), 3.6), squeeze=False)
+    for ax, (number, table) in zip(axes[0], sorted(tables.items()), strict=True):
+        shown = table[(table["status"] == "ok") & table["price_usd"].notna()].reset_index(drop=True)
+        for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
+            part = shown[shown["source"] == source]
+            if not part.empty:
+                ax.scatter(part["price_usd"], part["value_per_dollar"], color=color, marker=marker, s=22,
+                           zorder=3, label=words[source])
+        for _, row in shown.iterrows():
+            ax.annotate(_label(row, lang), (row["price_usd"], row["value_per_dollar"]), fontsize=6,
+                        xytext=(3, 2), textcoords="offset points")
+        front = pareto_front(list(zip(shown["price_usd"], shown["value"], strict=True)))
+        ax.plot(shown.loc[front, "price_usd"], shown.loc[front, "value_per_dollar"], color=FRONT_COLOR,
+                linewidth=1.2, zorder=2, label=words["front"])
+        unit = table["unit"].iloc[0]
+        ax.set_title(words["table"].format(n=number))
+        ax.set_xlabel(words["price"])
+        ax.set_ylabel(words["per_dollar"].format(unit=unit))
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.08))
+    return fig
+
+
+def roofline(table: pd.DataFrame, lang: str):
+    """Table 5 on the decode roofline: tokens/s against memory bandwidth, with the bound
+    bandwidth / bytes per token as a line; published and measured points."""
+    plt = _pyplot()
+    words = TEXT[lang]
+    ok = table[table["status"] == "ok"]
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    low, high = table["memory_bandwidth_gbs"].min() * 0.7, table["memory_bandwidth_gbs"].max() * 1.4
+    xs = [low, high]
+    ax.plot(xs, [bound_tokens_per_s(x) for x in xs], color=BASELINE_COLOR, linewidth=1.2,
+            label=words["bound"].format(gb=LLAMA13B_GPTQ_BYTES_PER_TOKEN / 1e9))
+    for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
+        part = ok[ok["source"] == source]
+        if not part.empty:
+            ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=24,
+                       zorder=3, label=words[source])
+    # Short GeForce names ("4090") and one label per cluster of close points keep labels apart.
+    points = [(row["memory_bandwidth_gbs"], row["value"], _label(row, lang).removeprefix("RTX "))
+              for _, row in ok.iterrows()]
+    for x, y, names in _clusters(points):
+        ax.annotate(", ".join(names), (x, y), fontsize=6, va="center", textcoords="offset points",
+                    xytext=(4, 0) if len(names) == 1 else (0, -8))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _plain_ticks(ax.xaxis)
+    _plain_ticks(ax.yaxis)
+    ax.set_xlabel(words["bandwidth"])
+    ax.set_ylabel(words["decode"])
+    ax.legend(loc="upper left")
+    return fig
+
+
+def _clusters(points: Sequence[tuple[float, float, str]], gap: float = 0.05):
+    """Points close on log-log axes (within ``gap`` decades on both) grouped, so that one
+    label names them all; yields ``(x, y, names)`` in order of ``x``."""
+    import math
+
+    groups: list[list[tuple[float, float, str]]] = []
+    for point in sorted(points):
+        for group in groups:
+            x, y, _ = group[0]
+            if abs(math.log10(point[0] / x)) < gap and abs(math.log10(point[1] / y)) < gap:
+                group.append(point)
+                break
+        else:
+            groups.append([point])
+    for group in groups:
+        yield group[0][0], group[0][1], [name for *_, name in group]
+
+
+def _plain_ticks(axis) -> None:
+    """Log-axis ticks at 1, 2 and 5 times powers of ten, as plain numbers (``200``, not ``2 x 10^2``)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str):
+    """Figure 1: milliseconds per 1000x1000 product, the survey's two bars and one bar per
+    metric of each matmul record (CPU with torch and NumPy, GPU with torch CUDA)."""
+    plt = _pyplot()
+    words = TEXT[lang]
+    bars_ = [(f"{b.processor} ({words['survey']})", b.kind, b.value, False) for b in published]
+    for _, record in records:
+        env = record.environment
+        for metric, (kind, library) in MATMUL_METRICS.items():
+            if record.status != "ok" or metric not in record.metrics:
+                continue
+            if kind == "gpu":
+                device = record.gpu or env.get("gpu_name") or "GPU"
+            else:
+                device = env.get("cpu_model", "CPU")
+            bars_.append((f"{device} ({library}) †", kind, record.metrics[metric].mean, True))
+    fig, ax = plt.subplots(figsize=(6.4, 1.0 + 0.35 * len(bars_)))
+    ys = list(range(len(bars_)))[::-1]
+    for y, (_, kind, value, measured) in zip(ys, bars_, strict=True):
+        ax.barh(y, value, color=PUBLISHED_COLOR if kind == "cpu" else FRONT_COLOR, height=0.6,
+                hatch="//" if measured else None, edgecolor="white")
+        ax.text(value * 1.05, y, f"{value:.3g} ms", va="center", fontsize=7)
+    ax.set_yticks(ys, [label for label, *_ in bars_])
+    ax.set_xscale("log")
+    _plain_ticks(ax.xaxis)
+    ax.set_xlim(min(b[2] for b in bars_) / 2, max(b[2] for b in bars_) * 4)
+    ax.set_xlabel(words["matmul"])
+    ax.grid(axis="y", visible=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=PUBLISHED_COLOR, label=words["cpu"]),
+               plt.Rectangle((0, 0), 1, 1, color=FRONT_COLOR, label=words["gpu"])]
+    if any(b[3] for b in bars_):
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#999999", hatch="//", edgecolor="white",
+                                     label=f"† {words['measured']}"))
+    ax.legend(handles=handles, loc="lower right")
+    return fig

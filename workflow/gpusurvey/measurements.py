@@ -1,0 +1,114 @@
+"""Measurement records as the reporting half reads them: loaded, validated, labelled, filtered.
+
+Every record given is read and checked (malformed JSON, schema, unit, unknown GPU,
+duplicates) before any table or figure is written, so one bad file stops the build
+with an error that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import record as rec
+from .data import GpuCatalog
+from .errors import DataError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MeasuredRun:
+    """One record that becomes a table row: its file, its content and its GPU's canonical name."""
+
+    path: str
+    record: rec.Record
+    gpu: str
+
+    @property
+    def detected_gpu(self) -> str:
+        """The GPU's name as the machine reported it (the driver's name where known)."""
+        return self.record.environment.get("gpu_name") or self.record.gpu or ""
+
+    @property
+    def utc_date(self) -> str:
+        return str(self.record.environment.get("utc_time", ""))[:10]
+
+    @property
+    def weights(self) -> str:
+        """``synthetic``, ``checkpoint <name>`` or ``none``."""
+        weights = self.record.weights
+        if weights.get("kind") == "checkpoint" and weights.get("name"):
+            return f"checkpoint {weights['name']}"
+        return str(weights.get("kind", "none"))
+
+    @property
+    def primary(self) -> rec.Metric | None:
+        return self.record.metrics.get(self.record.primary_metric)
+
+    @property
+    def note(self) -> str:
+        """The note of a measured row (English, the CSV's): GPU as detected, date, profile,
+        weights, machine."""
+        return self.describe("en")
+
+    def describe(self, lang: str) -> str:
+        """The note in ``lang`` (``ko`` or ``en``)."""
+        words = _NOTE_WORDS[lang]
+        return (f"{self.detected_gpu}; {self.utc_date} UTC; {words[0]} {self.record.profile}; "
+                f"{words[1]} {self.weights}; {words[2]} {self.record.machine}")
+
+
+_NOTE_WORDS = {"en": ("profile", "weights", "machine"), "ko": ("프로파일", "가중치", "머신")}
+
+
+def load_all(paths: Iterable[str | os.PathLike]) -> list[tuple[str, rec.Record]]:
+    """Read and validate every record (a DataError names the first bad file)."""
+    return [(str(p), rec.load(p)) for p in paths]
+
+
+def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, workload: str,
+             profiles: Sequence[str]) -> list[MeasuredRun]:
+    """The runs of ``workload`` that become table rows, with their canonical GPU name.
+
+    Skipped (and logged): CPU runs (``gpu`` null) and profiles not in ``profiles``.
+    Raises DataError for a GPU ``data/gpus.csv`` does not know and for two records of the
+    same GPU, workload and profile.
+    """
+    runs: list[MeasuredRun] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path, record in records:
+        if record.workload != workload:
+            continue
+        if record.gpu is None:
+            log.info("skipped %s: no GPU (a CPU run)", path)
+            continue
+        gpu = gpus.canonical(record.gpu, path, column="gpu")
+        key = (gpu, record.profile)
+        if key in seen:
+            raise DataError(path, f"duplicate record: {seen[key]} already holds {workload} on {gpu} "
+                            f"(profile {record.profile}); expected one record per GPU, workload "
+                            "and profile")
+        seen[key] = path
+        if record.profile not in profiles:
+            log.info("skipped %s: profile '%s' is not one of tables.profiles %s", path,
+                     record.profile, list(profiles))
+            continue
+        runs.append(MeasuredRun(path=path, record=record, gpu=gpu))
+    return runs
+
+
+def workload_records(records: Sequence[tuple[str, rec.Record]], workload: str,
+                     profiles: Sequence[str]) -> list[tuple[str, rec.Record]]:
+    """Records of ``workload`` whose profile is in ``profiles`` (CPU runs included)."""
+    chosen = []
+    for path, record in records:
+        if record.workload != workload:
+            continue
+        if record.profile not in profiles:
+            log.info("skipped %s: profile '%s' is not one of %s", path, record.profile, list(profiles))
+            continue
+        chosen.append((path, record))
+    return chosen

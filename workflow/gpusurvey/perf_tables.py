@@ -1,0 +1,167 @@
+"""Tables 3-5: the survey's published speeds merged with this pipeline's measurements.
+
+One row per published measurement and one per measurement record (a measured row never
+replaces a published one), with the survey's derived columns computed the survey's way:
+value per dollar = value / launch price and relative = value / the baseline GPU's published
+value, both in decimal arithmetic on the value as shown (``value_text``) and rounded half
+up. Columns the survey lacks: value per watt (TDP) and, for Table 5, the decode roofline.
+
+The CSV columns are a contract (the paper and the notebooks read them):
+``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from pylatex.utils import NoEscape, escape_latex
+
+from .data import GpuCatalog
+from .errors import DataError
+from .latex_tables import tabular
+from .measurements import MeasuredRun
+from .published import PublishedRow
+from .roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
+from .rounding import fixed, ratio, trimmed
+
+COLUMNS = ["gpu", "source", "status", "value", "value_text", "unit", "price_usd", "value_per_dollar",
+           "relative_to_baseline", "tdp_w", "value_per_watt", "note", "reference"]
+ROOFLINE_COLUMNS = ["memory_bandwidth_gbs", "bytes_per_token", "bound_tokens_per_s", "efficiency"]
+CV_COLUMNS = ["cv", "high_cv"]
+"""Coefficient of variation of a measured row's primary metric, and whether it exceeds 5 %."""
+
+STATUS_TEXT = {"oom": "OOM", "error": "error"}
+
+
+@dataclass(frozen=True)
+class PerfTable:
+    """What distinguishes Tables 3, 4 and 5."""
+
+    number: int
+    workload: str
+    unit: str
+    dollar_places: int
+    """Decimals of value per dollar, as the survey prints them."""
+    roofline: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return COLUMNS + (ROOFLINE_COLUMNS if self.roofline else []) + CV_COLUMNS
+
+
+PERF_TABLES = {
+    3: PerfTable(3, "sd-txt2img", "it/s", 4),
+    4: PerfTable(4, "sd-hires", "it/s", 6),
+    5: PerfTable(5, "llm-decode", "tokens/s", 4, roofline=True),
+}
+"""Table number -> its workload (records of that workload become its measured rows)."""
+
+
+def _num(value) -> str | None:
+    return None if value is None or pd.isna(value) else f"{value:g}"
+
+
+def perf_table(spec: PerfTable, published: Sequence[PublishedRow], runs: Sequence[MeasuredRun],
+               gpus: GpuCatalog, baseline_gpu: str, published_path: str) -> pd.DataFrame:
+    """Table ``spec.number`` as a DataFrame with ``spec.columns``, sorted as the survey sorts
+    (value descending, rows that failed last).
+
+    Raises DataError when the baseline GPU has no published row.
+    """
+    baseline = gpus.resolve(baseline_gpu)
+    base_rows = [p for p in published if p.gpu == baseline]
+    if not base_rows:
+        raise DataError(published_path, f"no row for the baseline GPU '{baseline_gpu}' "
+                        "(config tables.baseline_gpu); expected it among the published rows")
+    base_text = base_rows[0].value_text
+
+    rows = []
+    for p in published:
+        rows.append(_row(spec, gpus, p.gpu, "published", "ok", p.value, p.value_text, base_text,
+                         note="", reference=p.reference))
+    for run in runs:
+        record = run.record
+        metric = run.primary
+        ok = record.status == "ok"
+        row = _row(spec, gpus, run.gpu, "measured", record.status, record.value if ok else None,
+                   fixed(record.value, 3) if ok else STATUS_TEXT[record.status], base_text,
+                   note=run.note, reference=run.path)
+        if ok and metric is not None and metric.cv is not None:
+            row["cv"] = round(metric.cv, 6)
+            row["high_cv"] = "true" if metric.high_cv else "false"
+        rows.append(row)
+    order = sorted(range(len(rows)),
+                   key=lambda i: (rows[i]["status"] != "ok", -(rows[i]["value"] or 0.0), i))
+    table = pd.DataFrame([rows[i] for i in order], columns=spec.columns)
+    for column in ("value", "value_per_watt", "cv", *(ROOFLINE_COLUMNS[2:] if spec.roofline else [])):
+        table[column] = table[column].astype("float64")
+    return table
+
+
+def _row(spec: PerfTable, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
+         value_text: str, base_text: str, note: str, reference: str) -> dict:
+    facts = gpus.table.loc[gpu]
+    price, tdp = facts["launch_price_usd"], facts["tdp_w"]
+    has_price = price is not None and not pd.isna(price)
+    ok = status == "ok"
+    row = {
+        "gpu": gpu, "source": source, "status": status, "value": value, "value_text": value_text,
+        "unit": spec.unit, "price_usd": _num(price),
+        "value_per_dollar": fixed(ratio(value_text, _num(price)), spec.dollar_places)
+        if ok and has_price else None,
+        "relative_to_baseline": trimmed(ratio(value_text, base_text), 2) if ok else None,
+        "tdp_w": _num(tdp),
+        "value_per_watt": round(value / tdp, 6) if ok else None,
+        "note": note, "reference": reference, "cv": None, "high_cv": None,
+    }
+    if spec.roofline:
+        bandwidth = facts["memory_bandwidth_gbs"]
+        bound = bound_tokens_per_s(bandwidth)
+        row.update(memory_bandwidth_gbs=_num(bandwidth), bytes_per_token=LLAMA13B_GPTQ_BYTES_PER_TOKEN,
+                   bound_tokens_per_s=round(bound, 3),
+                   efficiency=round(value / bound, 4) if ok else None)
+    return row
+
+
+DAGGER = r"$^{\dagger}$"
+
+_HEADERS = {
+    "ko": {"gpu": "GPU", "price": "가격(USD)", "per_dollar": "가격당 성능", "relative": "{base} 대비(배)",
+           "it/s": "초당 반복(it/s)", "tokens/s": "초당 토큰(tokens/s)"},
+    "en": {"gpu": "GPU", "price": "Price (USD)", "per_dollar": "{unit} per USD",
+           "relative": "Relative to {base}", "it/s": "Iterations/s", "tokens/s": "Tokens/s"},
+}
+_STATUS = {"ko": {"OOM": "메모리 부족(OOM)", "error": "오류"},
+           "en": {"OOM": "out of memory", "error": "error"}}
+_MEASURED = {"ko": "이 파이프라인이 측정한 행", "en": "Measured by this pipeline"}
+_NOISY = {"ko": "변동계수 5 % 초과", "en": "CV above 5 %"}
+
+
+def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang: str,
+                  runs: Sequence[MeasuredRun] = ()) -> str:
+    """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
+    carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV), worded
+    in ``lang`` where the row's run is among ``runs`` (matched by record path)."""
+    by_path = {run.path: run for run in runs}
+    words = _HEADERS[lang]
+    header = [words["gpu"], words[spec.unit], words["price"],
+              words["per_dollar"].format(unit=spec.unit), words["relative"].format(base=baseline_gpu)]
+    rows, notes = [], []
+    for row in table.itertuples(index=False):
+        measured = row.source == "measured"
+        gpu = NoEscape(escape_latex(row.gpu) + DAGGER) if measured else row.gpu
+        value = row.value_text if row.status == "ok" else _STATUS[lang][row.value_text]
+        rows.append([gpu, value, _text(row.price_usd), _text(row.value_per_dollar),
+                     _text(row.relative_to_baseline)])
+        if measured:
+            cv = "" if pd.isna(row.cv) else f"; CV {row.cv * 100:.1f} %"
+            noisy = f" ({_NOISY[lang]})" if row.high_cv == "true" else ""
+            note = by_path[row.reference].describe(lang) if row.reference in by_path else row.note
+            notes.append(DAGGER + " " + escape_latex(f"{_MEASURED[lang]}: {row.gpu} ({note}{cv}{noisy})"))
+    return tabular(header, rows, "lrrrr", notes=notes)
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)

@@ -1,0 +1,18 @@
+"""Snakemake adapter: draw one figure in Korean and English (PDF and PNG)."""
+
+import logging
+import sys
+
+from gpusurvey.reports import write_figure
+
+sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
+logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+write_figure(
+    snakemake.params.name,
+    dict(snakemake.output.items()),
+    tables=list(snakemake.input.get("tables", [])),
+    published=snakemake.input.get("published"),
+    records=list(snakemake.input.get("records", [])),
+    baseline_gpu=snakemake.params.baseline_gpu,
+    profiles=snakemake.params.profiles,
+)
