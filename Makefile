@@ -38,3 +38,8 @@ lint: install
 
 clean:
 	rm -rf results logs .snakemake
+
+# Notebooks are committed without outputs or execution counts (tests/test_notebooks.py checks it).
+.PHONY: strip-notebooks
+strip-notebooks: install
+	PYTHONPATH=workflow $(BIN)/python -m gpusurvey.notebooks strip notebooks/*.ipynb

@@ -11,11 +11,14 @@ configfile: "workflow/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/bench.smk"
+include: "workflow/rules/notebooks.smk"
 
 
 rule all:
     input:
         rules.paper.input,
+        rules.notebooks.input,
     default_target: True
 
 

@@ -76,6 +76,54 @@ def figure_inputs(wildcards):
     return {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
 
 
+# Benchmark rules (bench.smk).
+
+# Conda env of a workload (relative to workflow/rules) where it needs more than envs/bench.yaml.
+BENCH_ENVS = {}
+
+
+def bench_env(wildcards):
+    return BENCH_ENVS.get(wildcards.workload, "../../envs/bench.yaml")
+
+
+def bench_settings(wildcards):
+    """The workload's overrides from config bench.settings (each becomes `--set KEY=VALUE`)."""
+    return config["bench"]["settings"].get(wildcards.workload, {})
+
+
+def bench_gpu_model(wildcards):
+    """GPU label written into the record; None lets the record take the driver's name."""
+    return None
+
+
+def bench_gpus(wildcards):
+    """GPUs one job holds: one for the GPU workloads, none for the CPU-first matmul."""
+    return 1 if wildcards.workload in GPU_WORKLOADS else 0
+
+
+# The analysis notebooks (notebooks.smk).
+
+
+def notebook_inputs(wildcards):
+    """The notebook and the files it reads, named as its `parameters` cell names them."""
+    tables = {n: f"results/tables/table{n}.csv" for n in range(1, 6)}
+    parameters = {
+        "specs": {"table1": tables[1], "table2": tables[2], "gpus": config["data"]["gpus"]},
+        "stable_diffusion": {"table3": tables[3], "table4": tables[4], "gpus": config["data"]["gpus"]},
+        "llm": {"table5": tables[5]},
+        "matmul": {
+            "records": records_for("matmul"),
+            "published": f"{config['data']['published']}/figure1.csv",
+        },
+    }[wildcards.name]
+    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **parameters}
+
+
+def notebook_values(wildcards):
+    """Settings a notebook takes besides files, by parameter name (from config)."""
+    return {"matmul": {"profiles": config["tables"]["profiles"]}}.get(wildcards.name, {})
+
+
 # A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.
 CLUSTER_GPUS = cluster_gpus(config.get("cluster", {}).get("gpus", []), config["data"]["gpus"])
 

@@ -51,6 +51,14 @@ def peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
+def reset_peak_vram(device: str) -> None:
+    """Start the VRAM peak afresh, so that an earlier run in this process does not count."""
+    if device == "cuda":
+        import torch
+
+        torch.cuda.reset_peak_memory_stats()
+
+
 def peak_vram_bytes(device: str) -> int | None:
     if device != "cuda" or "torch" not in sys.modules:
         return None
@@ -86,6 +94,7 @@ def measure(
     samples: dict[str, list[float]] = defaultdict(list)
     first: dict[str, float] = {}
     try:
+        reset_peak_vram(device)
         workload.setup()
         first = workload.run()
         for _ in range(config.warmup):

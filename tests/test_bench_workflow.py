@@ -1,0 +1,44 @@
+"""The bench rules: `snakemake bench` measures this machine and writes valid records."""
+
+import re
+
+import pytest
+from conftest import snakemake
+from gpusurvey import record as rec
+from gpusurvey.machine import gpu_name, machine_slug
+
+pytestmark = pytest.mark.workflow
+
+SMOKE = "bench={profile: smoke, device: cpu, settings: {matmul: {inner_loops: 2}}}"
+
+
+def test_bench_target_writes_matmul_record(project):
+    snakemake(project, "--cores", "1", "bench", "--config", SMOKE)
+    machine = machine_slug()
+    record = rec.load(project / f"results/measurements/{machine}/matmul.json")
+    assert record.status == "ok" and record.profile == "smoke" and record.device == "cpu"
+    assert record.params["inner_loops"] == 2 and record.params["size"] == 256
+    assert record.value > 0
+    log = (project / f"logs/bench/{machine}/matmul.log").read_text(encoding="utf-8")
+    assert '"status": "ok"' in log
+    # Up to date: a second run has nothing to do.
+    again = snakemake(project, "--cores", "1", "bench", "--config", SMOKE)
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def _planned(project, *config):
+    """(workload, gpu resource) of every bench job a dry run plans."""
+    proc = snakemake(project, "-n", "bench", "--config", *config)
+    text = proc.stdout + proc.stderr
+    workloads = re.findall(r"wildcards: machine=[a-z0-9-]+, workload=([a-z0-9-]+)", text)
+    gpus = re.findall(r"resources: tmpdir=\S+, gpu=(\d)", text)
+    return dict(zip(workloads, map(int, gpus), strict=True))
+
+
+def test_measure_switch_and_gpu_resources(project):
+    planned = _planned(project, "measure=True")
+    assert planned == {"matmul": 0, "sd-txt2img": 1, "sd-hires": 1, "llm-decode": 1}
+    assert _planned(project, "measure=False") == {}
+    # auto: the GPU workloads only where there is a GPU.
+    expected = {"matmul": 0} if gpu_name() is None else planned
+    assert _planned(project) == expected

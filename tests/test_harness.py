@@ -1,0 +1,183 @@
+"""The harness, the matmul workload and the `gpusurvey` command, on the CPU (CUDA tests skip)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+import torch
+from conftest import ROOT
+from gpusurvey import cli
+from gpusurvey import record as rec
+from gpusurvey.bench import harness, workloads
+from gpusurvey.bench.config import WorkloadConfig
+from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workloads.matmul import MatmulConfig, MatmulWorkload
+from gpusurvey.schemas import load_schema
+
+CPU_METRICS = {"cpu_torch_fp32_ms", "cpu_numpy_fp32_ms"}
+CUDA_METRICS = {"cuda_fp32_ms", "cuda_fp32_512_tflops", "cuda_fp16_512_tflops",
+                "cuda_fp32_4096_tflops", "cuda_fp16_4096_tflops"}
+
+
+class Failing(Workload):
+    """Runs ``ok_runs`` calls, then raises ``exc``; counts teardown calls."""
+
+    NAME = "matmul"
+    CONFIG = WorkloadConfig
+    PRIMARY_METRIC = "cpu_torch_fp32_ms"
+    METRICS = {"cpu_torch_fp32_ms": ("ms", "")}
+    exc: Exception = RuntimeError("boom")
+    ok_runs = 3
+
+    def setup(self):
+        self.calls = 0
+        self.torn_down = False
+
+    def run(self):
+        self.calls += 1
+        if self.calls > self.ok_runs:
+            raise self.exc
+        return {"cpu_torch_fp32_ms": 1.0}
+
+    def teardown(self):
+        self.torn_down = True
+
+
+class OutOfMemory(Failing):
+    exc = torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+
+def test_matmul_smoke_through_harness(tmp_path):
+    config = MatmulConfig.for_profile("smoke", inner_loops=2)
+    progress = []
+    record = harness.measure(MatmulWorkload(config, "cpu"), "smoke",
+                             progress=lambda done, total: progress.append((done, total)))
+    assert record.status == "ok", record.error
+    assert set(record.metrics) == CPU_METRICS
+    for metric in record.metrics.values():
+        assert len(metric.samples) == config.repetitions == 5
+        assert all(s > 0 for s in metric.samples)
+        assert metric.first_call > 0
+        assert metric.unit == "ms"
+    assert record.params["size"] == 256 and record.params["inner_loops"] == 2
+    assert record.warmup == 1 and record.repetitions == 5
+    assert record.backend["torch_threads"] == torch.get_num_threads()
+    assert set(record.backend["thread_env"]) == {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                 "MKL_NUM_THREADS"}
+    assert "cuda_fp32_matmul_precision" not in record.backend
+    assert record.extra == {}  # the ratios need CUDA
+    assert record.gpu is None and record.machine.startswith("cpu-")
+    assert record.peak_memory["rss_bytes"] > 0 and record.peak_memory["vram_bytes"] is None
+    assert record.environment["packages"]["numpy"]
+    assert progress == [(i, 5) for i in range(1, 6)]
+    rec.save(record, tmp_path / "matmul.json")
+    assert rec.load(tmp_path / "matmul.json").value == pytest.approx(
+        record.metrics["cpu_torch_fp32_ms"].mean)
+
+
+def test_matmul_profiles_and_settings():
+    full, smoke = MatmulConfig.for_profile("full"), MatmulConfig.for_profile("smoke")
+    assert full.size == 1000 and full.repetitions >= 5
+    assert smoke.size < full.size and smoke.inner_loops < full.inner_loops
+    assert MatmulConfig.for_profile("full", cuda_graphs="false").cuda_graphs is False
+    with pytest.raises(ValueError, match="inner_loops: expected 1 or more"):
+        MatmulConfig.for_profile("smoke", inner_loops="0")
+    with pytest.raises(ValueError, match="unknown setting 'loops'"):
+        MatmulConfig.for_profile("smoke", loops="3")
+
+
+def test_matmul_extra_ratios():
+    workload = MatmulWorkload(MatmulConfig(), "cuda")
+    means = {"cpu_torch_fp32_ms": 40.0, "cuda_fp32_ms": 4.0, "cuda_fp32_512_tflops": 10.0,
+             "cuda_fp16_512_tflops": 40.0, "cuda_fp32_4096_tflops": 20.0,
+             "cuda_fp16_4096_tflops": 180.0}
+    assert workload.extra(means) == {"fp16_over_fp32_512": 4.0, "fp16_over_fp32_4096": 9.0,
+                                     "cpu_torch_over_cuda_fp32": 10.0}
+
+
+def test_out_of_memory_gives_an_oom_record(tmp_path):
+    workload = OutOfMemory(WorkloadConfig.for_profile("smoke"), "cpu")
+    record = harness.measure(workload, "smoke")
+    assert record.status == "oom"
+    assert record.error.startswith("OutOfMemoryError: CUDA out of memory")
+    assert record.metrics == {}
+    assert workload.torn_down
+    rec.save(record, tmp_path / "r.json")
+    assert rec.load(tmp_path / "r.json").value is None
+
+
+def test_other_exception_gives_an_error_record(tmp_path):
+    workload = Failing(WorkloadConfig.for_profile("smoke"), "cpu")
+    record = harness.measure(workload, "smoke")
+    assert record.status == "error"
+    assert record.error == "RuntimeError: boom"
+    assert "Traceback" in record.extra["traceback"]
+    assert workload.torn_down
+    rec.save(record, tmp_path / "r.json")
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_cli_writes_oom_record_and_strict_exits_non_zero(tmp_path, monkeypatch, capsys, strict, code):
+    monkeypatch.setattr(workloads, "get", lambda name: OutOfMemory)
+    out = tmp_path / "m" / "matmul.json"
+    argv = ["bench", "matmul", "--device", "cpu", "--profile", "smoke", "--out", str(out), "--quiet"]
+    assert cli.main(argv + (["--strict"] if strict else [])) == code
+    assert rec.load(out).status == "oom"
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["status"] == "oom" and summary["value"] is None
+
+
+def run_cli(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "workflow")}
+    return subprocess.run([sys.executable, "-m", "gpusurvey.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_cli_bench_matmul_smoke(tmp_path):
+    out = tmp_path / "cpu" / "matmul.json"
+    proc = run_cli("bench", "matmul", "--device", "cpu", "--profile", "smoke", "--out", str(out),
+                   "--set", "inner_loops=2", "--set", "repetitions=6")
+    assert proc.returncode == 0, proc.stderr
+    assert "matmul [cpu]" in proc.stderr  # the progress bar
+    summary = json.loads(proc.stdout)
+    record = rec.load(out)
+    assert summary["status"] == record.status == "ok"
+    assert summary["value"] == record.value > 0
+    assert record.params["inner_loops"] == 2 and len(record.metrics["cpu_torch_fp32_ms"].samples) == 6
+
+
+def test_cli_rejects_bad_setting_before_writing(tmp_path):
+    out = tmp_path / "matmul.json"
+    proc = run_cli("bench", "matmul", "--device", "cpu", "--profile", "smoke", "--out", str(out),
+                   "--set", "size=big", "--quiet")
+    assert proc.returncode == 2
+    assert "setting 'size': expected int, got 'big'" in proc.stderr
+    assert not out.exists()
+
+
+def test_cli_env_prints_a_valid_environment():
+    proc = run_cli("env", "--device", "cpu")
+    assert proc.returncode == 0, proc.stderr
+    env = json.loads(proc.stdout)
+    jsonschema.validate(env, load_schema("measurement")["properties"]["environment"])
+    assert env["cpu_count"] >= 1 and env["packages"]["torch"] == torch.__version__
+    assert env["gpu_name"] is None
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_matmul_smoke_on_cuda(tmp_path):
+    precision = torch.backends.cuda.matmul.fp32_precision
+    record = harness.measure(MatmulWorkload(MatmulConfig.for_profile("smoke"), "cuda"), "smoke")
+    assert record.status == "ok", record.error
+    assert set(record.metrics) == CPU_METRICS | CUDA_METRICS
+    assert record.backend["tf32"] is False
+    assert record.backend["cuda_fp32_matmul_precision"] == "ieee"
+    assert record.extra["fp16_over_fp32_4096"] > 1
+    assert record.peak_memory["vram_bytes"] > 0
+    assert record.gpu == torch.cuda.get_device_name(0)
+    assert torch.backends.cuda.matmul.fp32_precision == precision  # restored by teardown
+    rec.save(record, tmp_path / "matmul.json")

@@ -1,0 +1,159 @@
+"""The analysis notebooks: committed clean, executed by their rules, rendered with their plots."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import nbformat
+import pytest
+from conftest import snakemake
+from gpusurvey.errors import DataError
+from gpusurvey.notebooks import find_dirty, inject_parameters, main, strip
+from gpusurvey.record import Metric
+from records import make_record, write_record
+
+NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul"]
+# Plots each notebook draws at least (one embedded PNG each).
+MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1}
+# An embedded plot (the page's stylesheet holds another PNG data URI, which this does not count).
+# An error or stderr output in the rendered page.
+STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'
+PNG = re.compile(r'<img [^>]*src="data:image/png;base64,')
+
+
+def _notebook(*sources: str, tags: dict[int, list[str]] | None = None):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["language_info"] = {"name": "python"}
+    for index, cell_tags in (tags or {}).items():
+        nb.cells[index].metadata["tags"] = cell_tags
+    return nb
+
+
+def test_committed_notebooks_have_no_outputs(root):
+    paths = sorted((root / "notebooks").glob("*.ipynb"))
+    assert [p.stem for p in paths] == sorted(NOTEBOOKS)
+    assert find_dirty(paths) == {}
+
+
+def test_every_notebook_declares_its_parameters_and_language(root):
+    for name in NOTEBOOKS:
+        nb = nbformat.read(root / f"notebooks/{name}.ipynb", as_version=4)
+        nbformat.validate(nb)
+        # Snakemake's and nbclient's kernels need it; nbformat.v4.new_notebook() leaves it out.
+        assert nb.metadata["language_info"]["name"] == "python"
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, name
+        assert any(c.cell_type == "markdown" for c in nb.cells), name
+
+
+def test_strip_and_check(tmp_path, capsys):
+    path = tmp_path / "dirty.ipynb"
+    nb = _notebook("print(1)", "x = 2")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    nb.cells[0].execution_count = 1
+    nb.cells[1].execution_count = 2
+    nbformat.write(nb, path)
+    assert find_dirty([path]) == {str(path): [0, 1]}
+    assert main(["check", str(path)]) == 1
+    assert "make strip-notebooks" in capsys.readouterr().err
+    assert strip(path) is True
+    assert find_dirty([path]) == {}
+    assert strip(path) is False
+    assert main(["check", str(path)]) == 0
+    assert nbformat.read(path, as_version=4).cells[0].source == "print(1)"
+
+
+def test_parameters_are_injected_after_the_tagged_cell():
+    nb = _notebook("import os", "table = 'default.csv'\nrecords = []", "print(table)",
+                   tags={1: ["parameters"]})
+    inject_parameters(nb, {"table": "results/tables/table3.csv", "records": ["a.json"]}, "x.ipynb")
+    injected = nb.cells[2]
+    assert injected.metadata["tags"] == ["injected-parameters"]
+    assert "table = 'results/tables/table3.csv'" in injected.source
+    assert "records = ['a.json']" in injected.source
+    assert nb.cells[3].source == "print(table)"
+
+
+def test_a_parameter_the_notebook_does_not_declare_is_an_error():
+    nb = _notebook("table = 'default.csv'", tags={0: ["parameters"]})
+    with pytest.raises(DataError, match=r"x.ipynb: parameters \['tabel'\] are not assigned"):
+        inject_parameters(nb, {"tabel": "t.csv"}, "x.ipynb")
+    with pytest.raises(DataError, match="exactly one code cell tagged 'parameters', found 0"):
+        inject_parameters(_notebook("x = 1"), {}, "x.ipynb")
+
+
+def _write_records(project) -> None:
+    """Test records in the project's data/measurements/, so that the real pipeline adds measured
+    rows (one ok, one oom) to Tables 3-5 and bars to Figure 1, and the notebooks show them."""
+    records = project / "data/measurements"
+    write_record(records / "test-rtx-4090/sd-txt2img.json",
+                 make_record("sd-txt2img", "NVIDIA GeForce RTX 4090", (30.2, 30.4, 30.3, 30.1, 30.5),
+                             machine="test-rtx-4090"))
+    write_record(records / "test-rtx-4060/sd-hires.json",
+                 make_record("sd-hires", "NVIDIA GeForce RTX 4060", status="oom", machine="test-rtx-4060"))
+    write_record(records / "test-h100/llm-decode.json",
+                 make_record("llm-decode", "NVIDIA H100 80GB HBM3", (95.0, 96.0, 95.5, 95.2, 95.8),
+                             machine="test-h100"))
+    write_record(records / "test-h100/matmul.json",
+                 make_record("matmul", "NVIDIA H100 80GB HBM3", machine="test-h100", metrics={
+                     name: Metric(unit="ms", samples=[base * (1 + i / 100) for i in range(5)])
+                     for name, base in [("cpu_torch_fp32_ms", 20.0), ("cpu_numpy_fp32_ms", 25.0),
+                                        ("cuda_fp32_ms", 0.1)]}))
+
+
+def _shown_text(path) -> str:
+    """Everything a notebook's outputs print or display as text (not its source)."""
+    parts = []
+    for output in _outputs(path):
+        parts += output.get("text", [])
+        for mime in ("text/plain", "text/html"):
+            parts += output.get("data", {}).get(mime, [])
+    return "".join(parts)
+
+
+def _outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+
+
+@pytest.mark.workflow
+def test_notebooks_execute_and_render_with_plots(project):
+    _write_records(project)
+    snakemake(project, "--cores", "2", "notebooks", "--config", "measure=False")
+    for name in NOTEBOOKS:
+        executed = project / f"results/notebooks/{name}.ipynb"
+        html = (project / f"results/notebooks/{name}.html").read_text(encoding="utf-8")
+        outputs = _outputs(executed)
+        assert [o for o in outputs if o["output_type"] == "error"] == [], name
+        # Errors and warnings both render as stderr; the HTML has neither.
+        assert [o for o in outputs if o.get("name") == "stderr"] == [], name
+        assert STDERR not in html and "Traceback" not in html, name
+        assert len(PNG.findall(html)) >= MIN_IMAGES[name], name
+        # The pipeline's paths were injected, not the notebook's defaults.
+        assert "injected-parameters" in executed.read_text(encoding="utf-8")
+    # The test records reached the tables and, through them, what the notebooks print.
+    shown = {name: _shown_text(project / f"results/notebooks/{name}.ipynb") for name in NOTEBOOKS}
+    assert "no value for RTX 4060 (oom" in shown["stable_diffusion"]
+    assert "no measured rows yet" not in shown["stable_diffusion"]
+    assert "H100 SXM" in shown["llm"]
+    assert "test-h100" in shown["matmul"] and "no record with both" not in shown["matmul"]
+
+
+@pytest.mark.workflow
+def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
+    path = project / "notebooks/llm.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
+    nbformat.write(nb, path)
+    proc = snakemake(project, "--cores", "1", "notebook_llm", "--config", "measure=False", check=False)
+    assert proc.returncode != 0
+    assert not (project / "results/notebooks/llm.html").exists()
+    assert not (project / "results/notebooks/llm.ipynb").exists()
+    assert "deliberate failure" in (project / "logs/notebooks/llm.log").read_text(encoding="utf-8")
+
+
+def test_check_command_runs_from_the_makefile(root):
+    make = subprocess.run(["make", "-n", "strip-notebooks"], cwd=root, capture_output=True, text=True)
+    assert make.returncode == 0 and "gpusurvey.notebooks strip" in make.stdout

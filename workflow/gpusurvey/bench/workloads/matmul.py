@@ -1,0 +1,198 @@
+"""The survey's Figure 1 (a 1000x1000 fp32 matrix product, CPU against GPU, ms per product)
+and its tensor-core claim (fp16 GEMM about 4x faster than fp32 at 512 and 9x at 4096).
+
+Each repetition times a loop of back-to-back products and reports the time of one product, so
+that one reading is long enough for the clock: ``perf_counter`` on the CPU, CUDA events on the
+GPU. The fp32 CUDA figures run with TF32 off (true fp32 on the CUDA cores); otherwise Ampere
+and later cards would quietly run them on the tensor cores and the comparison would mean little.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import WorkloadConfig, option
+from ..workload import Workload
+
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+TENSOR_CORE_SIZES = (512, 4096)
+"""Square GEMM sizes of the tensor-core comparison (fixed: the metric names carry them)."""
+
+
+@dataclass
+class MatmulConfig(WorkloadConfig):
+    size: int = option(1000, "side of the square fp32 matrices of the ms-per-product figure")
+    inner_loops: int = option(10, "CPU products per repetition (the time of one is reported)")
+    cuda_inner_loops: int = option(50, "CUDA products per repetition, for each size and dtype")
+    cuda_graphs: bool = option(
+        True, "replay the CUDA products from a CUDA graph, so that small GEMMs are not "
+        "bounded by kernel launch time")
+    settle_s: float = option(
+        0.2, "idle seconds before each CPU library's timed loop, so that the other library's "
+        "BLAS threads (OpenBLAS spins for about 0.1 s after a call) do not compete with it")
+    seed: int = option(0, "seed of the random input matrices")
+
+    PROFILE_OVERRIDES = {
+        "smoke": {"size": 256, "inner_loops": 3, "cuda_inner_loops": 10, "settle_s": 0.0,
+                  "warmup": 1, "repetitions": 5},
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("size", "inner_loops", "cuda_inner_loops"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: expected 1 or more, got {getattr(self, name)}")
+        if self.settle_s < 0:
+            raise ValueError(f"settle_s: expected 0 or more, got {self.settle_s}")
+
+
+def _tflops(n: int, seconds: float) -> float:
+    """Throughput of one n x n x n GEMM (2 n^3 floating-point operations)."""
+    return 2.0 * n**3 / seconds / 1e12
+
+
+class MatmulWorkload(Workload):
+    NAME = "matmul"
+    CONFIG = MatmulConfig
+    PRIMARY_METRIC = "cpu_torch_fp32_ms"
+    METRICS = {
+        "cpu_torch_fp32_ms": ("ms", "one size x size fp32 product with torch on the CPU"),
+        "cpu_numpy_fp32_ms": ("ms", "one size x size fp32 product with numpy on the CPU"),
+        "cuda_fp32_ms": ("ms", "one size x size fp32 product with torch on CUDA (TF32 off)"),
+        **{
+            f"cuda_{dtype}_{n}_tflops": (
+                "TFLOPS", f"{n}x{n} {dtype} GEMM on CUDA"
+                + (" (TF32 off: CUDA cores)" if dtype == "fp32" else " (tensor cores)"))
+            for n in TENSOR_CORE_SIZES
+            for dtype in ("fp32", "fp16")
+        },
+    }
+
+    config: MatmulConfig
+
+    def setup(self) -> None:
+        import numpy as np
+        import torch
+
+        self._torch = torch
+        n = self.config.size
+        generator = torch.Generator().manual_seed(self.config.seed)
+        a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
+        self._cpu_cases = {
+            "cpu_torch_fp32_ms": (torch.matmul, a, b, torch.empty(n, n)),
+            "cpu_numpy_fp32_ms": (np.matmul, a.numpy().copy(), b.numpy().copy(),
+                                  np.empty((n, n), dtype=np.float32)),
+        }
+        self._cuda_cases: dict[str, tuple[int, Any]] = {}
+        if self.device != "cuda":
+            return
+        self._old_fp32_precision = torch.backends.cuda.matmul.fp32_precision
+        torch.backends.cuda.matmul.fp32_precision = "ieee"
+        self._start = torch.cuda.Event(enable_timing=True)
+        self._end = torch.cuda.Event(enable_timing=True)
+        self._cuda_cases["fp32_ms"] = (n, self._cuda_loop(n, torch.float32, generator))
+        for size in TENSOR_CORE_SIZES:
+            for dtype, torch_dtype in (("fp32", torch.float32), ("fp16", torch.float16)):
+                loop = self._cuda_loop(size, torch_dtype, generator)
+                self._cuda_cases[f"{dtype}_{size}_tflops"] = (size, loop)
+
+    def _cuda_loop(self, n: int, dtype: Any, generator: Any) -> Any:
+        """A callable that queues ``cuda_inner_loops`` products of two n x n matrices."""
+        torch = self._torch
+        a, b = (torch.randn(n, n, generator=generator).to("cuda", dtype) for _ in range(2))
+        c = torch.empty(n, n, device="cuda", dtype=dtype)
+        loops = self.config.cuda_inner_loops
+
+        def eager() -> None:
+            for _ in range(loops):
+                torch.matmul(a, b, out=c)
+
+        if not self.config.cuda_graphs:
+            return eager
+        # Capture recipe from PyTorch's CUDA graph notes: warm up on a side stream first.
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            torch.matmul(a, b, out=c)
+        torch.cuda.current_stream().wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            eager()
+        return graph.replay
+
+    def _cpu_seconds(self, matmul: Any, a: Any, b: Any, out: Any) -> float:
+        loops = self.config.inner_loops
+        start = time.perf_counter()
+        for _ in range(loops):
+            matmul(a, b, out=out)
+        return (time.perf_counter() - start) / loops
+
+    def _cuda_seconds(self, loop: Any) -> float:
+        self._start.record()
+        loop()
+        self._end.record()
+        self._end.synchronize()
+        return self._start.elapsed_time(self._end) / 1e3 / self.config.cuda_inner_loops
+
+    def run(self) -> dict[str, float]:
+        values = {}
+        for name, case in self._cpu_cases.items():
+            if self.config.settle_s:
+                time.sleep(self.config.settle_s)
+            values[name] = self._cpu_seconds(*case) * 1e3
+        for key, (n, loop) in self._cuda_cases.items():
+            seconds = self._cuda_seconds(loop)
+            values[f"cuda_{key}"] = seconds * 1e3 if key.endswith("_ms") else _tflops(n, seconds)
+        return values
+
+    def teardown(self) -> None:
+        if self.device == "cuda" and hasattr(self, "_old_fp32_precision"):
+            self._torch.backends.cuda.matmul.fp32_precision = self._old_fp32_precision
+        self._cuda_cases = {}
+
+    def backend(self) -> dict[str, Any]:
+        import numpy as np
+        import torch
+
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        info: dict[str, Any] = {
+            "library": "torch and numpy",
+            "dtype": "float32",
+            "torch_threads": torch.get_num_threads(),
+            "numpy_blas": f"{blas.get('name')} {blas.get('version')}",
+            # numpy's BLAS sizes its thread pool from these (or the core count when unset).
+            "thread_env": {key: os.environ.get(key) for key in THREAD_ENV},
+            "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
+                          f"{self.config.settle_s} s idle before each library's loop",
+        }
+        if self.device == "cuda":
+            precision = torch.backends.cuda.matmul.fp32_precision
+            info.update(
+                cuda_fp32_matmul_precision=precision,
+                tf32=precision == "tf32",
+                fp16_reduced_precision_reduction=(
+                    torch.backends.cuda.matmul.allow_fp16_reduced_precision_reduction),
+                cuda_timing=(f"CUDA events around {self.config.cuda_inner_loops} products"
+                             + (" replayed from a CUDA graph" if self.config.cuda_graphs
+                                else " launched eagerly")),
+            )
+        return info
+
+    def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
+        """fp16 over fp32 speed-up at each tensor-core size; CPU over CUDA for Figure 1."""
+        ratios: dict[str, Any] = {}
+        for n in TENSOR_CORE_SIZES:
+            fp16, fp32 = metric_means.get(f"cuda_fp16_{n}_tflops"), metric_means.get(
+                f"cuda_fp32_{n}_tflops")
+            if fp16 and fp32:
+                ratios[f"fp16_over_fp32_{n}"] = fp16 / fp32
+        cpu, cuda = metric_means.get("cpu_torch_fp32_ms"), metric_means.get("cuda_fp32_ms")
+        if cpu and cuda:
+            ratios["cpu_torch_over_cuda_fp32"] = cpu / cuda
+        return ratios
+
+    def packages(self) -> tuple[str, ...]:
+        return ("torch", "numpy")

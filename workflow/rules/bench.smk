@@ -1,0 +1,32 @@
+# Benchmarks of this machine: one measurement record per workload under
+# results/measurements/<machine>/. Every workload registered in
+# gpusurvey.bench.workloads runs through the same rule and the `gpusurvey bench` command
+# (helpers bench_env, bench_settings, bench_gpu_model and bench_gpus are in common.smk).
+
+
+rule bench_workload:
+    output:
+        "results/measurements/{machine}/{workload}.json",
+    wildcard_constraints:
+        machine="[a-z0-9][a-z0-9-]*",
+        workload="[a-z0-9-]+",
+    params:
+        workload=lambda wildcards: wildcards.workload,
+        profile=config["bench"]["profile"],
+        device=config["bench"]["device"],
+        settings=bench_settings,
+        strict=config["bench"]["strict"],
+        gpu_model=bench_gpu_model,
+    resources:
+        gpu=bench_gpus,
+    log:
+        "logs/bench/{machine}/{workload}.log",
+    conda:
+        bench_env
+    script:
+        "../scripts/bench.py"
+
+
+rule bench:
+    input:
+        local_records(),
