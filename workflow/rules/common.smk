@@ -92,13 +92,16 @@ def bench_settings(wildcards):
 
 
 def bench_gpu_model(wildcards):
-    """GPU label written into the record; None lets the record take the driver's name."""
-    return None
+    """GPU label written into the record: a cluster GPU's label (config cluster.gpus); None lets
+    the record take the driver's name."""
+    gpu = CLUSTER_GPUS.get(wildcards.machine)
+    return gpu.label if gpu else None
 
 
 def bench_gpus(wildcards):
-    """GPUs one job holds: one for the GPU workloads, none for the CPU-first matmul."""
-    return 1 if wildcards.workload in GPU_WORKLOADS else 0
+    """GPUs one job holds: one for the GPU workloads and for every job on a cluster GPU's node,
+    none for this machine's CPU-first matmul."""
+    return 1 if wildcards.workload in GPU_WORKLOADS or wildcards.machine in CLUSTER_GPUS else 0
 
 
 # The analysis notebooks (notebooks.smk).
