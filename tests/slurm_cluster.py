@@ -14,6 +14,7 @@ find the cluster through ``env`` (``SLURM_CONF``).
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import socket
@@ -117,8 +118,8 @@ ClusterName=gpusurvey-test
 SlurmctldHost={self.node}(127.0.0.1)
 SlurmctldPort={_free_port()}
 SlurmdPort={_free_port()}
-SlurmUser=root
-SlurmdUser=root
+SlurmUser={getpass.getuser()}
+SlurmdUser={getpass.getuser()}
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket={f}/munge.sock
