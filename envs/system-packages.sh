@@ -4,7 +4,8 @@
 # Does nothing when every tool is already there.
 set -euo pipefail
 
-packages=(texlive-xetex texlive-lang-korean texlive-latex-extra fonts-nanum latexmk poppler-utils)
+packages=(texlive-xetex texlive-lang-korean texlive-latex-extra texlive-fonts-recommended fonts-nanum latexmk
+          poppler-utils)
 
 missing=()
 command -v xelatex >/dev/null || missing+=(texlive-xetex)
@@ -12,6 +13,8 @@ command -v latexmk >/dev/null || missing+=(latexmk)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 kpsewhich kotex.sty >/dev/null 2>&1 || missing+=(texlive-lang-korean)
 kpsewhich booktabs.sty >/dev/null 2>&1 || missing+=(texlive-latex-extra)
+# hyperref under XeTeX loads the ZapfDingbats metrics (pzdr.tfm) for its link markers.
+kpsewhich pzdr.tfm >/dev/null 2>&1 || missing+=(texlive-fonts-recommended)
 fc-list 2>/dev/null | grep -q NanumMyeongjo || missing+=(fonts-nanum)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -92,8 +92,3 @@ rule verify:
     script:
         "../scripts/verify.py"
 
-
-rule paper:
-    input:
-        rules.tables.input,
-        all_figure_outputs(),

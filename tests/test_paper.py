@@ -1,0 +1,159 @@
+"""The survey PDFs: built once per test session by the real `paper` rule in a copy of the project.
+
+Two matmul records in the copy's data/measurements/ (a CPU-only machine and a CUDA machine)
+exercise the appendix and the macros that quote our own measurements; `measure=False` keeps
+this machine's benchmarks out of the test.
+"""
+
+import csv
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import COPIED, ROOT, snakemake
+from paper_fixtures import write_matmul_record
+
+pytestmark = [
+    pytest.mark.workflow,
+    pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftotext") is None,
+                       reason="needs latexmk, XeLaTeX and pdftotext (envs/system-packages.sh)"),
+]
+
+LANGS = ("ko", "en")
+BENCH_TABLES = ("table3", "table4", "table5")
+PRINTED_COLUMNS = ("value_text", "value_per_dollar", "relative_to_baseline")
+"""Columns of Tables 3-5 whose cells the paper prints in its tables."""
+DERIVED_COLUMNS = PRINTED_COLUMNS + ("value", "value_per_watt", "bound_tokens_per_s", "efficiency")
+"""Measured values and derived figures: the paper's sources must never type one by hand."""
+PAPER_RUN = ("--cores", "1", "--config", "measure=False", "--", "paper")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A project copy with both PDFs built; yields (project, {lang: first build's bytes})."""
+    project = tmp_path_factory.mktemp("paper") / "project"
+    project.mkdir()
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, project / name)
+    write_matmul_record(project / "data/measurements/cpu-test-cpu-model/matmul.json")
+    write_matmul_record(project / "data/measurements/nvidia-h100-80gb-hbm3/matmul.json",
+                        samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))
+    snakemake(project, *PAPER_RUN)
+    first = {lang: (project / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
+    return project, first
+
+
+def pdf_text(project: Path, lang: str) -> str:
+    pdf = project / f"results/paper/survey-{lang}.pdf"
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def table_rows(project: Path, name: str) -> list[dict[str, str]]:
+    with open(project / f"results/tables/{name}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_korean_pdf_text_is_hangul(built):
+    project, _ = built
+    text = pdf_text(project, "ko")
+    hangul = re.findall(r"[\uac00-\ud7a3]", text)
+    assert len(hangul) > 3000, f"only {len(hangul)} Hangul syllables in the Korean PDF"
+    assert "서론" in text and "결론" in text and "정오표" in text
+
+
+def test_english_pdf_is_english_with_the_korean_references(built):
+    project, _ = built
+    text = pdf_text(project, "en")
+    assert "Introduction" in text and "Conclusion" in text and "Errata" in text
+    assert "컴퓨터시스템구조론" in text  # a Korean title in the reference list renders
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_table_value_appears_in_the_pdf(built, lang):
+    project, _ = built
+    words = set(pdf_text(project, lang).split())
+    missing = [(name, row["gpu"], column, row[column])
+               for name in BENCH_TABLES for row in table_rows(project, name)
+               for column in PRINTED_COLUMNS if row[column] and row[column] not in words]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_prose_numbers_come_from_the_data(built, lang):
+    project, _ = built
+    text = " ".join(pdf_text(project, lang).split())
+    best = {row["gpu"]: row for row in table_rows(project, "table3")}
+    top = max(best.values(), key=lambda r: float(r["value"]))
+    base = next(r for r in best.values() if r["relative_to_baseline"] == "1")
+    llm = max(table_rows(project, "table5"), key=lambda r: float(r["value"]))
+    # The abstract's speed-ups are the tables' relative column of their fastest cards.
+    if lang == "en":
+        assert (f"{top['gpu']}, runs {top['relative_to_baseline']} times as fast as the baseline "
+                f"{base['gpu']}") in text
+        assert f"the gap shrinks to {llm['relative_to_baseline']} times" in text
+    else:
+        assert f"{base['gpu']}보다 {top['relative_to_baseline']}배 빨랐지만" in text
+        assert f"그 차이가 {llm['relative_to_baseline']}배에 그쳤다" in text
+    assert "49.9" in text and "4.46" in text  # the survey's Figure 1, from data/published
+    assert "12.6" in text and "0.200" in text and "150" in text  # our matmul records' figures
+    assert "NVIDIA H100 80GB HBM3" in text
+    assert "0123456789ab" in text.replace(" ", "")  # its git commit, in the appendix
+
+
+def test_two_builds_are_byte_identical(built):
+    project, first = built
+    for lang in LANGS:
+        (project / f"results/paper/survey-{lang}.pdf").unlink()
+    snakemake(project, *PAPER_RUN)
+    for lang in LANGS:
+        again = (project / f"results/paper/survey-{lang}.pdf").read_bytes()
+        assert again == first[lang], f"survey-{lang}.pdf differs between two builds"
+
+
+_LENGTH = re.compile(r"\s*(?:\\(?:line|text|column)width|\\baselineskip|pt|mm|cm|em|ex|in)\b")
+
+
+def telling(number: str) -> bool:
+    """Numbers specific enough to betray a copied value: decimals, and integers of 3+ digits
+    (``4`` or ``12`` would match section numbers and model sizes)."""
+    return "." in number or len(number) >= 3
+
+
+def hand_typed_numbers(tex: str) -> set[str]:
+    """Telling numbers in LaTeX source, comments and lengths (``0.66\\linewidth``) left out."""
+    found = set()
+    for line in tex.splitlines():
+        line = re.split(r"(?<!\\)%", line, maxsplit=1)[0]
+        for match in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", line):
+            if telling(match.group(0)) and not _LENGTH.match(line, match.end()):
+                found.add(match.group(0))
+    return found
+
+
+def test_paper_sources_type_no_measured_or_derived_number(built):
+    project, _ = built
+    from_data = {row[column] for name in BENCH_TABLES for row in table_rows(project, name)
+                 for column in DERIVED_COLUMNS if row.get(column) and telling(row[column])}
+    macros = (project / "results/macros/numbers.tex").read_text(encoding="utf-8")
+    from_data |= {v for v in re.findall(r"\\newcommand\{\\\w+\}\{([\d.]+)\}", macros) if telling(v)}
+    assert {"28.923", "0.0259", "7.13", "6.92", "146"} <= from_data  # the scan sees the data
+    typed = {}
+    for tex in sorted((ROOT / "paper").rglob("*.tex")):
+        clash = hand_typed_numbers(tex.read_text(encoding="utf-8")) & from_data
+        if clash:
+            typed[str(tex.relative_to(ROOT))] = sorted(clash)
+    assert typed == {}, f"numbers from the data typed by hand (use the macros): {typed}"
+
+
+def test_hand_typed_number_scan_catches_a_typed_value():
+    assert hand_typed_numbers(r"the RTX 4090 reaches 28.923 it/s % 7.13 in a comment") == {"4090", "28.923"}
+    assert hand_typed_numbers("bounded at 146 tokens per second, 4 times, LLaMA-13B") == {"146"}
+    assert hand_typed_numbers(r"\includegraphics[width=0.66\linewidth]{x} 1.25\linewidth") == set()

@@ -1,0 +1,81 @@
+# The survey in Korean and English: generated numbers, errata and provenance, then XeLaTeX.
+# The paper reports the same records the tables and figures read (measurement_records()).
+
+PAPER_LANGS = ("ko", "en")
+BENCH_TABLES = ("table3", "table4", "table5")
+PAPER_FIGURES = ("figure1_matmul", "table3_bars", "table4_bars", "table5_bars",
+                 "value_per_dollar", "roofline")
+
+
+rule macros:
+    input:
+        table1="results/tables/table1.csv",
+        table2="results/tables/table2.csv",
+        table3="results/tables/table3.csv",
+        table4="results/tables/table4.csv",
+        table5="results/tables/table5.csv",
+        gpus=config["data"]["gpus"],
+        errata=config["data"]["errata"],
+        figure1=f"{config['data']['published']}/figure1.csv",
+        records=measurement_records(),
+    output:
+        "results/macros/numbers.tex",
+    params:
+        baseline=config["tables"]["baseline_gpu"],
+        profiles=config["tables"]["profiles"],
+    log:
+        "logs/paper/macros.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/paper_macros.py"
+
+
+rule paper_appendix:
+    input:
+        gpus=config["data"]["gpus"],
+        errata=config["data"]["errata"],
+        records=measurement_records(),
+    output:
+        errata_ko="results/paper/errata.ko.tex",
+        errata_en="results/paper/errata.en.tex",
+        provenance_ko="results/paper/provenance.ko.tex",
+        provenance_en="results/paper/provenance.en.tex",
+    params:
+        profiles=config["tables"]["profiles"],
+    log:
+        "logs/paper/appendix.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/paper_appendix.py"
+
+
+rule paper_pdf:
+    input:
+        tex="paper/{lang}/survey.tex",
+        preamble="paper/preamble.tex",
+        bib="paper/references.bib",
+        macros=rules.macros.output,
+        errata="results/paper/errata.{lang}.tex",
+        provenance="results/paper/provenance.{lang}.tex",
+        tables=expand("results/tables/table{n}.{{lang}}.tex", n=range(1, 6)),
+        figures=expand("results/figures/{name}.{{lang}}.pdf", name=PAPER_FIGURES),
+    output:
+        "results/paper/survey-{lang}.pdf",
+    wildcard_constraints:
+        lang="ko|en",
+    params:
+        scratch=lambda wildcards: f"results/paper/.build-{wildcards.lang}",
+        source_date_epoch=config["paper"]["source_date_epoch"],
+    log:
+        "logs/paper/survey-{lang}.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/paper_pdf.py"
+
+
+rule paper:
+    input:
+        expand("results/paper/survey-{lang}.pdf", lang=PAPER_LANGS),

@@ -1,0 +1,11 @@
+"""Snakemake adapter: write the errata tables and the provenance appendix (Korean, English)."""
+
+import sys
+
+from gpusurvey.paper_inputs import write_errata, write_provenance
+
+sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
+write_errata(snakemake.input.errata, snakemake.input.gpus,
+             snakemake.output.errata_ko, snakemake.output.errata_en)
+write_provenance(list(snakemake.input.records), snakemake.params.profiles,
+                 snakemake.output.provenance_ko, snakemake.output.provenance_en)
