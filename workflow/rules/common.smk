@@ -80,6 +80,8 @@ def figure_inputs(wildcards):
 
 # Conda env of a workload (relative to workflow/rules) where it needs more than envs/bench.yaml.
 BENCH_ENVS = {}
+# The Stable Diffusion workloads also need diffusers, transformers and accelerate.
+BENCH_ENVS.update({w: "../../envs/bench-sd.yaml" for w in ("sd-txt2img", "sd-hires")})
 
 
 def bench_env(wildcards):

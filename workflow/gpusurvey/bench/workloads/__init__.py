@@ -8,6 +8,8 @@ from ..workload import Workload
 
 WORKLOADS: dict[str, str] = {
     "matmul": "gpusurvey.bench.workloads.matmul:MatmulWorkload",
+    "sd-txt2img": "gpusurvey.bench.workloads.stable_diffusion:Txt2ImgWorkload",
+    "sd-hires": "gpusurvey.bench.workloads.stable_diffusion:HiresWorkload",
 }
 """workload name -> "module:class"."""
 

@@ -1,0 +1,329 @@
+"""Stable Diffusion 1.5 with diffusers: ``sd-txt2img`` (the survey's Table 3) and ``sd-hires``
+(Table 4).
+
+``it_per_s`` counts denoising steps over the denoising loop's time, as a progress bar does: the
+clock starts when the pipeline opens its progress bar (right before the loop) and stops at the
+last step's ``callback_on_step_end``, both readings synchronised with the GPU. With guidance on,
+each step runs the UNet on the conditional and unconditional batch. ``seconds_per_image`` is
+the whole call (prompt encoding, loop, VAE decode, image conversion) per image.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import WorkloadConfig, option
+from ..timing import now
+from ..workload import Workload
+from . import sd_models
+
+PROMPT = ("a photograph of an astronaut riding a horse on the moon, detailed, sharp focus, "
+          "studio lighting, 8k")
+NEGATIVE_PROMPT = "blurry, low quality, deformed, watermark, text"
+
+
+@dataclass
+class StableDiffusionConfig(WorkloadConfig):
+    """Settings both Stable Diffusion workloads share."""
+
+    checkpoint: str | None = option(
+        None, "local weights: a diffusers folder or a single .safetensors file "
+              "(default: SD 1.5's architecture with synthetic random weights)")
+    architecture: str = option(
+        "sd15", "shipped architecture for synthetic weights: sd15 (SD 1.5) or sd-tiny (smoke)")
+    attention: str = option("sdpa", "attention implementation: sdpa (PyTorch's own) or xformers")
+    compile: bool = option(False, "torch.compile the UNet (an extra variant, not the survey's)")
+    compile_mode: str = option("reduce-overhead", "torch.compile mode when compile=true")
+    prompt: str = option(PROMPT, "prompt (fixed token ids when the weights come without a tokenizer)")
+    negative_prompt: str = option(NEGATIVE_PROMPT, "negative prompt (the unconditional half)")
+    guidance_scale: float = option(7.5, "classifier-free guidance scale (above 1: guidance on)")
+    seed: int = option(0, "seed of the synthetic weights and of every image's noise")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.attention not in sd_models.ATTENTION:
+            raise ValueError(f"attention: expected one of {sd_models.ATTENTION}, "
+                             f"got '{self.attention}'")
+        sd_models.architecture_dir(self.architecture)
+        if self.checkpoint is not None:
+            sd_models.check_checkpoint(self.checkpoint)
+
+
+@dataclass
+class Txt2ImgConfig(StableDiffusionConfig):
+    width: int = option(512, "image width in pixels (a multiple of 8)")
+    height: int = option(512, "image height in pixels (a multiple of 8)")
+    steps: int = option(100, "denoising steps")
+    batch: int = option(1, "images per call")
+
+    PROFILE_OVERRIDES = {
+        "smoke": {"architecture": "sd-tiny", "width": 64, "height": 64, "steps": 4,
+                  "warmup": 1, "repetitions": 5},
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_size(self.width, self.height)
+
+
+@dataclass
+class HiresConfig(StableDiffusionConfig):
+    width: int = option(768, "first-pass (txt2img) width in pixels")
+    height: int = option(432, "first-pass (txt2img) height in pixels")
+    steps: int = option(20, "first-pass denoising steps")
+    hires_width: int = option(2048, "width the first image is resized to for the img2img pass")
+    hires_height: int = option(1152, "height the first image is resized to for the img2img pass")
+    hires_steps: int = option(25, "denoising steps the high-resolution img2img pass runs")
+    strength: float = option(0.7, "img2img denoising strength of the high-resolution pass")
+    images: int = option(3, "images per repetition, one after another")
+
+    PROFILE_OVERRIDES = {
+        "full": {"warmup": 1, "repetitions": 5},
+        "smoke": {"architecture": "sd-tiny", "width": 64, "height": 40, "steps": 2,
+                  "hires_width": 128, "hires_height": 72, "hires_steps": 3, "images": 2,
+                  "warmup": 1, "repetitions": 5},
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_size(self.width, self.height)
+        _check_size(self.hires_width, self.hires_height)
+        if not 0 < self.strength <= 1:
+            raise ValueError(f"strength: expected a number in (0, 1], got {self.strength}")
+
+    @property
+    def img2img_inference_steps(self) -> int:
+        """The schedule length whose last ``strength`` part is exactly ``hires_steps`` steps
+        (diffusers' img2img runs int(num_inference_steps * strength) of them)."""
+        n = max(self.hires_steps, math.ceil(self.hires_steps / self.strength))
+        while int(n * self.strength) < self.hires_steps:
+            n += 1
+        return n
+
+
+def _check_size(width: int, height: int) -> None:
+    for name, value in (("width", width), ("height", height)):
+        if value <= 0 or value % 8:
+            raise ValueError(f"{name}: expected a positive multiple of 8, got {value}")
+
+
+class LoopClock:
+    """Times one pipeline's denoising loop from inside the pipeline (see the module docstring).
+
+    Only the two ends synchronise with the GPU, so the steps in between run as they would
+    under a plain progress bar."""
+
+    def __init__(self, pipe, device: str):
+        self.device = device
+        self.start = self.end = None
+        self.steps = 0
+        opener = pipe.progress_bar
+
+        def progress_bar(*args, **kwargs):
+            self.start, self.end, self.steps = now(device), None, 0
+            return opener(*args, **kwargs)
+
+        pipe.progress_bar = progress_bar
+        pipe.set_progress_bar_config(disable=True)
+
+    def callback(self, pipe, step: int, timestep, callback_kwargs: dict) -> dict:
+        """``callback_on_step_end``: counts the step; the last one stops the clock."""
+        self.steps += 1
+        if step == pipe.num_timesteps - 1:
+            self.end = now(self.device)
+        return callback_kwargs
+
+    def seconds(self) -> float:
+        if self.start is None or self.end is None:
+            raise RuntimeError("the denoising loop did not run to its last step")
+        return self.end - self.start
+
+
+class _StableDiffusion(Workload):
+    """Pipeline set-up, prompts and records shared by both workloads."""
+
+    config: StableDiffusionConfig
+    PRIMARY_METRIC = "it_per_s"
+
+    def __init__(self, config: StableDiffusionConfig, device: str):
+        super().__init__(config, device)
+        self.pipe = None
+        self._weights: dict[str, Any] = {"kind": "none", "name": None, "sha256": None}
+        self._backend: dict[str, Any] = {}
+        self._parameters: dict[str, int] = {}
+
+    def setup(self) -> None:
+        import torch
+
+        cfg = self.config
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        if cfg.checkpoint is not None:
+            path = sd_models.check_checkpoint(cfg.checkpoint)
+            self._weights = {"kind": "checkpoint", "name": path.name,
+                             "sha256": sd_models.checkpoint_sha256(path)}
+            self.pipe = sd_models.load_checkpoint(path, self.device, dtype)
+        else:
+            self._weights = {"kind": "synthetic", "name": f"{cfg.architecture} (random weights)",
+                             "sha256": None}
+            self.pipe = sd_models.synthetic_pipeline(cfg.architecture, self.device, dtype, cfg.seed)
+        sd_models.set_attention(self.pipe, cfg.attention, self.device)
+        self._backend = {
+            "library": "diffusers",
+            "attention": cfg.attention,
+            "unet_attention_processors": sd_models.attention_processors(self.pipe.unet),
+            "vae_attention_processors": sd_models.attention_processors(self.pipe.vae),
+            "dtype": str(dtype).removeprefix("torch."),
+            "scheduler": type(self.pipe.scheduler).__name__,
+            "tokenizer": self.pipe.tokenizer is not None,
+            "compiled": False,
+            "torch_threads": torch.get_num_threads(),
+        }
+        self._parameters = sd_models.parameter_counts(self.pipe.components)
+        if cfg.compile:
+            self.pipe.unet = torch.compile(self.pipe.unet, mode=cfg.compile_mode, fullgraph=True)
+            self._backend.update(compiled=True, compile_mode=cfg.compile_mode)
+        self.setup_pipelines()
+
+    def setup_pipelines(self) -> None:
+        """Workload-specific pipelines and clocks built on ``self.pipe``."""
+
+    def prompt_kwargs(self) -> dict[str, Any]:
+        """The prompts as the pipeline takes them: text when a tokenizer is loaded, otherwise
+        embeddings of fixed token ids computed here (inside the timed call, as the pipeline
+        would compute them)."""
+        cfg = self.config
+        if self.pipe.tokenizer is not None:
+            return {"prompt": cfg.prompt, "negative_prompt": cfg.negative_prompt}
+        import torch
+
+        encoder = self.pipe.text_encoder
+        length = encoder.config.max_position_embeddings
+        ids = torch.tensor(
+            [sd_models.fixed_token_ids(text, encoder.config.vocab_size, length)
+             for text in (cfg.prompt, cfg.negative_prompt)],
+            device=self.device,
+        )
+        with torch.inference_mode():
+            embeds = encoder(ids)[0]
+        return {"prompt_embeds": embeds[:1], "negative_prompt_embeds": embeds[1:]}
+
+    def generator(self):
+        import torch
+
+        return torch.Generator(device=self.device).manual_seed(self.config.seed)
+
+    def teardown(self) -> None:
+        self.pipe = None
+        if self.device == "cuda":
+            import torch
+
+            torch.cuda.empty_cache()
+
+    def weights(self) -> dict[str, Any]:
+        return dict(self._weights)
+
+    def backend(self) -> dict[str, Any]:
+        return dict(self._backend)
+
+    def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
+        return {"parameters": dict(self._parameters)}
+
+    def packages(self) -> tuple[str, ...]:
+        return ("torch", "diffusers", "transformers", "accelerate", "safetensors", "xformers")
+
+
+class Txt2ImgWorkload(_StableDiffusion):
+    """Table 3: one txt2img call per repetition (512x512, 100 steps, batch 1 in the full profile)."""
+
+    NAME = "sd-txt2img"
+    CONFIG = Txt2ImgConfig
+    METRICS = {
+        "it_per_s": ("it/s", "denoising steps per second of the denoising loop"),
+        "seconds_per_image": ("s", "whole pipeline call per image (encode, denoise, decode)"),
+    }
+    config: Txt2ImgConfig
+
+    def setup_pipelines(self) -> None:
+        self.clock = LoopClock(self.pipe, self.device)
+
+    def run(self) -> dict[str, float]:
+        import torch
+
+        cfg = self.config
+        start = now(self.device)
+        with torch.inference_mode():
+            self.pipe(**self.prompt_kwargs(), width=cfg.width, height=cfg.height,
+                      num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
+                      num_images_per_prompt=cfg.batch, generator=self.generator(),
+                      callback_on_step_end=self.clock.callback, output_type="pil")
+        total = now(self.device) - start
+        if self.clock.steps != cfg.steps:
+            raise RuntimeError(f"expected {cfg.steps} denoising steps, the pipeline ran "
+                               f"{self.clock.steps}")
+        return {"it_per_s": self.clock.steps / self.clock.seconds(),
+                "seconds_per_image": total / cfg.batch}
+
+
+class HiresWorkload(_StableDiffusion):
+    """Table 4: per image, txt2img at 768x432, resize to 2048x1152, img2img for 25 steps
+    (StableDiffusionImg2ImgPipeline sharing the same components); 3 images per repetition."""
+
+    NAME = "sd-hires"
+    CONFIG = HiresConfig
+    METRICS = {
+        "it_per_s": ("it/s", "denoising steps per second of the high-resolution img2img pass"),
+        "seconds_per_image": ("s", "first pass, resize and high-resolution pass per image"),
+        "first_pass_it_per_s": ("it/s", "denoising steps per second of the low-resolution pass"),
+    }
+    config: HiresConfig
+
+    def setup_pipelines(self) -> None:
+        from diffusers import StableDiffusionImg2ImgPipeline
+
+        self.img2img = StableDiffusionImg2ImgPipeline(**self.pipe.components,
+                                                      requires_safety_checker=False)
+        self.first_clock = LoopClock(self.pipe, self.device)
+        self.hires_clock = LoopClock(self.img2img, self.device)
+
+    def teardown(self) -> None:
+        self.img2img = None
+        super().teardown()
+
+    def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
+        return {**super().extra(metric_means),
+                "img2img_num_inference_steps": self.config.img2img_inference_steps}
+
+    def run(self) -> dict[str, float]:
+        import torch
+        import torch.nn.functional as F
+
+        cfg = self.config
+        first_seconds = hires_seconds = 0.0
+        first_steps = hires_steps = 0
+        start = now(self.device)
+        with torch.inference_mode():
+            for _ in range(cfg.images):
+                prompts = self.prompt_kwargs()
+                low = self.pipe(**prompts, width=cfg.width, height=cfg.height,
+                                num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
+                                generator=self.generator(), output_type="pt",
+                                callback_on_step_end=self.first_clock.callback).images
+                first_seconds += self.first_clock.seconds()
+                first_steps += self.first_clock.steps
+                image = F.interpolate(low.float(), size=(cfg.hires_height, cfg.hires_width),
+                                      mode="bicubic", align_corners=False).clamp_(0, 1)
+                self.img2img(**prompts, image=image, strength=cfg.strength,
+                             num_inference_steps=cfg.img2img_inference_steps,
+                             guidance_scale=cfg.guidance_scale, generator=self.generator(),
+                             output_type="pil", callback_on_step_end=self.hires_clock.callback)
+                hires_seconds += self.hires_clock.seconds()
+                hires_steps += self.hires_clock.steps
+        total = now(self.device) - start
+        if hires_steps != cfg.hires_steps * cfg.images:
+            raise RuntimeError(f"expected {cfg.hires_steps} high-resolution steps per image, "
+                               f"the pipeline ran {hires_steps / cfg.images:g}")
+        return {"it_per_s": hires_steps / hires_seconds,
+                "seconds_per_image": total / cfg.images,
+                "first_pass_it_per_s": first_steps / first_seconds}
