@@ -14,6 +14,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/bench.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/synth.smk"
 
 
 rule all:

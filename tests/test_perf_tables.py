@@ -68,6 +68,20 @@ def test_table5_carries_the_decode_roofline(root, tmp_path):
     assert t5.at["RTX 3060", "memory_bandwidth_gbs"] == 360
 
 
+def test_a_measured_llm_row_is_bounded_by_the_bytes_its_record_read(root, tmp_path):
+    record = make_record("llm-decode", gpu="NVIDIA GeForce RTX 4090", samples=(100.0, 101.0, 99.0),
+                         machine="nvidia-geforce-rtx-4090")
+    record.extra["bytes_per_token"] = 7_189_000_000  # weights plus the KV cache of its context
+    path = write_record(tmp_path / "m/nvidia-geforce-rtx-4090/llm-decode.json", record)
+    t5 = pd.read_csv(build(root, tmp_path, 5, [path])["csv"])
+    measured = t5[t5["source"] == "measured"].iloc[0]
+    published = t5[(t5["source"] == "published") & (t5["gpu"] == "RTX 4090")].iloc[0]
+    assert measured["bytes_per_token"] == 7_189_000_000
+    assert measured["bound_tokens_per_s"] == pytest.approx(1008e9 / 7.189e9, abs=1e-3)
+    assert measured["efficiency"] == pytest.approx(100.0 / (1008e9 / 7.189e9), abs=1e-4)
+    assert published["bytes_per_token"] == LLAMA13B_GPTQ_BYTES_PER_TOKEN
+
+
 def test_a_measured_record_adds_one_row_and_changes_nothing_else(root, tmp_path):
     before = read_table(build(root, tmp_path / "before", 3)["csv"])
     record = write_record(tmp_path / "m/nvidia-geforce-rtx-4060/sd-txt2img.json", make_record())

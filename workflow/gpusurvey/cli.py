@@ -1,7 +1,8 @@
-"""The ``gpusurvey`` command: run a benchmark, print the environment.
+"""The ``gpusurvey`` command: run a benchmark, print the environment, write synthetic weights.
 
     gpusurvey bench matmul --device auto --profile smoke --out results/measurements/x/matmul.json
     gpusurvey env
+    gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -15,6 +16,8 @@ import sys
 from pathlib import Path
 
 from .bench import workloads
+
+SYNTH_CHECKPOINTS = ["llama-13b-gptq", "llama-tiny-gptq"]
 
 
 def _parse_set(items: list[str]) -> dict[str, str]:
@@ -71,6 +74,15 @@ def cmd_env(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .bench.synth import llama_gptq
+
+    preset = args.checkpoint.removesuffix("-gptq")
+    folder = llama_gptq.write(preset, args.folder)
+    print(json.dumps({"checkpoint": args.checkpoint, "folder": str(folder)}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gpusurvey", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("workload", choices=sorted(workloads.WORKLOADS))
     settings.add_argument("--profile", default="full", choices=["full", "smoke"])
     settings.set_defaults(func=cmd_settings)
+
+    synth = sub.add_parser("synth", help="write a synthetic checkpoint (real shapes, seeded values) "
+                                         "once; an existing complete one is reused")
+    synth.add_argument("checkpoint", choices=SYNTH_CHECKPOINTS,
+                       help="llama-13b-gptq: LLaMA-13B's shapes, GPTQ 4-bit group 128 (7.3 GB); "
+                            "llama-tiny-gptq: the same format at toy size, for tests")
+    synth.add_argument("folder", type=Path, help="output folder (written atomically)")
+    synth.set_defaults(func=cmd_synth)
 
     env = sub.add_parser("env", help="print the environment record of this machine")
     env.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .errors import DataError
+from .gpu_names import name_key as _key
 from .validate import LINE, read_rows, require_unique
-
-
-def _key(name: str) -> str:
-    """Spelling-insensitive key: case, spaces and dashes do not matter (``RTX 4070Ti``)."""
-    return re.sub(r"[\s_-]+", "", name).lower()
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,11 @@ def perf_table(spec: PerfTable, published: Sequence[PublishedRow], runs: Sequenc
         record = run.record
         metric = run.primary
         ok = record.status == "ok"
+        # A measured run knows the bytes its own checkpoint and KV cache read per token.
+        bytes_per_token = int(record.extra.get("bytes_per_token") or LLAMA13B_GPTQ_BYTES_PER_TOKEN)
         row = _row(spec, gpus, run.gpu, "measured", record.status, record.value if ok else None,
                    fixed(record.value, 3) if ok else STATUS_TEXT[record.status], base_text,
-                   note=run.note, reference=run.path)
+                   note=run.note, reference=run.path, bytes_per_token=bytes_per_token)
         if ok and metric is not None and metric.cv is not None:
             row["cv"] = round(metric.cv, 6)
             row["high_cv"] = "true" if metric.high_cv else "false"
@@ -101,7 +103,8 @@ def perf_table(spec: PerfTable, published: Sequence[PublishedRow], runs: Sequenc
 
 
 def _row(spec: PerfTable, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
-         value_text: str, base_text: str, note: str, reference: str) -> dict:
+         value_text: str, base_text: str, note: str, reference: str,
+         bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN) -> dict:
     facts = gpus.table.loc[gpu]
     price, tdp = facts["launch_price_usd"], facts["tdp_w"]
     has_price = price is not None and not pd.isna(price)
@@ -118,8 +121,8 @@ def _row(spec: PerfTable, gpus: GpuCatalog, gpu: str, source: str, status: str, 
     }
     if spec.roofline:
         bandwidth = facts["memory_bandwidth_gbs"]
-        bound = bound_tokens_per_s(bandwidth)
-        row.update(memory_bandwidth_gbs=_num(bandwidth), bytes_per_token=LLAMA13B_GPTQ_BYTES_PER_TOKEN,
+        bound = bound_tokens_per_s(bandwidth, bytes_per_token)
+        row.update(memory_bandwidth_gbs=_num(bandwidth), bytes_per_token=bytes_per_token,
                    bound_tokens_per_s=round(bound, 3),
                    efficiency=round(value / bound, 4) if ok else None)
     return row

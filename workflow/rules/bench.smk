@@ -1,10 +1,13 @@
 # Benchmarks of this machine: one measurement record per workload under
 # results/measurements/<machine>/. Every workload registered in
 # gpusurvey.bench.workloads runs through the same rule and the `gpusurvey bench` command
-# (helpers bench_env, bench_settings, bench_gpu_model and bench_gpus are in common.smk).
+# (helpers bench_env, bench_settings, bench_gpu_model and bench_gpus are in common.smk;
+# bench_inputs names the files a workload reads, each passed on as `--set NAME=PATH`).
 
 
 rule bench_workload:
+    input:
+        unpack(bench_inputs),
     output:
         "results/measurements/{machine}/{workload}.json",
     wildcard_constraints:

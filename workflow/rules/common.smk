@@ -129,6 +129,28 @@ def notebook_values(wildcards):
     return {"matmul": {"profiles": config["tables"]["profiles"]}}.get(wildcards.name, {})
 
 
+# llm-decode (bench.smk) and its synthetic checkpoint (synth.smk).
+
+BENCH_ENVS["llm-decode"] = "../../envs/bench-llm.yaml"
+
+
+def bench_inputs(wildcards):
+    """Files a workload reads, by setting name: llm-decode's checkpoint folder."""
+    if wildcards.workload == "llm-decode":
+        return {"checkpoint": llm_checkpoint()}
+    return {}
+
+
+def llm_checkpoint():
+    """The checkpoint folder llm-decode reads: bench.settings.llm-decode.checkpoint when set,
+    else the synthetic one of the profile (LLaMA-13B's shapes for full, a tiny one for smoke)."""
+    configured = config["bench"]["settings"].get("llm-decode", {}).get("checkpoint")
+    if configured:
+        return configured
+    tiny = config["bench"]["profile"] == "smoke"
+    return "results/weights/" + ("llama-tiny-gptq" if tiny else "llama-13b-gptq")
+
+
 # A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.
 CLUSTER_GPUS = cluster_gpus(config.get("cluster", {}).get("gpus", []), config["data"]["gpus"])
 

@@ -10,6 +10,7 @@ WORKLOADS: dict[str, str] = {
     "matmul": "gpusurvey.bench.workloads.matmul:MatmulWorkload",
     "sd-txt2img": "gpusurvey.bench.workloads.stable_diffusion:Txt2ImgWorkload",
     "sd-hires": "gpusurvey.bench.workloads.stable_diffusion:HiresWorkload",
+    "llm-decode": "gpusurvey.bench.workloads.llm_decode:LlmDecodeWorkload",
 }
 """workload name -> "module:class"."""
 

@@ -1,0 +1,157 @@
+"""llm-decode on the CPU: the transformers backend on a tiny LLaMA writes a valid record, the
+roofline lands in ``extra``, exllamav2 asked for without CUDA fails clearly, OOM gives ``oom``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, snakemake
+from gpusurvey import record as rec
+from gpusurvey.bench import gpu_bandwidth, harness
+from gpusurvey.bench.llm_backends import TransformersBackend, resolve_backend
+from gpusurvey.bench.synth import llama_gptq
+from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
+from gpusurvey.errors import DataError
+from gpusurvey.machine import machine_slug
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return llama_gptq.write("llama-tiny", tmp_path_factory.mktemp("weights") / "llama-tiny-gptq")
+
+
+def smoke(**overrides) -> LlmDecodeConfig:
+    return LlmDecodeConfig.for_profile("smoke", **overrides)
+
+
+def test_transformers_backend_on_a_tiny_llama_writes_a_valid_record(tmp_path):
+    workload = LlmDecodeWorkload(smoke(memory_bandwidth_gbs="50"), "cpu")
+    record = harness.measure(workload, "smoke")
+    assert record.status == "ok", record.error
+    out = tmp_path / "llm-decode.json"
+    rec.save(record, out)
+    loaded = rec.load(out)
+    assert loaded.unit == "tokens/s" and loaded.primary_metric == "decode_tokens_per_s"
+    assert set(loaded.metrics) == {"decode_tokens_per_s", "prefill_tokens_per_s", "ttft_s"}
+    assert all(len(m.samples) == 5 and m.mean > 0 for m in loaded.metrics.values())
+    # Prefill rate and time to first token describe the same interval.
+    for rate, ttft in zip(loaded.metrics["prefill_tokens_per_s"].samples,
+                          loaded.metrics["ttft_s"].samples, strict=True):
+        assert rate * ttft == pytest.approx(16)
+    assert loaded.backend["library"] == "transformers" and loaded.backend["weights"] == "float32"
+    assert loaded.weights["kind"] == "synthetic"
+    extra = loaded.extra
+    assert extra["memory_bandwidth_source"] == "config"
+    assert extra["bytes_per_token"] == extra["weight_bytes_per_token"] + extra["kv_bytes_per_token"]
+    assert extra["bound_tokens_per_s"] == pytest.approx(50e9 / extra["bytes_per_token"])
+    assert extra["efficiency"] == pytest.approx(loaded.value / extra["bound_tokens_per_s"])
+    assert extra["quantised_parameters"] == 0  # fp32, nothing quantised
+
+
+def test_cli_runs_the_shape_of_a_gptq_checkpoint_with_transformers(tiny, tmp_path):
+    out = tmp_path / "rec.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "gpusurvey.cli", "bench", "llm-decode", "--profile", "smoke",
+         "--device", "cpu", "--quiet", "--out", str(out), "--set", f"checkpoint={tiny}",
+         "--set", "backend=transformers"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "ok"
+    record = rec.load(out)
+    assert record.params["checkpoint"] == str(tiny)
+    assert record.weights["name"].startswith("llama-tiny-gptq shape")
+    # The unquantised fp32 model reads 4 bytes per linear weight.
+    assert record.extra["weight_bytes_per_token"] > 4 * 2 * 7 * 256 * 256
+    assert record.extra["efficiency"] is None  # no GPU and no bandwidth given
+
+
+def test_exllamav2_without_cuda_is_a_clear_error_before_importing_it():
+    with pytest.raises(RuntimeError, match="needs a CUDA GPU.*transformers backend"):
+        LlmDecodeWorkload(smoke(backend="exllamav2", checkpoint="x"), "cpu")
+    assert "exllamav2" not in sys.modules
+    assert resolve_backend("auto", "cpu") == "transformers"
+    assert resolve_backend("auto", "cuda") == "exllamav2"
+
+
+def test_cli_exllamav2_on_the_cpu_exits_with_the_message(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "gpusurvey.cli", "bench", "llm-decode", "--profile", "smoke",
+         "--device", "cpu", "--quiet", "--out", str(tmp_path / "r.json"),
+         "--set", "backend=exllamav2", "--set", f"checkpoint={tmp_path}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 2
+    assert "needs a CUDA GPU" in proc.stderr and "transformers" in proc.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_bad_settings_fail_before_anything_runs(tiny):
+    with pytest.raises(DataError, match="exceeds the model's 512 positions"):
+        LlmDecodeWorkload(smoke(checkpoint=str(tiny), prompt_tokens="510"), "cpu")
+    with pytest.raises(ValueError, match="new_tokens: expected 2 or more"):
+        smoke(new_tokens="1")
+    with pytest.raises(ValueError, match="needs a checkpoint folder"):
+        LlmDecodeWorkload(smoke(backend="exllamav2"), "cuda")
+
+
+def test_out_of_memory_gives_an_oom_record(monkeypatch, tmp_path):
+    import torch
+
+    def out_of_memory(self, prompt, new_tokens):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
+
+    monkeypatch.setattr(TransformersBackend, "generate", out_of_memory)
+    record = harness.measure(LlmDecodeWorkload(smoke(), "cpu"), "smoke")
+    assert record.status == "oom" and "out of memory" in record.error
+    assert not record.metrics
+    rec.save(record, tmp_path / "oom.json")
+    assert rec.load(tmp_path / "oom.json").status == "oom"
+
+
+def test_full_profile_is_the_survey_setting():
+    config = LlmDecodeConfig.for_profile("full")
+    assert (config.model, config.new_tokens, config.backend) == ("llama-13b", 400, "auto")
+
+
+@pytest.mark.parametrize("name, gbs", [("NVIDIA GeForce RTX 4090", 1008), ("RTX 3090Ti", 1008),
+                                       ("NVIDIA H100 80GB HBM3", 3350), ("Tesla T4", 320)])
+def test_bandwidth_from_gpus_csv_by_driver_name_or_alias(name, gbs):
+    found = gpu_bandwidth.lookup(name, ROOT / "data/gpus.csv")
+    assert found is not None and found.gbs == gbs
+
+
+def test_unknown_gpu_has_no_bandwidth_and_a_bad_table_is_a_data_error(tmp_path):
+    assert gpu_bandwidth.lookup("Radeon RX 7900 XTX", ROOT / "data/gpus.csv") is None
+    bad = tmp_path / "gpus.csv"
+    bad.write_text("gpu,aliases,memory_bandwidth_gbs\nRTX 4090,,fast\n")
+    with pytest.raises(DataError, match="line 2, column 'memory_bandwidth_gbs'"):
+        gpu_bandwidth.lookup("RTX 4090", bad)
+
+
+def test_importing_the_workload_loads_neither_the_reporting_half_nor_heavy_libraries():
+    code = ("import sys, gpusurvey.bench.workloads.llm_decode, gpusurvey.bench.llm_backends; "
+            "print([m for m in ('gpusurvey.data', 'gpusurvey.reports', 'torch', 'transformers', "
+            "'exllamav2', 'safetensors') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.workflow
+def test_bench_rule_writes_the_tiny_synthetic_checkpoint_then_a_valid_record(project):
+    target = f"results/measurements/{machine_slug()}/llm-decode.json"
+    smoke_cpu = "bench={profile: smoke, device: cpu, settings: {llm-decode: {memory_bandwidth_gbs: 40}}}"
+    snakemake(project, "--cores", "1", target, "--config", smoke_cpu)
+    assert llama_gptq.existing_preset(project / "results/weights/llama-tiny-gptq") is not None
+    record = rec.load(project / target)
+    assert record.status == "ok" and record.profile == "smoke" and record.device == "cpu"
+    assert record.params["checkpoint"] == "results/weights/llama-tiny-gptq"
+    assert record.backend["library"] == "transformers"
+    assert record.extra["bound_tokens_per_s"] == pytest.approx(40e9 / record.extra["bytes_per_token"])

@@ -1,0 +1,125 @@
+"""LLaMA architecture sizes: the presets we benchmark and the HF ``config.json`` they map to."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+
+
+@dataclass(frozen=True)
+class LlamaShape:
+    """The sizes that fix every tensor of a LLaMA checkpoint (GPTQ group size included)."""
+
+    layers: int
+    hidden: int
+    intermediate: int
+    heads: int
+    kv_heads: int
+    vocab: int
+    max_positions: int
+    rms_norm_eps: float = 1e-6
+    rope_theta: float = 10000.0
+    bits: int = 4
+    group_size: int = 128
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden // self.heads
+
+    def linear_layers(self) -> list[tuple[str, int, int]]:
+        """(name within a decoder layer, in_features, out_features) of its seven linear layers."""
+        kv = self.kv_heads * self.head_dim
+        return [
+            ("self_attn.q_proj", self.hidden, self.hidden),
+            ("self_attn.k_proj", self.hidden, kv),
+            ("self_attn.v_proj", self.hidden, kv),
+            ("self_attn.o_proj", self.hidden, self.hidden),
+            ("mlp.gate_proj", self.hidden, self.intermediate),
+            ("mlp.up_proj", self.hidden, self.intermediate),
+            ("mlp.down_proj", self.intermediate, self.hidden),
+        ]
+
+    def kv_bytes_per_position(self, dtype_bytes: int = 2) -> int:
+        """Bytes of K and V over all layers for one token of context (fp16 cache by default)."""
+        return 2 * self.layers * self.kv_heads * self.head_dim * dtype_bytes
+
+    def hf_config(self) -> dict[str, Any]:
+        """``config.json`` as transformers and exllamav2 read it, with the GPTQ quantisation."""
+        return {
+            "architectures": ["LlamaForCausalLM"],
+            "model_type": "llama",
+            "hidden_size": self.hidden,
+            "intermediate_size": self.intermediate,
+            "num_hidden_layers": self.layers,
+            "num_attention_heads": self.heads,
+            "num_key_value_heads": self.kv_heads,
+            "vocab_size": self.vocab,
+            "max_position_embeddings": self.max_positions,
+            "rms_norm_eps": self.rms_norm_eps,
+            "rope_theta": self.rope_theta,
+            "hidden_act": "silu",
+            "tie_word_embeddings": False,
+            "bos_token_id": 1,
+            "eos_token_id": 2,
+            "pad_token_id": 0,
+            "torch_dtype": "float16",
+            "quantization_config": quantize_config(self),
+        }
+
+
+def quantize_config(shape: LlamaShape) -> dict[str, Any]:
+    """GPTQ settings (``quantize_config.json``; also ``quantization_config`` in config.json).
+    ``checkpoint_format: gptq`` is the v1 layout: stored zeros are the zero point minus one."""
+    return {
+        "quant_method": "gptq",
+        "bits": shape.bits,
+        "group_size": shape.group_size,
+        "desc_act": False,
+        "sym": True,
+        "checkpoint_format": "gptq",
+    }
+
+
+PRESETS: dict[str, LlamaShape] = {
+    # LLaMA-13B (Touvron et al. 2023, Table 2): 40 layers, width 5120, 40 heads, FFN 13824.
+    "llama-13b": LlamaShape(layers=40, hidden=5120, intermediate=13824, heads=40, kv_heads=40,
+                            vocab=32000, max_positions=2048),
+    # The same layout at toy size, for the CPU and the tests (dimensions multiples of 128, as
+    # GPTQ groups and exllamav2's kernels need; head_dim 128 as in LLaMA).
+    "llama-tiny": LlamaShape(layers=2, hidden=256, intermediate=512, heads=2, kv_heads=2,
+                             vocab=1024, max_positions=512),
+}
+
+
+def read_config(folder: str | os.PathLike) -> LlamaShape:
+    """The shape a checkpoint folder's ``config.json`` describes (DataError for missing keys)."""
+    path = Path(folder) / "config.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "not found; expected a checkpoint folder with config.json") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+    keys = {"layers": "num_hidden_layers", "hidden": "hidden_size",
+            "intermediate": "intermediate_size", "heads": "num_attention_heads",
+            "vocab": "vocab_size", "max_positions": "max_position_embeddings"}
+    values: dict[str, Any] = {}
+    for field_name, key in keys.items():
+        if not isinstance(data.get(key), int):
+            raise DataError(path, f"key '{key}': expected an integer, got {data.get(key)!r}")
+        values[field_name] = data[key]
+    values["kv_heads"] = data.get("num_key_value_heads", values["heads"])
+    values["rms_norm_eps"] = float(data.get("rms_norm_eps", 1e-6))
+    values["rope_theta"] = float(data.get("rope_theta", 10000.0))
+    quant = data.get("quantization_config") or {}
+    quant_path = Path(folder) / "quantize_config.json"
+    if not quant and quant_path.exists():
+        quant = json.loads(quant_path.read_text(encoding="utf-8"))
+    values["bits"] = int(quant.get("bits", 4))
+    values["group_size"] = int(quant.get("group_size", 128))
+    return LlamaShape(**values)

@@ -1,0 +1,211 @@
+"""The two ways ``llm-decode`` runs a LLaMA: exllamav2 on a GPTQ checkpoint (CUDA only) and
+transformers unquantised (fp16 on CUDA, fp32 on the CPU). Both time the same thing the same way.
+
+One generation: reset the cache; prefill the prompt in one forward pass whose last logits give
+the first new token (time to first token); then ``new_tokens - 1`` single-token forward passes,
+each feeding the previous greedy (argmax) token (decode time). End-of-sequence is never checked,
+so every run produces exactly ``new_tokens`` tokens.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from . import llm_checkpoint
+from .environment import package_version
+from .llama_arch import LlamaShape
+from .llm_checkpoint import Inventory
+from .timing import now
+
+BACKENDS = ("auto", "exllamav2", "transformers")
+
+
+def resolve_backend(name: str, device: str) -> str:
+    """``auto`` is exllamav2 on CUDA and transformers on the CPU; exllamav2 on the CPU is an error
+    raised here, before anything imports exllamav2 (whose import compiles CUDA code)."""
+    if name not in BACKENDS:
+        raise ValueError(f"backend: expected one of {BACKENDS}, got '{name}'")
+    if name == "auto":
+        return "exllamav2" if device == "cuda" else "transformers"
+    if name == "exllamav2" and device != "cuda":
+        raise RuntimeError(
+            "backend 'exllamav2' needs a CUDA GPU: it compiles its CUDA extension when imported, "
+            f"and this run's device is '{device}'. On this machine use the transformers backend "
+            "(--set backend=transformers, or backend: auto)."
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Generation:
+    ttft_s: float
+    """Prefill of the prompt up to the first new token, synchronised."""
+    decode_s: float
+    """The remaining new_tokens - 1 single-token steps, synchronised."""
+
+
+class Backend(ABC):
+    """Loads a model once and generates greedily from token ids (no tokenizer)."""
+
+    def __init__(self, shape: LlamaShape, device: str):
+        self.shape = shape
+        self.device = device
+
+    @abstractmethod
+    def load(self) -> None: ...
+
+    @abstractmethod
+    def generate(self, prompt: list[int], new_tokens: int) -> Generation: ...
+
+    @abstractmethod
+    def tensors(self) -> Inventory:
+        """Dtype and shape of every weight tensor as the backend holds it (for the roofline)."""
+
+    @abstractmethod
+    def weights(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def describe(self) -> dict[str, Any]: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Free the model and cache."""
+
+
+class ExLlamaV2Backend(Backend):
+    """A GPTQ 4-bit checkpoint through exllamav2's own kernels, fp16 KV cache (``ExLlamaV2Cache``)."""
+
+    def __init__(self, checkpoint: str, shape: LlamaShape, device: str, max_tokens: int):
+        super().__init__(shape, device)
+        self.checkpoint = checkpoint
+        self.max_tokens = max_tokens
+        """Prompt plus new tokens: the cache's length."""
+
+    def load(self) -> None:
+        import torch
+        from exllamav2 import ExLlamaV2, ExLlamaV2Cache, ExLlamaV2Config
+
+        self._torch = torch
+        config = ExLlamaV2Config(self.checkpoint)
+        config.max_seq_len = self.max_tokens
+        self.model = ExLlamaV2(config)
+        self.model.load()
+        self.cache = ExLlamaV2Cache(self.model, max_seq_len=self.max_tokens)
+
+    def generate(self, prompt: list[int], new_tokens: int) -> Generation:
+        torch = self._torch
+        ids = torch.tensor([prompt], dtype=torch.long)
+        with torch.inference_mode():
+            self.cache.current_seq_len = 0
+            start = now(self.device)
+            logits = self.model.forward(ids, self.cache, last_id_only=True)
+            token = logits[:, -1, :].argmax(-1, keepdim=True).cpu()
+            first = now(self.device)
+            for _ in range(new_tokens - 1):
+                logits = self.model.forward(token, self.cache)
+                token = logits[:, -1, :].argmax(-1, keepdim=True).cpu()
+            end = now(self.device)
+        fed = len(prompt) + new_tokens - 1
+        if self.cache.current_seq_len != fed:
+            raise RuntimeError(f"exllamav2 cache holds {self.cache.current_seq_len} positions "
+                               f"after generating; expected {fed}")
+        return Generation(ttft_s=first - start, decode_s=end - first)
+
+    def tensors(self) -> Inventory:
+        return llm_checkpoint.inventory(self.checkpoint)
+
+    def weights(self) -> dict[str, Any]:
+        return llm_checkpoint.describe(self.checkpoint)
+
+    def describe(self) -> dict[str, Any]:
+        from exllamav2 import attn
+
+        if attn.has_flash_attn:
+            attention = "flash-attn"
+        elif attn.has_xformers:
+            attention = "xformers"
+        else:
+            attention = "torch sdpa"
+        return {"library": "exllamav2", "version": package_version("exllamav2"),
+                "weights": f"gptq int{self.shape.bits} group {self.shape.group_size}",
+                "activations": "float16", "kv_cache": "float16 (ExLlamaV2Cache)",
+                "attention": attention}
+
+    def close(self) -> None:
+        if hasattr(self, "model"):
+            self.model.unload()
+            del self.model, self.cache
+            self._torch.cuda.empty_cache()
+
+
+class TransformersBackend(Backend):
+    """``LlamaForCausalLM`` of the same shape, unquantised, with seeded random weights (the
+    values do not change the speed); PyTorch SDPA attention and a ``DynamicCache``."""
+
+    def __init__(self, shape: LlamaShape, device: str, seed: int, source: str):
+        super().__init__(shape, device)
+        self.seed = seed
+        self.source = source
+        """What the shape came from: a preset name or a checkpoint folder."""
+
+    def load(self) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, LlamaConfig
+
+        self._torch = torch
+        self.dtype = torch.float16 if self.device == "cuda" else torch.float32
+        values = {k: v for k, v in self.shape.hf_config().items() if k != "quantization_config"}
+        config = LlamaConfig(**values)
+        torch.manual_seed(self.seed)
+        with torch.device(self.device):
+            self.model = AutoModelForCausalLM.from_config(config, dtype=self.dtype,
+                                                          attn_implementation="sdpa")
+        self.model.eval()
+        # transformers 5 renamed the cache argument from past_key_values to cache.
+        params = inspect.signature(self.model.forward).parameters
+        self._cache_arg = "cache" if "cache" in params else "past_key_values"
+
+    def generate(self, prompt: list[int], new_tokens: int) -> Generation:
+        torch = self._torch
+        from transformers import DynamicCache
+
+        ids = torch.tensor([prompt], dtype=torch.long, device=self.device)
+        with torch.inference_mode():
+            cache = DynamicCache(config=self.model.config)
+            kwargs = {self._cache_arg: cache, "use_cache": True}
+            start = now(self.device)
+            logits = self.model(input_ids=ids, logits_to_keep=1, **kwargs).logits
+            token = logits[:, -1, :].argmax(-1, keepdim=True)
+            first = now(self.device)
+            for _ in range(new_tokens - 1):
+                logits = self.model(input_ids=token, **kwargs).logits
+                token = logits[:, -1, :].argmax(-1, keepdim=True)
+            end = now(self.device)
+        fed = len(prompt) + new_tokens - 1
+        if cache.get_seq_length() != fed:
+            raise RuntimeError(f"transformers cache holds {cache.get_seq_length()} positions "
+                               f"after generating; expected {fed}")
+        return Generation(ttft_s=first - start, decode_s=end - first)
+
+    def tensors(self) -> Inventory:
+        codes = {"torch.float16": "F16", "torch.float32": "F32", "torch.bfloat16": "BF16"}
+        return {name: (codes[str(p.dtype)], tuple(p.shape)) for name, p in self.model.named_parameters()}
+
+    def weights(self) -> dict[str, Any]:
+        name = f"{os.path.basename(self.source.rstrip('/'))} shape, random init (seed {self.seed})"
+        return {"kind": "synthetic", "name": name, "sha256": None}
+
+    def describe(self) -> dict[str, Any]:
+        dtype = str(self.dtype).removeprefix("torch.")
+        return {"library": "transformers", "version": package_version("transformers"),
+                "weights": dtype, "activations": dtype, "kv_cache": f"{dtype} (DynamicCache)",
+                "attention": self.model.config._attn_implementation}
+
+    def close(self) -> None:
+        if hasattr(self, "model"):
+            del self.model
+            if self.device == "cuda":
+                self._torch.cuda.empty_cache()

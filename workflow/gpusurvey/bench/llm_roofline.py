@@ -1,0 +1,83 @@
+"""Bytes read per decoded token and the memory-bandwidth bound of batch-1 decoding.
+
+At batch size 1 every weight that takes part in a token is read once from GPU memory per
+token, and the arithmetic is too little to hide it, so tokens/s <= bandwidth / bytes per token.
+What counts, from the tensors the backend actually holds:
+
+- every linear layer in full: for GPTQ its ``qweight``, ``qzeros`` and ``scales``; ``g_idx``
+  is left out (with ``desc_act`` false it only says which group a row is in, which the loader
+  turns into the matrix layout once);
+- the output layer (``lm_head``) in full, the RMSNorm weights in full;
+- the token embedding as one row per token: it is a gather, not a full read (unless the
+  embedding doubles as the output layer, tied, when it is read in full);
+- the KV cache: K and V of every layer at the mean context length of the decode steps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .llama_arch import LlamaShape
+from .llm_checkpoint import Inventory
+
+DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2,
+               "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}
+
+
+def tensor_bytes(dtype: str, shape: tuple[int, ...]) -> int:
+    return math.prod(shape) * DTYPE_BYTES[dtype]
+
+
+def weight_bytes_per_token(tensors: Inventory) -> int:
+    """Weight bytes one decode step reads (see the module's docstring for what counts)."""
+    tied = "lm_head.weight" not in tensors
+    total = 0
+    for name, (dtype, shape) in tensors.items():
+        if name.endswith(".g_idx"):
+            continue
+        if name.endswith("embed_tokens.weight") and not tied:
+            total += shape[-1] * DTYPE_BYTES[dtype]
+            continue
+        total += tensor_bytes(dtype, shape)
+    return total
+
+
+def quantised_parameters(tensors: Inventory, bits: int = 4) -> int:
+    """Weights held in the quantised linear layers: each int32 of ``qweight`` packs 32 / bits."""
+    return sum(shape[0] * (32 // bits) * shape[1]
+               for name, (_, shape) in tensors.items() if name.endswith(".qweight"))
+
+
+def mean_decode_context(prompt_tokens: int, new_tokens: int) -> float:
+    """Mean number of cached positions a decode step attends to.
+
+    The prefill yields the first new token; decode step k (1 .. new_tokens - 1) feeds token k
+    at position prompt + k - 1 and attends to prompt + k positions: mean prompt + new_tokens / 2.
+    """
+    steps = new_tokens - 1
+    return prompt_tokens + (steps + 1) / 2 if steps > 0 else float(prompt_tokens)
+
+
+@dataclass(frozen=True)
+class Roofline:
+    weight_bytes: int
+    kv_bytes: float
+    mean_context_tokens: float
+
+    @property
+    def bytes_per_token(self) -> float:
+        return self.weight_bytes + self.kv_bytes
+
+    def bound_tokens_per_s(self, bandwidth_gbs: float) -> float:
+        return bandwidth_gbs * 1e9 / self.bytes_per_token
+
+
+def roofline(tensors: Inventory, shape: LlamaShape, prompt_tokens: int, new_tokens: int,
+             kv_dtype_bytes: int = 2) -> Roofline:
+    context = mean_decode_context(prompt_tokens, new_tokens)
+    return Roofline(
+        weight_bytes=weight_bytes_per_token(tensors),
+        kv_bytes=shape.kv_bytes_per_position(kv_dtype_bytes) * context,
+        mean_context_tokens=context,
+    )
