@@ -71,6 +71,7 @@ def test_profile_plans_one_gpu_job_per_listed_gpu_and_workload(project):
 @pytest.mark.workflow
 def test_without_a_cluster_the_benchmarks_measure_this_machine(project):
     proc = snakemake(project, "-n", "--config", "measure=True", "--", "bench")
-    outputs = [line.split("output: ")[1] for line in proc.stdout.splitlines() if "output: results/" in line]
-    assert outputs and all(o.startswith(f"results/measurements/{machine_slug()}/") for o in outputs)
+    records = [line.split("output: ")[1] for line in proc.stdout.splitlines()
+               if "output: results/measurements/" in line]
+    assert records and all(r.startswith(f"results/measurements/{machine_slug()}/") for r in records)
     assert "gpu_model=" not in proc.stdout and "slurm_partition=" not in proc.stdout
