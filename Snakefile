@@ -22,3 +22,8 @@ rule all:
         rules.paper.input,
         rules.notebooks.input,
     default_target: True
+
+
+# Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the
+# benchmarks, become cluster jobs; tables, figures, notebooks and LaTeX run on this machine.
+workflow.localrules(*rules_without_gpu())

@@ -22,6 +22,10 @@ rule bench_workload:
         gpu_model=bench_gpu_model,
     resources:
         gpu=bench_gpus,
+        # On a cluster (config cluster.gpus): the nodes with the job's GPU model.
+        gpu_model=cluster_resource("gpu_model"),
+        slurm_partition=cluster_resource("slurm_partition"),
+        constraint=cluster_resource("constraint"),
     log:
         "logs/bench/{machine}/{workload}.log",
     conda:

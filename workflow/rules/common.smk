@@ -1,5 +1,6 @@
 # Shared helpers and config validation, included first by the Snakefile.
 # Parsing must stay cheap: nothing here imports pandas, torch or diffusers.
+from gpusurvey.cluster import cluster_gpus
 from gpusurvey.machine import gpu_name, machine_slug
 from snakemake.utils import validate
 
@@ -26,7 +27,9 @@ def local_workloads():
 
 
 def local_records():
-    """This machine's records under results/measurements/<machine>/."""
+    """This machine's records under results/measurements/<machine>/ (the cluster's, when listed)."""
+    if CLUSTER_GPUS:
+        return cluster_records()
     return [f"results/measurements/{machine_slug()}/{w}.json" for w in local_workloads()]
 
 
@@ -91,13 +94,16 @@ def bench_settings(wildcards):
 
 
 def bench_gpu_model(wildcards):
-    """GPU label written into the record; None lets the record take the driver's name."""
-    return None
+    """GPU label written into the record: a cluster GPU's label (config cluster.gpus); None lets
+    the record take the driver's name."""
+    gpu = CLUSTER_GPUS.get(wildcards.machine)
+    return gpu.label if gpu else None
 
 
 def bench_gpus(wildcards):
-    """GPUs one job holds: one for the GPU workloads, none for the CPU-first matmul."""
-    return 1 if wildcards.workload in GPU_WORKLOADS else 0
+    """GPUs one job holds: one for the GPU workloads and for every job on a cluster GPU's node,
+    none for this machine's CPU-first matmul."""
+    return 1 if wildcards.workload in GPU_WORKLOADS or wildcards.machine in CLUSTER_GPUS else 0
 
 
 # The analysis notebooks (notebooks.smk).
@@ -143,3 +149,30 @@ def llm_checkpoint():
         return configured
     tiny = config["bench"]["profile"] == "smoke"
     return "results/weights/" + ("llama-tiny-gptq" if tiny else "llama-13b-gptq")
+
+
+# A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.
+CLUSTER_GPUS = cluster_gpus(config.get("cluster", {}).get("gpus", []), config["data"]["gpus"])
+
+
+def cluster_records():
+    """One record per listed cluster GPU and workload (`measure: false` still measures nothing)."""
+    if config["measure"] is False:
+        return []
+    workloads = config["bench"]["workloads"]
+    return [f"results/measurements/{folder}/{w}.json" for folder in CLUSTER_GPUS for w in workloads]
+
+
+def cluster_resource(key):
+    """A resources function for the bench rule: SLURM resource `key` of the job's cluster GPU."""
+
+    def resource(wildcards):
+        gpu = CLUSTER_GPUS.get(wildcards.machine)
+        return gpu.resource(key) if gpu else None
+
+    return resource
+
+
+def rules_without_gpu():
+    """Rules that stay on this machine under an executor profile: all that ask for no GPU."""
+    return [rule.name for rule in workflow.rules if "gpu" not in rule.resources]
