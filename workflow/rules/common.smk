@@ -34,8 +34,9 @@ def local_records():
 
 
 def committed_records():
-    """Records committed under data/measurements/ (real runs, kept as data)."""
-    return sorted(str(p) for p in Path("data/measurements").rglob("*.json"))
+    """Records committed as data/measurements/<machine>/<workload>.json (real runs). Deeper
+    folders (<machine>/variants/) keep extra runs that no table reads."""
+    return sorted(str(p) for p in Path("data/measurements").glob("*/*.json"))
 
 
 def measurement_records():
