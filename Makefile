@@ -12,10 +12,10 @@ STAMP   := $(VENV)/.installed-$(EXTRAS)
 
 .PHONY: paper test install system-deps lint clean
 
-paper: install system-deps
+paper: system-deps install
 	$(BIN)/snakemake --cores $(CORES) paper
 
-test: install system-deps
+test: system-deps install
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
@@ -24,7 +24,7 @@ install: $(STAMP)
 
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the pipeline needs beyond Python: XeLaTeX with kotex
-# (Korean), Nanum fonts, latexmk and poppler-utils (pdftotext for the paper's tests).
+# Installs the Debian packages the pipeline needs beyond Python: venv support for python3,
+# XeLaTeX with kotex (Korean), Nanum fonts, latexmk and poppler-utils (pdftotext for the
+# paper's tests).
 # Does nothing when every tool is already there.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ packages=(texlive-xetex texlive-lang-korean texlive-latex-extra texlive-fonts-re
           poppler-utils)
 
 missing=()
+# Debian's python3 makes virtual environments only with python3-venv (ensurepip).
+python3 -c 'import ensurepip' 2>/dev/null || { missing+=(python3-venv); packages+=(python3-venv); }
 command -v xelatex >/dev/null || missing+=(texlive-xetex)
 command -v latexmk >/dev/null || missing+=(latexmk)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)

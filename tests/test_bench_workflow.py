@@ -1,5 +1,6 @@
 """The bench rules: `snakemake bench` measures this machine and writes valid records."""
 
+import os
 import re
 
 import pytest
@@ -42,3 +43,30 @@ def test_measure_switch_and_gpu_resources(project):
     # auto: the GPU workloads only where there is a GPU.
     expected = {"matmul": 0} if gpu_name() is None else planned
     assert _planned(project) == expected
+
+
+def test_a_new_run_replaces_the_committed_record_of_this_machine(project, monkeypatch):
+    """On a GPU whose record is committed, this machine's fresh record takes its place in the
+    table instead of failing as a duplicate; records of other machines stay."""
+    from records import make_record, write_record
+
+    fake_bin = project / "fake-bin"
+    fake_bin.mkdir()
+    smi = fake_bin / "nvidia-smi"
+    smi.write_text("#!/bin/sh\necho 'NVIDIA H100 80GB HBM3'\n")
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
+    machine = "nvidia-h100-80gb-hbm3"
+    h100 = dict(gpu="NVIDIA H100 80GB HBM3", machine=machine)
+    write_record(project / f"data/measurements/{machine}/sd-txt2img.json",
+                 make_record(samples=(30.0, 30.5, 29.5), **h100))
+    write_record(project / "data/measurements/nvidia-geforce-rtx-4060/sd-txt2img.json", make_record())
+    write_record(project / f"results/measurements/{machine}/sd-txt2img.json",
+                 make_record(samples=(40.0, 40.5, 39.5), **h100))
+
+    snakemake(project, "--cores", "1", "table3", "--config", "measure=True",
+              "bench={workloads: [sd-txt2img]}")
+    table = (project / "results/tables/table3.csv").read_text(encoding="utf-8")
+    measured = [line for line in table.splitlines() if ",measured," in line]
+    assert [line.split(",")[0] for line in measured] == ["H100 SXM", "RTX 4060"]
+    assert ",40.000," in measured[0] and ",30.000," not in table

@@ -103,7 +103,13 @@ def test_prose_numbers_come_from_the_data(built, lang):
         assert f"{base['gpu']}보다 {top['relative_to_baseline']}배 빨랐지만" in text
         assert f"그 차이가 {llm['relative_to_baseline']}배에 그쳤다" in text
     assert "49.9" in text and "4.46" in text  # the survey's Figure 1, from data/published
-    assert "12.6" in text and "0.200" in text and "150" in text  # our matmul records' figures
+    # Our matmul records' figures, where the sentences put them: the CPU record's mean
+    # (12.62 ms), the CUDA record's mean (0.200 ms) and its speed-up over its own CPU (30/0.2).
+    if lang == "en":
+        assert "the same product takes 12.6 ms on the CPU" in text
+        assert "computes it in 0.200 ms" in text and "150 times as fast as that machine" in text
+    else:
+        assert "9000에서 12.6 ms(" in text and "곱을 0.200 ms(" in text and "150배 빠르다" in text
     assert "NVIDIA H100 80GB HBM3" in text
     assert "0123456789ab" in text.replace(" ", "")  # its git commit, in the appendix
 

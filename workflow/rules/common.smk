@@ -36,12 +36,18 @@ def local_records():
 def committed_records():
     """Records committed as data/measurements/<machine>/<workload>.json (real runs). Deeper
     folders (<machine>/variants/) keep extra runs that no table reads."""
-    return sorted(str(p) for p in Path("data/measurements").glob("*/*.json"))
+    folder = Path(config["data"]["measurements"])
+    return sorted(str(p) for p in folder.glob("*/*.json"))
 
 
 def measurement_records():
-    """Every record the tables and figures read: committed ones and this machine's."""
-    return committed_records() + local_records()
+    """Every record the tables and figures read: this machine's (or the cluster's), and the
+    committed ones of other machines and workloads: a new run of a machine replaces its
+    committed record instead of doubling its row."""
+    local = local_records()
+    measured_here = {Path(p).parts[-2:] for p in local}
+    committed = [p for p in committed_records() if Path(p).parts[-2:] not in measured_here]
+    return committed + local
 
 
 # Tables 3-5 and the figures (tables.smk, figures.smk).
