@@ -227,3 +227,12 @@ def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, ro
     with pytest.raises(PaperBuildError, match=r"overfull box: Overfull \\hbox"):
         build_pdf("doc-far.tex", tmp_path / "far.pdf", tmp_path / "s2", 0)
     assert (tmp_path / "slightly.pdf").exists() and not (tmp_path / "far.pdf").exists()
+
+
+def test_a_missing_latexmk_is_a_named_error_in_the_log(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    log = tmp_path / "logs/paper.log"
+    with pytest.raises(PaperBuildError, match="latexmk and xelatex not found"):
+        build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0, transcript=log)
+    assert "envs/system-packages.sh" in log.read_text(encoding="utf-8")
+    assert not (tmp_path / "doc.pdf").exists()

@@ -54,6 +54,14 @@ def build_pdf(tex: str | os.PathLike, out_pdf: str | os.PathLike, scratch: str |
     ``transcript`` receives latexmk's output and the TeX log. Raises PaperBuildError.
     """
     tex, out_pdf, scratch = Path(tex), Path(out_pdf), Path(scratch)
+    missing = [tool for tool in ("latexmk", "xelatex") if shutil.which(tool) is None]
+    if missing:
+        message = (f"{tex}: {' and '.join(missing)} not found; install TeX Live's XeLaTeX and latexmk "
+                   "(bash envs/system-packages.sh)")
+        if transcript is not None:
+            Path(transcript).parent.mkdir(parents=True, exist_ok=True)
+            Path(transcript).write_text(message + "\n", encoding="utf-8")
+        raise PaperBuildError(message)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     env = {
