@@ -207,3 +207,14 @@ def test_matmul_smoke_on_cuda(tmp_path):
     assert record.gpu == torch.cuda.get_device_name(0)
     assert torch.backends.cuda.matmul.fp32_precision == precision  # restored by teardown
     rec.save(record, tmp_path / "matmul.json")
+
+
+def test_listing_workloads_imports_no_heavy_library():
+    """The Snakefile imports GPU_WORKLOADS from the package at parse time."""
+    code = ("import sys, gpusurvey.bench.workloads as w; print(sorted(w.GPU_WORKLOADS)); "
+            "print([m for m in ('torch', 'numpy', 'pandas', 'diffusers', 'transformers', 'jsonschema') "
+            "if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["['llm-decode', 'sd-hires', 'sd-txt2img']", "[]"]
