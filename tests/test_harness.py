@@ -119,6 +119,32 @@ def test_other_exception_gives_an_error_record(tmp_path):
     rec.save(record, tmp_path / "r.json")
 
 
+class ExtraFails(Failing):
+    """Finishes every run, then fails while deriving its extra values."""
+
+    ok_runs = 10**6
+
+    def extra(self, metric_means):
+        raise FileNotFoundError("data/gpus.csv")
+
+
+def test_a_failing_extra_keeps_the_finished_run(tmp_path):
+    record = harness.measure(ExtraFails(WorkloadConfig.for_profile("smoke"), "cpu"), "smoke")
+    assert record.status == "ok" and record.value == 1.0
+    assert record.extra == {"extra_error": "FileNotFoundError: data/gpus.csv"}
+    rec.save(record, tmp_path / "r.json")
+    assert rec.load(tmp_path / "r.json").extra["extra_error"].startswith("FileNotFoundError")
+
+
+def test_cli_turns_an_os_error_into_a_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(workloads, "get", lambda name: ExtraFails)
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "matmul.json"  # a folder that is a file: saving fails
+    argv = ["bench", "matmul", "--device", "cpu", "--profile", "smoke", "--out", str(out), "--quiet"]
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.startswith("gpusurvey: ")
+
+
 @pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
 def test_cli_writes_oom_record_and_strict_exits_non_zero(tmp_path, monkeypatch, capsys, strict, code):
     monkeypatch.setattr(workloads, "get", lambda name: OutOfMemory)
@@ -181,3 +207,14 @@ def test_matmul_smoke_on_cuda(tmp_path):
     assert record.gpu == torch.cuda.get_device_name(0)
     assert torch.backends.cuda.matmul.fp32_precision == precision  # restored by teardown
     rec.save(record, tmp_path / "matmul.json")
+
+
+def test_listing_workloads_imports_no_heavy_library():
+    """The Snakefile imports GPU_WORKLOADS from the package at parse time."""
+    code = ("import sys, gpusurvey.bench.workloads as w; print(sorted(w.GPU_WORKLOADS)); "
+            "print([m for m in ('torch', 'numpy', 'pandas', 'diffusers', 'transformers', 'jsonschema') "
+            "if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["['llm-decode', 'sd-hires', 'sd-txt2img']", "[]"]

@@ -4,14 +4,21 @@ roofline lands in ``extra``, exllamav2 asked for without CUDA fails clearly, OOM
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, snakemake
 from gpusurvey import record as rec
 from gpusurvey.bench import gpu_bandwidth, harness
-from gpusurvey.bench.llm_backends import TransformersBackend, resolve_backend
+from gpusurvey.bench.llm_backends import (
+    TransformersBackend,
+    exllamav2_attention,
+    resolve_backend,
+    skip_uncompiled_xformers,
+)
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
 from gpusurvey.errors import DataError
@@ -132,6 +139,50 @@ def test_unknown_gpu_has_no_bandwidth_and_a_bad_table_is_a_data_error(tmp_path):
     bad.write_text("gpu,aliases,memory_bandwidth_gbs\nRTX 4090,,fast\n")
     with pytest.raises(DataError, match="line 2, column 'memory_bandwidth_gbs'"):
         gpu_bandwidth.lookup("RTX 4090", bad)
+
+
+@pytest.mark.parametrize("table", ["missing.csv", "bad.csv"])
+def test_an_unreadable_gpu_table_gives_an_unknown_bandwidth_with_the_reason(tmp_path, monkeypatch, table):
+    import torch
+
+    (tmp_path / "bad.csv").write_text("gpu,aliases,memory_bandwidth_gbs\nRTX 4090,,fast\n")
+    workload = LlmDecodeWorkload(smoke(gpus_csv=str(tmp_path / table)), "cpu")
+    workload.device = "cuda"  # the lookup runs only for a GPU
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "NVIDIA GeForce RTX 4090")
+    gbs, source = workload._bandwidth()
+    assert gbs is None
+    assert table in source and "unreadable" in source and "memory_bandwidth_gbs" in source
+
+
+def flags(flash=False, xformers=False, sdpa=True, no_flash=False, no_xformers=False, no_sdpa=False,
+          softcap=None):
+    """exllamav2.attn's module flags and a model config, as exllamav2 0.3.2 names them."""
+    attn = SimpleNamespace(has_flash_attn=flash, has_xformers=xformers, has_lower_right_sdpa=sdpa)
+    config = SimpleNamespace(no_flash_attn=no_flash, no_xformers=no_xformers, no_sdpa=no_sdpa,
+                             attn_logit_softcapping=softcap)
+    return attn, config
+
+
+@pytest.mark.parametrize("kwargs, label", [
+    ({"flash": True, "xformers": True}, "flash-attn"),
+    ({"flash": True, "no_flash": True, "xformers": True}, "xformers"),
+    ({"xformers": True, "no_xformers": True}, "torch sdpa"),
+    ({}, "torch sdpa"),
+    ({"no_sdpa": True}, "torch matmul-softmax"),
+    ({"sdpa": False}, "torch matmul-softmax"),
+    ({"softcap": 30.0}, "torch matmul-softmax"),
+])
+def test_exllamav2_attention_label_is_what_runs(kwargs, label):
+    assert exllamav2_attention(*flags(**kwargs)) == label
+
+
+@pytest.mark.parametrize("compiled, disabled", [(True, False), (False, True), (None, True)])
+def test_xformers_without_its_compiled_ops_is_kept_from_exllamav2(monkeypatch, compiled, disabled):
+    monkeypatch.delenv("EXLLAMA_NO_XFORMERS", raising=False)
+    fake = None if compiled is None else SimpleNamespace(_has_cpp_library=compiled)
+    monkeypatch.setitem(sys.modules, "xformers", fake)  # None: import raises ImportError
+    skip_uncompiled_xformers()
+    assert ("EXLLAMA_NO_XFORMERS" in os.environ) == disabled
 
 
 def test_importing_the_workload_loads_neither_the_reporting_half_nor_heavy_libraries():

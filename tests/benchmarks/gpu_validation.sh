@@ -4,13 +4,14 @@
 # and writes one record per workload under OUT/<machine>/ (default data/measurements/).
 #
 # Prepare the wheels on a machine with network, from the project's root:
-#   ../shared/tools/device-wheels.sh jsonschema jsonschema-specifications referencing rpds-py
+#   ../shared/tools/device-wheels.sh nvidia-ml-py jsonschema jsonschema-specifications referencing rpds-py
 # then on the GPU machine, from the project's root:
 #   bash tests/benchmarks/gpu_validation.sh [OUT] [WORKLOAD ...]
 # WORKLOAD defaults to matmul sd-txt2img sd-hires llm-decode. DEVICE=cpu PROFILE=smoke runs the
 # same commands on tiny models, to check the script itself on a machine without a GPU. Variants that the tables do
 # not read (xformers attention, torch.compile, the transformers LLM backend) go to
-# OUT/<machine>/variants/ so that each table gets one row per GPU.
+# OUT/<machine>/variants/ so that each table gets one row per GPU. A headline run (the record a
+# table reads) that ends in oom or error still saves its record and makes the script exit non-zero.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-data/measurements}
@@ -31,9 +32,12 @@ else
   export PYTHONPATH=$PWD/workflow
 fi
 export PYTHONUNBUFFERED=1
-# exllamav2 JIT-compiles its extension on first import: Hopper only, all cores, and the CUDA
-# library headers from the pip packages where the toolkit lacks them.
-export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+# exllamav2 JIT-compiles its extension on first import: for this GPU's compute capability only,
+# all cores, and the CUDA library headers from the pip packages where the toolkit lacks them.
+if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ] && [ "$device" != cpu ]; then
+  arch=$("$PYTHON" -c 'import torch; print("%d.%d" % torch.cuda.get_device_capability())' 2>/dev/null) &&
+    export TORCH_CUDA_ARCH_LIST=$arch
+fi
 export MAX_JOBS=${MAX_JOBS:-$(nproc)}
 nv_include=$("$PYTHON" -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cu13", "include"))' 2>/dev/null)
 [ -n "$nv_include" ] && [ -d "$nv_include" ] && export CPATH=$nv_include${CPATH:+:$CPATH}
@@ -45,7 +49,7 @@ mkdir -p "$dir/variants"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 
 status=0
-bench() {  # bench WORKLOAD RECORD [--set K=V ...]
+bench() {  # bench WORKLOAD RECORD [--strict] [--set K=V ...]
   local workload=$1 record=$2
   shift 2
   echo "== $workload -> $record $*"
@@ -56,16 +60,19 @@ bench() {  # bench WORKLOAD RECORD [--set K=V ...]
 for workload in "${workloads[@]}"; do
   case $workload in
     matmul)
-      bench matmul "$dir/matmul.json" ;;
+      bench matmul "$dir/matmul.json" --strict ;;
     sd-txt2img|sd-hires)
-      bench "$workload" "$dir/$workload.json" --set attention=sdpa
+      bench "$workload" "$dir/$workload.json" --strict --set attention=sdpa
       bench "$workload" "$dir/variants/$workload-xformers.json" --set attention=xformers
       [ "$workload" = sd-txt2img ] &&
         bench "$workload" "$dir/variants/$workload-compile.json" --set attention=sdpa --set compile=true ;;
     llm-decode)
       checkpoint=${LLAMA_CHECKPOINT:-/tmp/$synth}
       [ -f "$checkpoint/config.json" ] || gpusurvey synth "$synth" "$checkpoint" || status=1
-      bench llm-decode "$dir/llm-decode.json" --set backend=exllamav2 --set checkpoint="$checkpoint"
+      # exllamav2 refuses the CPU before writing a record: there auto picks transformers.
+      backend=exllamav2
+      [ "$device" = cpu ] && backend=auto
+      bench llm-decode "$dir/llm-decode.json" --strict --set backend=$backend --set checkpoint="$checkpoint"
       bench llm-decode "$dir/variants/llm-decode-transformers.json" --set backend=transformers \
         --set checkpoint="$checkpoint" --set warmup=1 --set repetitions=5 ;;
     *)

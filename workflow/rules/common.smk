@@ -1,13 +1,12 @@
 # Shared helpers and config validation, included first by the Snakefile.
 # Parsing must stay cheap: nothing here imports pandas, torch or diffusers.
+from gpusurvey.bench.workloads import GPU_WORKLOADS
 from gpusurvey.cluster import cluster_gpus
 from gpusurvey.machine import gpu_name, machine_slug
 from snakemake.utils import validate
 
 
 validate(config, "../schemas/config.schema.yaml")
-
-GPU_WORKLOADS = ("sd-txt2img", "sd-hires", "llm-decode")
 
 
 def table_outputs(name):

@@ -51,15 +51,31 @@ def gpu_info(device: str) -> dict[str, Any]:
     props = torch.cuda.get_device_properties(0)
     info.update(gpu_name=props.name, gpu_memory_bytes=int(props.total_memory),
                 cuda=torch.version.cuda)
+    info["driver"] = driver_version()
+    return info
+
+
+def driver_version() -> str | None:
+    """The NVIDIA driver version from NVML, else from ``nvidia-smi``; None when neither answers."""
     try:
         import pynvml
 
         pynvml.nvmlInit()
-        info["driver"] = pynvml.nvmlSystemGetDriverVersion()
-        pynvml.nvmlShutdown()
-    except Exception:  # NVML missing or not permitted: the driver stays unknown
+        try:
+            return pynvml.nvmlSystemGetDriverVersion()
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception:  # noqa: BLE001 - no nvidia-ml-py, or NVML not permitted: ask nvidia-smi
         pass
-    return info
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = out.strip().splitlines()
+    return lines[0].strip() if lines and lines[0].strip() else None
 
 
 def capture(device: str, packages: tuple[str, ...] = PACKAGES) -> dict[str, Any]:

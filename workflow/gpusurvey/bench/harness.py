@@ -2,7 +2,8 @@
 
 Order of calls: setup; one cold first call (timed, kept apart); ``warmup`` untimed calls;
 ``repetitions`` timed calls, each followed by a telemetry reading; teardown. An out-of-memory
-error anywhere gives a record with status ``oom``; any other exception status ``error``.
+error anywhere gives a record with status ``oom``; any other exception status ``error``. A
+failure while deriving ``extra`` values after a finished run keeps the run (``extra_error``).
 """
 
 from __future__ import annotations
@@ -130,7 +131,10 @@ def measure(
                 unit=unit, samples=samples[name], first_call=first.get(name),
                 description=description,
             )
-        record.extra.update(workload.extra({n: m.mean for n, m in record.metrics.items()}))
+        try:
+            record.extra.update(workload.extra({n: m.mean for n, m in record.metrics.items()}))
+        except Exception as exc:  # noqa: BLE001 - derived values must not discard a finished run
+            record.extra["extra_error"] = f"{type(exc).__name__}: {exc}"
     record.environment = environment.capture(device, workload.packages())
     record.gpu = gpu or record.environment.get("gpu_name")
     record.machine = machine_slug(record.gpu)

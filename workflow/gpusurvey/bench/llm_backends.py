@@ -75,6 +75,34 @@ class Backend(ABC):
         """Free the model and cache."""
 
 
+def skip_uncompiled_xformers() -> None:
+    """Keep exllamav2 off xformers unless xformers' compiled ops load; call before the first
+    ``import exllamav2``. exllamav2 0.3.2 sends every causal attention call through
+    ``xformers.ops.memory_efficient_attention`` whenever ``xformers.ops`` imports, even when the
+    wheel's compiled library does not load (a wheel built for another CUDA or torch)."""
+    try:
+        import xformers
+
+        compiled = bool(getattr(xformers, "_has_cpp_library", False))
+    except Exception:  # noqa: BLE001 - missing or broken xformers: exllamav2 must not use it
+        compiled = False
+    if not compiled:
+        os.environ.setdefault("EXLLAMA_NO_XFORMERS", "1")
+
+
+def exllamav2_attention(attn: Any, config: Any) -> str:
+    """The attention exllamav2 0.3.2 runs for a causal batch, from its module flags
+    (``exllamav2.attn``) and the loaded model's config, in the order ``ExLlamaV2Attention.forward``
+    and ``_attn_torch`` choose it."""
+    if attn.has_flash_attn and not config.no_flash_attn:
+        return "flash-attn"
+    if attn.has_xformers and not config.no_xformers:
+        return "xformers"
+    if attn.has_lower_right_sdpa and not config.no_sdpa and not config.attn_logit_softcapping:
+        return "torch sdpa"
+    return "torch matmul-softmax"
+
+
 class ExLlamaV2Backend(Backend):
     """A GPTQ 4-bit checkpoint through exllamav2's own kernels, fp16 KV cache (``ExLlamaV2Cache``)."""
 
@@ -86,11 +114,14 @@ class ExLlamaV2Backend(Backend):
 
     def load(self) -> None:
         import torch
+
+        skip_uncompiled_xformers()
         from exllamav2 import ExLlamaV2, ExLlamaV2Cache, ExLlamaV2Config
 
         self._torch = torch
         config = ExLlamaV2Config(self.checkpoint)
         config.max_seq_len = self.max_tokens
+        self.config = config
         self.model = ExLlamaV2(config)
         self.model.load()
         self.cache = ExLlamaV2Cache(self.model, max_seq_len=self.max_tokens)
@@ -123,16 +154,10 @@ class ExLlamaV2Backend(Backend):
     def describe(self) -> dict[str, Any]:
         from exllamav2 import attn
 
-        if attn.has_flash_attn:
-            attention = "flash-attn"
-        elif attn.has_xformers:
-            attention = "xformers"
-        else:
-            attention = "torch sdpa"
         return {"library": "exllamav2", "version": package_version("exllamav2"),
                 "weights": f"gptq int{self.shape.bits} group {self.shape.group_size}",
                 "activations": "float16", "kv_cache": "float16 (ExLlamaV2Cache)",
-                "attention": attention}
+                "attention": exllamav2_attention(attn, self.config)}
 
     def close(self) -> None:
         if hasattr(self, "model"):

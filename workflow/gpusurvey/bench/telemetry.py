@@ -1,12 +1,32 @@
-"""GPU telemetry per repetition through NVML: SM clock, temperature, power, throttle reasons."""
+"""GPU telemetry per repetition through NVML: SM clock, temperature, power, throttle reasons
+(the GPU-idle reason masked out)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+GPU_IDLE = 0x1
+"""NVML's clocks-event reason "GPU idle" (``nvmlClocksEventReasonGpuIdle``)."""
+
+
+def torch_gpu_handle(nv: Any) -> Any:
+    """NVML's handle of the GPU torch runs on (CUDA device 0): found by UUID, since NVML indices
+    ignore ``CUDA_VISIBLE_DEVICES``; NVML index 0 where torch gives no UUID."""
+    try:
+        import torch
+
+        uuid = str(torch.cuda.get_device_properties(0).uuid)
+    except Exception:  # noqa: BLE001 - an older torch without .uuid
+        return nv.nvmlDeviceGetHandleByIndex(0)
+    name = uuid if uuid.startswith(("GPU-", "MIG-")) else f"GPU-{uuid}"
+    try:
+        return nv.nvmlDeviceGetHandleByUUID(name)
+    except Exception:  # noqa: BLE001 - a UUID NVML does not know: fall back to the first GPU
+        return nv.nvmlDeviceGetHandleByIndex(0)
+
 
 class Telemetry:
-    """Reads GPU 0 through NVML when it is there; ``sample()`` returns {} otherwise."""
+    """Reads torch's GPU through NVML when it is there; ``sample()`` returns {} otherwise."""
 
     def __init__(self, device: str):
         self._handle = None
@@ -17,7 +37,7 @@ class Telemetry:
 
             pynvml.nvmlInit()
             self._nvml = pynvml
-            self._handle = pynvml.nvmlDeviceGetHandleByIndex(0)
+            self._handle = torch_gpu_handle(pynvml)
         except Exception:  # no NVML library or no permission: telemetry is optional
             self._handle = None
 
@@ -30,7 +50,10 @@ class Telemetry:
             "sm_clock_mhz": lambda: nv.nvmlDeviceGetClockInfo(h, nv.NVML_CLOCK_SM),
             "temperature_c": lambda: nv.nvmlDeviceGetTemperature(h, nv.NVML_TEMPERATURE_GPU),
             "power_w": lambda: nv.nvmlDeviceGetPowerUsage(h) / 1000.0,
-            "throttle_reasons": lambda: int(nv.nvmlDeviceGetCurrentClocksEventReasons(h)),
+            # Each sample follows a synchronised repetition, when the GPU has just gone idle:
+            # the idle bit would be set in almost every sample, so it is masked out and
+            # throttle_reasons holds only the reasons that slowed the clocks.
+            "throttle_reasons": lambda: int(nv.nvmlDeviceGetCurrentClocksEventReasons(h)) & ~GPU_IDLE,
         }
         for key, probe in probes.items():
             try:

@@ -153,7 +153,10 @@ class LlmDecodeWorkload(Workload):
         name = torch.cuda.get_device_name(0)
         path = Path(self.config.gpus_csv)
         path = path if path.is_absolute() else REPO_ROOT / path
-        found = gpu_bandwidth.lookup(name, path)
+        try:
+            found = gpu_bandwidth.lookup(name, path)
+        except (OSError, DataError) as exc:
+            return None, f"{self.config.gpus_csv} unreadable ({exc}); set memory_bandwidth_gbs"
         if found is None:
             return None, f"GPU '{name}' is not in {self.config.gpus_csv}; set memory_bandwidth_gbs"
         return found.gbs, f"{self.config.gpus_csv}: {found.gpu}"
