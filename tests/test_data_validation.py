@@ -39,7 +39,7 @@ def _set(rows, gpu, column, value):
 
 def test_committed_files_are_valid(root):
     gpus = load_gpus(root / "data/gpus.csv")
-    assert len(gpus.table) == 24
+    assert len(gpus.table) == 25
     assert gpus.resolve("RTX 3090Ti") == "RTX 3090 Ti"
     assert gpus.resolve("NVIDIA H100 80GB HBM3") == "H100 SXM"
     errata = load_errata(root / "data/errata.csv", gpus)
@@ -66,7 +66,28 @@ CASES = {
                       "duplicate value 'RTX 4090' (first on line 2)"),
     "alias naming another gpu": (lambda r: _set(r, "RTX 3060", "aliases", "RTX 3060 Ti"), 17,
                                  "aliases", "alias 'RTX 3060 Ti' of RTX 3060 already names"),
+    "alias shared by cards of equal memory": (
+        lambda r: _set(r, "RTX 4060", "aliases", "NVIDIA GeForce RTX 4060 Ti"), 8, "aliases",
+        "alias 'NVIDIA GeForce RTX 4060 Ti' of RTX 4060 already names RTX 4060 Ti 8GB (line 7)"),
 }
+
+
+GIB = 2**30
+
+
+@pytest.mark.parametrize("name, memory, gpu", [
+    ("NVIDIA GeForce RTX 4060 Ti", 15.7 * GIB, "RTX 4060 Ti 16GB"),
+    ("NVIDIA GeForce RTX 4060 Ti", 7.7 * GIB, "RTX 4060 Ti 8GB"),
+    ("NVIDIA GeForce RTX 4060 Ti", None, "RTX 4060 Ti 16GB"),  # the row listed first
+    ("NVIDIA GeForce RTX 3080", 11.8 * GIB, "RTX 3080 12GB"),
+    ("NVIDIA GeForce RTX 3080", 9.8 * GIB, "RTX 3080"),
+    ("RTX 3080", 11.8 * GIB, "RTX 3080"),  # a canonical name means its own row only
+    ("RTX 4060Ti", 15.7 * GIB, "RTX 4060 Ti 8GB"),  # the survey's spelling is an alias of one row
+    ("NVIDIA A100 80GB PCIe", 79.2 * GIB, "A100 80GB PCIe"),
+    ("NVIDIA A100-SXM4-80GB", None, "A100 80GB SXM"),
+])
+def test_a_driver_name_of_several_cards_resolves_by_memory(root, name, memory, gpu):
+    assert load_gpus(root / "data/gpus.csv").resolve(name, memory) == gpu
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

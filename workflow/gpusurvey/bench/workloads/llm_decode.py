@@ -153,7 +153,7 @@ class LlmDecodeWorkload(Workload):
         name = torch.cuda.get_device_name(0)
         path = Path(self.config.gpus_csv)
         path = path if path.is_absolute() else REPO_ROOT / path
-        found = gpu_bandwidth.lookup(name, path)
+        found = gpu_bandwidth.lookup(name, path, torch.cuda.get_device_properties(0).total_memory)
         if found is None:
             return None, f"GPU '{name}' is not in {self.config.gpus_csv}; set memory_bandwidth_gbs"
         return found.gbs, f"{self.config.gpus_csv}: {found.gpu}"
