@@ -36,6 +36,19 @@ def test_a_measured_row_appears_in_the_bar_chart_beside_the_published_ones(table
     assert "RTX 3060 (baseline)" in _ytick_labels(figures.bars(table, "RTX 3060", "en"))
 
 
+def test_the_bar_chart_marks_a_baseline_given_in_the_surveys_spelling(root, tables, tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(figures, "save", lambda fig, outputs: drawn.append(fig))
+    outputs = {f"{lang}_{ext}": tmp_path / f"x.{lang}.{ext}"
+               for lang in figures.LANGS for ext in figures.EXTS}
+    write_figure("table3_bars", outputs, tables=[tables[3]], baseline_gpu="RTX 4070Ti",
+                 gpus=root / "data/gpus.csv")
+    ko, en = drawn
+    assert "RTX 4070 Ti (기준)" in _ytick_labels(ko)
+    assert "RTX 4070 Ti (baseline)" in _ytick_labels(en)
+    assert "RTX 4070 Ti (baseline)" in [t.get_text() for t in en.axes[0].get_legend().get_texts()]
+
+
 def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
     t5 = pd.read_csv(tables[5])
     fig = figures.roofline(t5, "en")

@@ -126,11 +126,21 @@ def test_errata_tables_list_every_row(tmp_path, root):
 
 
 def test_missing_baseline_is_a_named_error_and_writes_nothing(tmp_path, inputs):
-    inputs["baseline"] = "RTX 2080"
+    inputs["baseline"] = "A100 40GB"
     out = tmp_path / "numbers.tex"
-    with pytest.raises(DataError, match=r"table3\.csv.*baseline GPU 'RTX 2080'"):
+    with pytest.raises(DataError, match=r"table3\.csv.*baseline GPU 'A100 40GB'"):
+        write_macros(out, **inputs)
+    inputs["baseline"] = "RTX 2080"
+    with pytest.raises(DataError, match=r"^config tables\.baseline_gpu: unknown GPU 'RTX 2080'"):
         write_macros(out, **inputs)
     assert not out.exists()
+
+
+def test_a_baseline_in_the_surveys_spelling_is_its_canonical_name(tmp_path, inputs):
+    inputs["baseline"] = "RTX 4070Ti"
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))
+    assert m["SdTxtBaseGpu"] == "RTX 4070 Ti" and m["SdTxtBaseValue"] == "20.697"
 
 
 def test_missing_column_is_a_named_error(tmp_path, inputs):

@@ -125,6 +125,14 @@ def test_a_measured_row_never_replaces_the_published_one(root, tmp_path):
     assert rows["relative_to_baseline"].tolist() == ["5.53", "4"]
 
 
+def test_a_baseline_in_the_surveys_spelling_is_printed_by_its_canonical_name(root, tmp_path):
+    paths = build(root, tmp_path, 3, baseline="RTX 4070Ti")
+    table = read_table(paths["csv"]).set_index("gpu")
+    assert table.at["RTX 4070 Ti", "relative_to_baseline"] == "1"
+    assert "Relative to RTX 4070 Ti" in paths["en.tex"].read_text(encoding="utf-8")
+    assert "RTX 4070Ti" not in paths["ko.tex"].read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("gib, gpu, price", [(15.7, "RTX 4060 Ti 16GB", "499"),
                                              (7.7, "RTX 4060 Ti 8GB", "399")])
 def test_a_measured_card_is_matched_by_its_memory_too(root, tmp_path, gib, gpu, price):

@@ -11,6 +11,9 @@ from .errors import DataError
 from .gpu_names import name_key as _key
 from .validate import LINE, read_rows, require_unique
 
+BASELINE_KEY = "config tables.baseline_gpu"
+"""Where the baseline GPU's name comes from (any spelling: the writers print its canonical name)."""
+
 
 @dataclass(frozen=True)
 class GpuCatalog:
