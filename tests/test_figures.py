@@ -7,6 +7,7 @@ import pytest
 from gpusurvey import figures
 from gpusurvey.record import Metric
 from gpusurvey.reports import FIGURES, write_figure
+from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
 from records import make_record, write_record
 from test_perf_tables import build
 
@@ -62,6 +63,20 @@ def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
     assert not [c for c in fig.axes[1].collections if c.get_label() == "Measured by this pipeline"]
 
 
+def test_the_roofline_draws_a_bound_for_each_bytes_per_token(root, tmp_path):
+    record = make_record("llm-decode", samples=(30.0, 30.5, 29.5))
+    record.extra["bytes_per_token"] = 3_500_000_000
+    path = write_record(tmp_path / "m/4060/llm-decode.json", record)
+    t5 = pd.read_csv(build(root, tmp_path, 5, [path])["csv"])
+    for lang, label in (("en", "Bandwidth bound: bandwidth / {} GB per token"),
+                        ("ko", "대역폭 상한: 대역폭 / 토큰당 {} GB")):
+        lines = {line.get_label(): line.get_ydata()[0] / line.get_xdata()[0]
+                 for line in figures.roofline(t5, lang).axes[0].get_lines()}
+        # slope = tokens/s per GB/s = 1e9 / bytes per token
+        assert lines == {label.format("3.50"): pytest.approx(1e9 / 3.5e9),
+                         label.format("6.92"): pytest.approx(1e9 / LLAMA13B_GPTQ_BYTES_PER_TOKEN)}
+
+
 def test_pareto_front_keeps_the_fastest_gpu_at_each_price():
     points = [(300, 10.0), (400, 9.0), (500, 12.0), (500, 11.0), (900, 12.0), (1000, 20.0)]
     assert figures.pareto_front(points) == [0, 2, 5]
@@ -80,7 +95,7 @@ def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
     bars = load_published_figure(root / "data/published/figure1.csv")
     assert [(b.processor, b.value) for b in bars] == [("Xeon CPU", 49.9), ("T4 GPU", 4.46)]
     labels = _ytick_labels(figures.matmul(bars, [(str(path), record)], "en"))
-    assert labels == ["Xeon CPU (survey [8])", "T4 GPU (survey [8])", "Test CPU 9000 (torch) †",
+    assert labels == ["Xeon CPU (survey)", "T4 GPU (survey)", "Test CPU 9000 (torch) †",
                       "Test CPU 9000 (NumPy) †", "NVIDIA H100 80GB HBM3 (torch CUDA) †"]
 
 
