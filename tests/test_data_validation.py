@@ -124,3 +124,17 @@ def test_bad_data_leaves_no_table_behind(project):
     assert "gpus.csv, line 5, column 'launch_price_usd': expected a value > 0" in log
     assert not (project / "results/tables").exists() or not any(
         (project / "results/tables").iterdir())
+
+
+def test_a_file_saved_with_a_byte_order_mark_loads(root, tmp_path):
+    from gpusurvey.bench import gpu_bandwidth
+    from gpusurvey.verify import read_expected
+
+    for name in ("gpus.csv", "expected/table3.csv"):
+        text = (root / "data" / name).read_text(encoding="utf-8")
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("\ufeff" + text, encoding="utf-8")
+    gpus = load_gpus(tmp_path / "gpus.csv")
+    assert len(gpus.table) == 25 and gpus.resolve("RTX 4090") == "RTX 4090"
+    assert gpu_bandwidth.lookup("RTX 4090", tmp_path / "gpus.csv").gbs == 1008
+    assert read_expected(tmp_path / "expected/table3.csv") == read_expected(root / "data/expected/table3.csv")

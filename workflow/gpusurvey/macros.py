@@ -75,7 +75,7 @@ class Macros:
 def read_table(path: str | os.PathLike, columns: Sequence[str]) -> list[dict[str, str]]:
     """Rows of a generated table CSV as strings (cells exactly as printed), with their line."""
     try:
-        fh = open(path, encoding="utf-8", newline="")
+        fh = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     with fh:
@@ -98,7 +98,7 @@ def spec_macros(macros: Macros, table1: str | os.PathLike, table2: str | os.Path
     """GPU counts of the product lists (Tables 1-2: one column per GPU after ``field``)."""
     counts = []
     for path, name in ((table1, "SeriesFortyCount"), (table2, "SeriesThirtyCount")):
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), [])
         if not header or header[0] != "field":
             raise DataError(path, "expected a header starting with 'field'", line=1)

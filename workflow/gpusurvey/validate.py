@@ -64,7 +64,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]:
     """All rows of ``path`` as dicts, converted and validated against ``schema_name``.
 
-    Each row also holds its line number under ``LINE``.
+    Each row also holds its line number under ``LINE``. A byte-order mark (a file saved by a
+    spreadsheet as "UTF-8 with BOM") is skipped.
     Raises DataError for a missing or unexpected column, a cell of the wrong type or a
     value the schema forbids. Line numbers count the header as line 1.
     """
@@ -72,7 +73,7 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
     columns: list[str] = schema["x-columns"]
     props: dict[str, Any] = schema["properties"]
     try:
-        fh = open(path, encoding="utf-8", newline="")
+        fh = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     with fh:

@@ -16,7 +16,7 @@ from .data import GpuCatalog
 
 def read_expected(path: str | os.PathLike) -> list[list[str]]:
     """The printed table as rows of cells (header row first)."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return [row for row in csv.reader(fh) if row]
 
 
