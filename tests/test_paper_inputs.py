@@ -64,6 +64,9 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
                               "MeasuredRows": False, "Records": False}
     assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
+    # Neither edition quotes prices or values per watt: no macro for them.
+    assert not [name for name in m if name.endswith(("Price", "ValuePerWatt"))]
+    assert "SdTxtBestValuePerWattGpu" in m  # the English and Korean texts name that GPU
 
 
 def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):

@@ -8,8 +8,13 @@ from gpusurvey.errors import DataError
 from gpusurvey.perf_tables import PERF_TABLES
 from gpusurvey.reports import write_perf_table
 from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
-from gpusurvey.verify import check_measured_cv, compare_perf_table, read_expected, read_table
+from gpusurvey.verify import check_measured_cv, compare_perf_table, read_expected
 from records import make_record, write_broken, write_record
+
+
+def read_table(path) -> pd.DataFrame:
+    """A written table CSV, every cell as text (empty cells stay empty strings)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def build(root, out, number, records=(), profiles=("full",), baseline="RTX 3060"):

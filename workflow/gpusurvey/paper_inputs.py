@@ -15,7 +15,6 @@ from .macros import (
     bench_macros,
     matmul_macros,
     measured_macros,
-    read_table,
     roofline_macros,
     spec_macros,
 )
@@ -23,6 +22,7 @@ from .perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from .provenance import errata_table, provenance_list
 from .record import HIGH_CV, Record, load
 from .rounding import trimmed
+from .validate import read_table
 
 
 def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) -> list[tuple[str, Record]]:
