@@ -39,7 +39,7 @@ def _set(rows, gpu, column, value):
 
 def test_committed_files_are_valid(root):
     gpus = load_gpus(root / "data/gpus.csv")
-    assert len(gpus.table) == 24
+    assert len(gpus.table) == 25
     assert gpus.resolve("RTX 3090Ti") == "RTX 3090 Ti"
     assert gpus.resolve("NVIDIA H100 80GB HBM3") == "H100 SXM"
     errata = load_errata(root / "data/errata.csv", gpus)
@@ -66,7 +66,28 @@ CASES = {
                       "duplicate value 'RTX 4090' (first on line 2)"),
     "alias naming another gpu": (lambda r: _set(r, "RTX 3060", "aliases", "RTX 3060 Ti"), 17,
                                  "aliases", "alias 'RTX 3060 Ti' of RTX 3060 already names"),
+    "alias shared by cards of equal memory": (
+        lambda r: _set(r, "RTX 4060", "aliases", "NVIDIA GeForce RTX 4060 Ti"), 8, "aliases",
+        "alias 'NVIDIA GeForce RTX 4060 Ti' of RTX 4060 already names RTX 4060 Ti 8GB (line 7)"),
 }
+
+
+GIB = 2**30
+
+
+@pytest.mark.parametrize("name, memory, gpu", [
+    ("NVIDIA GeForce RTX 4060 Ti", 15.7 * GIB, "RTX 4060 Ti 16GB"),
+    ("NVIDIA GeForce RTX 4060 Ti", 7.7 * GIB, "RTX 4060 Ti 8GB"),
+    ("NVIDIA GeForce RTX 4060 Ti", None, "RTX 4060 Ti 16GB"),  # the row listed first
+    ("NVIDIA GeForce RTX 3080", 11.8 * GIB, "RTX 3080 12GB"),
+    ("NVIDIA GeForce RTX 3080", 9.8 * GIB, "RTX 3080"),
+    ("RTX 3080", 11.8 * GIB, "RTX 3080"),  # a canonical name means its own row only
+    ("RTX 4060Ti", 15.7 * GIB, "RTX 4060 Ti 8GB"),  # the survey's spelling is an alias of one row
+    ("NVIDIA A100 80GB PCIe", 79.2 * GIB, "A100 80GB PCIe"),
+    ("NVIDIA A100-SXM4-80GB", None, "A100 80GB SXM"),
+])
+def test_a_driver_name_of_several_cards_resolves_by_memory(root, name, memory, gpu):
+    assert load_gpus(root / "data/gpus.csv").resolve(name, memory) == gpu
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -103,3 +124,17 @@ def test_bad_data_leaves_no_table_behind(project):
     assert "gpus.csv, line 5, column 'launch_price_usd': expected a value > 0" in log
     assert not (project / "results/tables").exists() or not any(
         (project / "results/tables").iterdir())
+
+
+def test_a_file_saved_with_a_byte_order_mark_loads(root, tmp_path):
+    from gpusurvey.bench import gpu_bandwidth
+    from gpusurvey.verify import read_expected
+
+    for name in ("gpus.csv", "expected/table3.csv"):
+        text = (root / "data" / name).read_text(encoding="utf-8")
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("\ufeff" + text, encoding="utf-8")
+    gpus = load_gpus(tmp_path / "gpus.csv")
+    assert len(gpus.table) == 25 and gpus.resolve("RTX 4090") == "RTX 4090"
+    assert gpu_bandwidth.lookup("RTX 4090", tmp_path / "gpus.csv").gbs == 1008
+    assert read_expected(tmp_path / "expected/table3.csv") == read_expected(root / "data/expected/table3.csv")

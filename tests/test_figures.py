@@ -7,6 +7,7 @@ import pytest
 from gpusurvey import figures
 from gpusurvey.record import Metric
 from gpusurvey.reports import FIGURES, write_figure
+from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
 from records import make_record, write_record
 from test_perf_tables import build
 
@@ -36,6 +37,19 @@ def test_a_measured_row_appears_in_the_bar_chart_beside_the_published_ones(table
     assert "RTX 3060 (baseline)" in _ytick_labels(figures.bars(table, "RTX 3060", "en"))
 
 
+def test_the_bar_chart_marks_a_baseline_given_in_the_surveys_spelling(root, tables, tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(figures, "save", lambda fig, outputs: drawn.append(fig))
+    outputs = {f"{lang}_{ext}": tmp_path / f"x.{lang}.{ext}"
+               for lang in figures.LANGS for ext in figures.EXTS}
+    write_figure("table3_bars", outputs, tables=[tables[3]], baseline_gpu="RTX 4070Ti",
+                 gpus=root / "data/gpus.csv")
+    ko, en = drawn
+    assert "RTX 4070 Ti (기준)" in _ytick_labels(ko)
+    assert "RTX 4070 Ti (baseline)" in _ytick_labels(en)
+    assert "RTX 4070 Ti (baseline)" in [t.get_text() for t in en.axes[0].get_legend().get_texts()]
+
+
 def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
     t5 = pd.read_csv(tables[5])
     fig = figures.roofline(t5, "en")
@@ -47,6 +61,20 @@ def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
     measured = [c for c in fig.axes[0].collections if c.get_label() == "Measured by this pipeline"]
     assert measured[0].get_offsets().tolist() == [[299.0, 0.0418]]
     assert not [c for c in fig.axes[1].collections if c.get_label() == "Measured by this pipeline"]
+
+
+def test_the_roofline_draws_a_bound_for_each_bytes_per_token(root, tmp_path):
+    record = make_record("llm-decode", samples=(30.0, 30.5, 29.5))
+    record.extra["bytes_per_token"] = 3_500_000_000
+    path = write_record(tmp_path / "m/4060/llm-decode.json", record)
+    t5 = pd.read_csv(build(root, tmp_path, 5, [path])["csv"])
+    for lang, label in (("en", "Bandwidth bound: bandwidth / {} GB per token"),
+                        ("ko", "대역폭 상한: 대역폭 / 토큰당 {} GB")):
+        lines = {line.get_label(): line.get_ydata()[0] / line.get_xdata()[0]
+                 for line in figures.roofline(t5, lang).axes[0].get_lines()}
+        # slope = tokens/s per GB/s = 1e9 / bytes per token
+        assert lines == {label.format("3.50"): pytest.approx(1e9 / 3.5e9),
+                         label.format("6.92"): pytest.approx(1e9 / LLAMA13B_GPTQ_BYTES_PER_TOKEN)}
 
 
 def test_pareto_front_keeps_the_fastest_gpu_at_each_price():
@@ -67,7 +95,7 @@ def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
     bars = load_published_figure(root / "data/published/figure1.csv")
     assert [(b.processor, b.value) for b in bars] == [("Xeon CPU", 49.9), ("T4 GPU", 4.46)]
     labels = _ytick_labels(figures.matmul(bars, [(str(path), record)], "en"))
-    assert labels == ["Xeon CPU (survey [8])", "T4 GPU (survey [8])", "Test CPU 9000 (torch) †",
+    assert labels == ["Xeon CPU (survey)", "T4 GPU (survey)", "Test CPU 9000 (torch) †",
                       "Test CPU 9000 (NumPy) †", "NVIDIA H100 80GB HBM3 (torch CUDA) †"]
 
 

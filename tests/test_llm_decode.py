@@ -133,6 +133,20 @@ def test_bandwidth_from_gpus_csv_by_driver_name_or_alias(name, gbs):
     assert found is not None and found.gbs == gbs
 
 
+@pytest.mark.parametrize("name, gib, gpu, gbs", [
+    ("NVIDIA GeForce RTX 3080", 9.8, "RTX 3080", 760),
+    ("NVIDIA GeForce RTX 3080", 11.8, "RTX 3080 12GB", 912),
+    ("NVIDIA GeForce RTX 4060 Ti", 7.6, "RTX 4060 Ti 8GB", 288),
+    ("NVIDIA GeForce RTX 4060 Ti", 15.6, "RTX 4060 Ti 16GB", 288),
+    ("NVIDIA A100 80GB PCIe", 79.1, "A100 80GB PCIe", 1935),
+    ("NVIDIA A100 80GB PCIe", None, "A100 80GB PCIe", 1935),
+    ("NVIDIA GeForce RTX 3080", None, "RTX 3080 12GB", 912)])
+def test_a_driver_name_of_several_cards_is_told_apart_by_memory(name, gib, gpu, gbs):
+    memory = None if gib is None else int(gib * 2**30)
+    found = gpu_bandwidth.lookup(name, ROOT / "data/gpus.csv", memory)
+    assert found == gpu_bandwidth.Bandwidth(gbs=gbs, gpu=gpu)
+
+
 def test_unknown_gpu_has_no_bandwidth_and_a_bad_table_is_a_data_error(tmp_path):
     assert gpu_bandwidth.lookup("Radeon RX 7900 XTX", ROOT / "data/gpus.csv") is None
     bad = tmp_path / "gpus.csv"

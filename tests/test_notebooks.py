@@ -157,3 +157,18 @@ def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
 def test_check_command_runs_from_the_makefile(root):
     make = subprocess.run(["make", "-n", "strip-notebooks"], cwd=root, capture_output=True, text=True)
     assert make.returncode == 0 and "gpusurvey.notebooks strip" in make.stdout
+
+
+def test_an_executed_notebook_is_the_same_when_run_twice(tmp_path):
+    from gpusurvey.notebooks import execute_notebook
+
+    source = tmp_path / "tiny.ipynb"
+    nbformat.write(_notebook("x = 1", "print(x + 1)", tags={0: ["parameters"]}), source)
+    written = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        execute_notebook(source, {"x": 2}, out / "tiny.ipynb", out / "tiny.html", workdir=tmp_path)
+        written.append((out / "tiny.ipynb").read_bytes() + (out / "tiny.html").read_bytes())
+    assert "3\n" in _shown_text(tmp_path / "a/tiny.ipynb")
+    assert b'"execution"' not in written[0] and b"iopub" not in written[0]  # no cell timings
+    assert written[0] == written[1]

@@ -64,6 +64,9 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
                               "MeasuredRows": False, "Records": False}
     assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
+    # Neither edition quotes prices or values per watt: no macro for them.
+    assert not [name for name in m if name.endswith(("Price", "ValuePerWatt"))]
+    assert "SdTxtBestValuePerWattGpu" in m  # the English and Korean texts name that GPU
 
 
 def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):
@@ -121,16 +124,28 @@ def test_errata_tables_list_every_row(tmp_path, root):
                  tmp_path / "e.en.tex")
     en = (tmp_path / "e.en.tex").read_text(encoding="utf-8")
     ko = (tmp_path / "e.ko.tex").read_text(encoding="utf-8")
-    assert en.count(r"\\") - 1 == 4 and "Launch date" in en and "2022{-}10{-}12" in en
+    assert en.count(r"\\") - 1 == 4 and "Launch date" in en
+    # dates as the survey and Table 1 print them
+    assert "RTX 4090&Launch date&2022.8.12&2022.10.12&" in en and "{-}" not in en.split("NVIDIA")[0]
     assert "출시일" in ko and r"\toprule" in ko
 
 
 def test_missing_baseline_is_a_named_error_and_writes_nothing(tmp_path, inputs):
-    inputs["baseline"] = "RTX 2080"
+    inputs["baseline"] = "A100 40GB"
     out = tmp_path / "numbers.tex"
-    with pytest.raises(DataError, match=r"table3\.csv.*baseline GPU 'RTX 2080'"):
+    with pytest.raises(DataError, match=r"table3\.csv.*baseline GPU 'A100 40GB'"):
+        write_macros(out, **inputs)
+    inputs["baseline"] = "RTX 2080"
+    with pytest.raises(DataError, match=r"^config tables\.baseline_gpu: unknown GPU 'RTX 2080'"):
         write_macros(out, **inputs)
     assert not out.exists()
+
+
+def test_a_baseline_in_the_surveys_spelling_is_its_canonical_name(tmp_path, inputs):
+    inputs["baseline"] = "RTX 4070Ti"
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))
+    assert m["SdTxtBaseGpu"] == "RTX 4070 Ti" and m["SdTxtBaseValue"] == "20.697"
 
 
 def test_missing_column_is_a_named_error(tmp_path, inputs):

@@ -8,8 +8,13 @@ from gpusurvey.errors import DataError
 from gpusurvey.perf_tables import PERF_TABLES
 from gpusurvey.reports import write_perf_table
 from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
-from gpusurvey.verify import check_measured_cv, compare_perf_table, read_expected, read_table
+from gpusurvey.verify import check_measured_cv, compare_perf_table, read_expected
 from records import make_record, write_broken, write_record
+
+
+def read_table(path) -> pd.DataFrame:
+    """A written table CSV, every cell as text (empty cells stay empty strings)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def build(root, out, number, records=(), profiles=("full",), baseline="RTX 3060"):
@@ -112,7 +117,7 @@ def test_a_measured_record_adds_one_row_and_changes_nothing_else(root, tmp_path)
         assert tex.count(r"$^{\dagger}$") == 2  # the row and its footnote line
     assert "weights synthetic" in paths["en.tex"].read_text(encoding="utf-8")
     ko = paths["ko.tex"].read_text(encoding="utf-8")
-    assert "2026{-}11{-}20 UTC; 프로파일 full; 가중치 synthetic" in ko
+    assert "2026{-}11{-}20 UTC; 프로필 full; 합성(무작위) 가중치" in ko
 
 
 def test_a_measured_row_never_replaces_the_published_one(root, tmp_path):
@@ -123,6 +128,25 @@ def test_a_measured_row_never_replaces_the_published_one(root, tmp_path):
     assert rows["source"].tolist() == ["measured", "published"]
     assert rows["value_text"].tolist() == ["40.000", "28.923"]
     assert rows["relative_to_baseline"].tolist() == ["5.53", "4"]
+
+
+def test_a_baseline_in_the_surveys_spelling_is_printed_by_its_canonical_name(root, tmp_path):
+    paths = build(root, tmp_path, 3, baseline="RTX 4070Ti")
+    table = read_table(paths["csv"]).set_index("gpu")
+    assert table.at["RTX 4070 Ti", "relative_to_baseline"] == "1"
+    assert "Relative to RTX 4070 Ti" in paths["en.tex"].read_text(encoding="utf-8")
+    assert "RTX 4070Ti" not in paths["ko.tex"].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("gib, gpu, price", [(15.7, "RTX 4060 Ti 16GB", "499"),
+                                             (7.7, "RTX 4060 Ti 8GB", "399")])
+def test_a_measured_card_is_matched_by_its_memory_too(root, tmp_path, gib, gpu, price):
+    record = make_record(gpu="NVIDIA GeForce RTX 4060 Ti", machine="ti")
+    record.environment["gpu_memory_bytes"] = int(gib * 2**30)
+    path = write_record(tmp_path / "m/ti/sd-txt2img.json", record)
+    table = read_table(build(root, tmp_path, 3, [path])["csv"])
+    row = table[table["source"] == "measured"].iloc[0]
+    assert (row["gpu"], row["price_usd"]) == (gpu, price)
 
 
 def test_an_oom_record_shows_as_a_cell_and_sorts_last(root, tmp_path):

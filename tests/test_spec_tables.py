@@ -41,3 +41,13 @@ def test_table1_target_builds_that_table_alone(project):
     en = (tables / "table1.en.tex").read_text(encoding="utf-8")
     assert r"\toprule" in ko and "출시일" in ko and "Launch date" in en
     assert r"\$1599" in en
+
+
+def test_a_data_cell_is_written_as_tables_1_and_2_write_its_field():
+    from gpusurvey.spec_tables import field_label, printed_value
+
+    assert printed_value("launch_date", "2022-08-12") == "2022.8.12"
+    assert printed_value("tdp_w", "450") == "450W" and printed_value("launch_price_usd", "1599") == "$1599"
+    assert printed_value("memory_bandwidth_gbs", "1008") == "1008"  # not a Tables 1-2 field
+    assert field_label("tdp_w", "ko") == "TDP"
+    assert field_label("memory_bandwidth_gbs", "en") == "memory_bandwidth_gbs"

@@ -89,6 +89,9 @@ def test_verify_target_passes_then_fails_on_a_changed_printed_cell(project):
     line = "table3 RTX 4090 / value_text: ours '28.923', printed '28.924' (row 1, column 2 'Iteration/sec')"
     assert line in proc.stderr
     assert line in (project / "logs/verify.log").read_text(encoding="utf-8")
+    # The script itself fails (exit status 1), not Snakemake's check of its output afterwards.
+    assert "MissingOutputException" not in proc.stderr and "Missing files after" not in proc.stderr
+    assert not (project / "results/verify/report.txt").exists()
 
 
 @pytest.mark.workflow

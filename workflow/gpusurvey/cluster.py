@@ -48,7 +48,7 @@ def _name_key(name: str) -> str:
 def gpu_names(path: str | os.PathLike) -> dict[str, str]:
     """Every name and alias of ``data/gpus.csv`` (by spelling-insensitive key) to its canonical name."""
     names = {}
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
             names[_name_key(row["gpu"])] = row["gpu"]
             names.update((_name_key(a), row["gpu"]) for a in (row.get("aliases") or "").split(";")

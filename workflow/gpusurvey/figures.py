@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
+from .roofline import bound_tokens_per_s
 
 STYLE = Path(__file__).resolve().parent / "styles" / "gpusurvey.mplstyle"
 LANGS = ("ko", "en")
@@ -27,6 +27,8 @@ PUBLISHED_COLOR = "#4c72b0"
 MEASURED_COLOR = "#dd8452"
 BASELINE_COLOR = "#c44e52"
 FRONT_COLOR = "#55a868"
+BOUND_STYLES = ("-", "--", ":", "-.")
+"""Line styles of the roofline's bound lines, one per bytes-per-token value."""
 
 TEXT = {
     "ko": {
@@ -43,7 +45,7 @@ TEXT = {
         "decode": "디코딩 속도 (tokens/s, 로그 축)",
         "bound": "대역폭 상한: 대역폭 / 토큰당 {gb:.2f} GB",
         "matmul": "1000x1000 행렬곱 1회 시간 (ms, 로그 축)",
-        "survey": "서베이 [8]",
+        "survey": "서베이",
         "cpu": "CPU",
         "gpu": "GPU",
     },
@@ -61,7 +63,7 @@ TEXT = {
         "decode": "Decode speed (tokens/s, log scale)",
         "bound": "Bandwidth bound: bandwidth / {gb:.2f} GB per token",
         "matmul": "Time per 1000x1000 matrix product (ms, log scale)",
-        "survey": "survey [8]",
+        "survey": "survey",
         "cpu": "CPU",
         "gpu": "GPU",
     },
@@ -189,15 +191,19 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
 
 def roofline(table: pd.DataFrame, lang: str):
     """Table 5 on the decode roofline: tokens/s against memory bandwidth, with the bound
-    bandwidth / bytes per token as a line; published and measured points."""
+    bandwidth / bytes per token as a line for each distinct ``bytes_per_token`` of the table
+    (a measured row's record may read more or fewer bytes than the survey's model);
+    published and measured points."""
     plt = _pyplot()
     words = TEXT[lang]
     ok = table[table["status"] == "ok"]
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     low, high = table["memory_bandwidth_gbs"].min() * 0.7, table["memory_bandwidth_gbs"].max() * 1.4
     xs = [low, high]
-    ax.plot(xs, [bound_tokens_per_s(x) for x in xs], color=BASELINE_COLOR, linewidth=1.2,
-            label=words["bound"].format(gb=LLAMA13B_GPTQ_BYTES_PER_TOKEN / 1e9))
+    for i, per_token in enumerate(sorted(table["bytes_per_token"].dropna().unique())):
+        ax.plot(xs, [bound_tokens_per_s(x, per_token) for x in xs], color=BASELINE_COLOR, linewidth=1.2,
+                linestyle=BOUND_STYLES[i % len(BOUND_STYLES)],
+                label=words["bound"].format(gb=per_token / 1e9))
     for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
         part = ok[ok["source"] == source]
         if not part.empty:

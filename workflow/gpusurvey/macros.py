@@ -72,20 +72,6 @@ class Macros:
         return "\n".join(lines) + "\n"
 
 
-def read_table(path: str | os.PathLike, columns: Sequence[str]) -> list[dict[str, str]]:
-    """Rows of a generated table CSV as strings (cells exactly as printed), with their line."""
-    try:
-        fh = open(path, encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(path, f"missing column(s) {missing}; expected {list(columns)}", line=1)
-        return [{**row, LINE: reader.line_num} for row in reader]
-
-
 def _number(path, row: dict, column: str) -> float:
     try:
         return float(row[column])
@@ -98,7 +84,7 @@ def spec_macros(macros: Macros, table1: str | os.PathLike, table2: str | os.Path
     """GPU counts of the product lists (Tables 1-2: one column per GPU after ``field``)."""
     counts = []
     for path, name in ((table1, "SeriesFortyCount"), (table2, "SeriesThirtyCount")):
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), [])
         if not header or header[0] != "field":
             raise DataError(path, "expected a header starting with 'field'", line=1)
@@ -130,7 +116,6 @@ def bench_macros(macros: Macros, prefix: str, path: str | os.PathLike,
     for label, row in (("Best", best), ("Worst", worst), ("Base", base)):
         macros.text(f"{prefix}{label}Gpu", row["gpu"])
         macros.text(f"{prefix}{label}Value", row["value_text"])
-        macros.text(f"{prefix}{label}Price", row["price_usd"])
     macros.text(f"{prefix}SpeedupTopOverBase", best["relative_to_baseline"])
     macros.text(f"{prefix}SpeedupWorstOverBase", worst["relative_to_baseline"])
     macros.set(f"{prefix}PriceRatioTopOverBase",
@@ -144,7 +129,6 @@ def bench_macros(macros: Macros, prefix: str, path: str | os.PathLike,
                         column="value_per_watt")
     top_w = max(per_watt, key=lambda r: _number(path, r, "value_per_watt"))
     macros.text(f"{prefix}BestValuePerWattGpu", top_w["gpu"])
-    macros.text(f"{prefix}BestValuePerWatt", top_w["value_per_watt"])
 
 
 def roofline_macros(macros: Macros, path: str | os.PathLike, rows: list[dict[str, str]]) -> None:

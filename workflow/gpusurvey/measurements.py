@@ -55,13 +55,20 @@ class MeasuredRun:
         return self.describe("en")
 
     def describe(self, lang: str) -> str:
-        """The note in ``lang`` (``ko`` or ``en``)."""
+        """The note in ``lang`` (``ko`` or ``en``), in the provenance appendix's words."""
         words = _NOTE_WORDS[lang]
-        return (f"{self.detected_gpu}; {self.utc_date} UTC; {words[0]} {self.record.profile}; "
-                f"{words[1]} {self.weights}; {words[2]} {self.record.machine}")
+        kind = self.record.weights.get("kind", "none")
+        weights = words[kind] if kind in words else f"{words['weights']} {self.weights}"
+        return (f"{self.detected_gpu}; {self.utc_date} UTC; {words['profile']} {self.record.profile}; "
+                f"{weights}; {words['machine']} {self.record.machine}")
 
 
-_NOTE_WORDS = {"en": ("profile", "weights", "machine"), "ko": ("프로파일", "가중치", "머신")}
+_NOTE_WORDS = {
+    "en": {"profile": "profile", "weights": "weights", "machine": "machine"},
+    "ko": {"profile": "프로필", "weights": "가중치", "machine": "머신", "synthetic": "합성(무작위) 가중치",
+           "none": "가중치 없음"},
+}
+"""Words of the note; a weights kind listed here replaces ``<weights> <kind>``."""
 
 
 def load_all(paths: Iterable[str | os.PathLike]) -> list[tuple[str, rec.Record]]:
@@ -73,6 +80,8 @@ def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, worklo
              profiles: Sequence[str]) -> list[MeasuredRun]:
     """The runs of ``workload`` that become table rows, with their canonical GPU name.
 
+    The GPU is matched by name and, where names are shared (8 and 16 GB cards), by the
+    record's ``environment.gpu_memory_bytes``.
     Skipped (and logged): CPU runs (``gpu`` null) and profiles not in ``profiles``.
     Raises DataError for a GPU ``data/gpus.csv`` does not know and for two records of the
     same GPU, workload and profile.
@@ -85,7 +94,8 @@ def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, worklo
         if record.gpu is None:
             log.info("skipped %s: no GPU (a CPU run)", path)
             continue
-        gpu = gpus.canonical(record.gpu, path, column="gpu")
+        gpu = gpus.canonical(record.gpu, path, column="gpu",
+                              memory_bytes=record.environment.get("gpu_memory_bytes"))
         key = (gpu, record.profile)
         if key in seen:
             raise DataError(path, f"duplicate record: {seen[key]} already holds {workload} on {gpu} "

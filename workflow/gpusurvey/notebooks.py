@@ -60,7 +60,8 @@ def inject_parameters(nb, parameters: dict[str, Any], path: str | os.PathLike) -
     if unknown:
         raise DataError(path, f"parameters {unknown} are not assigned in the '{PARAMETERS_TAG}' cell "
                               f"(it assigns {sorted(declared)})")
-    cell = nbformat.v4.new_code_cell(parameters_cell_source(parameters),
+    # A fixed cell id (nbformat draws a random one), so that a rerun writes the same notebook.
+    cell = nbformat.v4.new_code_cell(parameters_cell_source(parameters), id=INJECTED_TAG,
                                      metadata={"tags": [INJECTED_TAG]})
     nb.cells.insert(tagged[0] + 1, cell)
 
@@ -82,7 +83,8 @@ def execute_notebook(source: str | os.PathLike, parameters: dict[str, Any], out_
 
     The kernel's working directory is ``workdir`` (default: the current one, the project root
     under Snakemake), so the injected relative paths resolve. A cell that raises stops the run
-    with a NotebookError (the cell and its traceback) and nothing is written.
+    with a NotebookError (the cell and its traceback) and nothing is written. Cell timings are
+    not recorded, so a rerun writes the same notebook.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -94,7 +96,7 @@ def execute_notebook(source: str | os.PathLike, parameters: dict[str, Any], out_
     inject_parameters(nb, parameters, source)
     workdir = str(workdir or os.getcwd())
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, allow_errors=False,
-                            resources={"metadata": {"path": workdir}})
+                            record_timing=False, resources={"metadata": {"path": workdir}})
     try:
         client.execute()
     except CellExecutionError as err:

@@ -8,14 +8,13 @@ import os
 from collections.abc import Sequence
 
 from . import atomic
-from .data import load_errata, load_gpus
+from .data import BASELINE_KEY, load_errata, load_gpus
 from .macros import (
     BENCH_PREFIXES,
     Macros,
     bench_macros,
     matmul_macros,
     measured_macros,
-    read_table,
     roofline_macros,
     spec_macros,
 )
@@ -23,6 +22,7 @@ from .perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from .provenance import errata_table, provenance_list
 from .record import HIGH_CV, Record, load
 from .rounding import trimmed
+from .validate import read_table
 
 
 def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) -> list[tuple[str, Record]]:
@@ -38,6 +38,8 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
                  baseline: str) -> None:
     """``numbers.tex``: every number the prose quotes. ``bench_tables`` maps ``table3``..
     ``table5`` to their CSVs; ``spec_tables`` are Tables 1 and 2's CSVs."""
+    catalog = load_gpus(gpus)
+    baseline = catalog.canonical(baseline, BASELINE_KEY)
     macros = Macros()
     spec_macros(macros, *spec_tables)
     rows = {}
@@ -49,7 +51,7 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
     loaded = [r for _, r in load_records(records, profiles)]
     measured_macros(macros, rows, loaded)
     matmul_macros(macros, figure1, loaded)
-    macros.set("ErrataCount", str(len(load_errata(errata, load_gpus(gpus)))))
+    macros.set("ErrataCount", str(len(load_errata(errata, catalog))))
     macros.set("HighCvPercent", trimmed(HIGH_CV * 100, 1))
     atomic.write_text(out, macros.render())
 

@@ -12,7 +12,7 @@ from pylatex.utils import escape_latex
 
 from .latex_tables import tabular
 from .record import Record
-from .spec_tables import SPEC_FIELDS
+from .spec_tables import field_label, printed_value
 
 _BREAK = "\x00"
 _BREAK_AFTER = "/-_.,:;=+"
@@ -47,18 +47,13 @@ def breakable(text: str) -> str:
     return escape_latex(marked).replace(_BREAK, r"\allowbreak{}")
 
 
-def field_name(column: str, lang: str) -> str:
-    for f in SPEC_FIELDS:
-        if f.column == column:
-            return getattr(f, lang)
-    return column
-
-
 def errata_table(errata: pd.DataFrame, lang: str) -> str:
-    """The errata as a tabular: GPU, field, the survey's value, the corrected value, source."""
+    """The errata as a tabular: GPU, field, the survey's value, the corrected value, source;
+    values written as Tables 1-2 write them (``2022.8.12``)."""
     words = LABELS[lang]
     header = [words[k] for k in ("gpu", "field", "printed", "corrected", "source")]
-    rows = [[r.gpu, field_name(r.field, lang), r.printed, r.corrected, r.source]
+    rows = [[r.gpu, field_label(r.field, lang), printed_value(r.field, r.printed),
+             printed_value(r.field, r.corrected), r.source]
             for r in errata.itertuples()]
     return tabular(header, rows, r"llllp{0.34\linewidth}")
 

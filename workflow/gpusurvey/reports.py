@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import atomic
-from .data import load_gpus
+from .data import BASELINE_KEY, load_gpus
 from .latex_tables import tabular
 from .measurements import gpu_runs, load_all
 from .perf_tables import PERF_TABLES, perf_fragment, perf_table
@@ -40,6 +40,7 @@ def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.Path
     """
     spec = PERF_TABLES[number]
     gpus = load_gpus(gpus_path)
+    baseline_gpu = gpus.canonical(baseline_gpu, BASELINE_KEY)
     published = load_published_table(published_path, gpus, spec.unit)
     runs = gpu_runs(load_all(record_paths), gpus, spec.workload, profiles)
     table = perf_table(spec, published, runs, gpus, baseline_gpu, str(published_path))
@@ -56,11 +57,12 @@ FIGURES = ("figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value
 def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
                  tables: Sequence[str | os.PathLike] = (), published: str | os.PathLike | None = None,
                  records: Sequence[str | os.PathLike] = (), baseline_gpu: str | None = None,
-                 profiles: Sequence[str] = ("full",)) -> None:
+                 gpus: str | os.PathLike | None = None, profiles: Sequence[str] = ("full",)) -> None:
     """Draw figure ``name`` in Korean and English; ``outputs`` maps ``<lang>_<ext>`` to a path.
 
     ``tables`` are regenerated table CSVs (``table<N>.csv``); Figure 1 reads ``published``
-    (``data/published/figure1.csv``) and the matmul ``records`` of ``profiles`` instead.
+    (``data/published/figure1.csv``) and the matmul ``records`` of ``profiles`` instead; the
+    bar charts resolve ``baseline_gpu`` with ``gpus`` (``data/gpus.csv``).
     All inputs are read before the first file is written.
     """
     import pandas as pd
@@ -80,6 +82,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
             return figures.matmul(bars, runs, lang)
     elif name in ("table3_bars", "table4_bars", "table5_bars"):
         table = frames[int(name[5])]
+        baseline_gpu = load_gpus(gpus).canonical(baseline_gpu, BASELINE_KEY)
 
         def draw(lang):
             return figures.bars(table, baseline_gpu, lang)

@@ -64,9 +64,24 @@ def spec_table(gpus: GpuCatalog, number: int) -> pd.DataFrame:
     return table
 
 
+def _field(column: str) -> Field | None:
+    return next((f for f in SPEC_FIELDS if f.column == column), None)
+
+
 def field_label(column: str, lang: str) -> str:
-    """The row label of field ``column`` in ``lang`` (``ko`` or ``en``)."""
-    for f in SPEC_FIELDS:
-        if f.column == column:
-            return getattr(f, lang)
-    raise KeyError(column)
+    """The row label of field ``column`` in ``lang`` (``ko`` or ``en``); a column Tables 1-2
+    do not show is labelled by its name."""
+    field = _field(column)
+    return column if field is None else getattr(field, lang)
+
+
+def printed_value(column: str, text: str) -> str:
+    """A cell of ``data/gpus.csv`` (as text) written as Tables 1-2 write field ``column``
+    (``2022-08-12`` -> ``2022.8.12``); a column they do not show stays as it is."""
+    field = _field(column)
+    if field is None:
+        return text
+    try:
+        return field.fmt(text)
+    except ValueError:  # a numeric field's formatter needs a number
+        return field.fmt(float(text))

@@ -1,4 +1,5 @@
-"""Read a CSV data file and check every row against its JSON schema (``workflow/schemas``).
+"""Read a CSV data file and check every row against its JSON schema (``workflow/schemas``);
+read a generated table CSV as text.
 
 Cells are converted to the types the schema declares before validation, so an error can
 name the file, the line, the column and what was expected. Nothing is written here: callers
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import jsonschema
@@ -64,7 +66,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]:
     """All rows of ``path`` as dicts, converted and validated against ``schema_name``.
 
-    Each row also holds its line number under ``LINE``.
+    Each row also holds its line number under ``LINE``. A byte-order mark (a file saved by a
+    spreadsheet as "UTF-8 with BOM") is skipped.
     Raises DataError for a missing or unexpected column, a cell of the wrong type or a
     value the schema forbids. Line numbers count the header as line 1.
     """
@@ -72,7 +75,7 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
     columns: list[str] = schema["x-columns"]
     props: dict[str, Any] = schema["properties"]
     try:
-        fh = open(path, encoding="utf-8", newline="")
+        fh = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     with fh:
@@ -106,6 +109,21 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
                 raise DataError(path, _describe(err), line=line, column=_column_of(err, columns))
             rows.append({**{c: row.get(c) for c in columns}, LINE: line})
     return rows
+
+
+def read_table(path: str | os.PathLike, columns: Sequence[str]) -> list[dict[str, str]]:
+    """Rows of a generated table CSV as strings (cells exactly as printed, empty cells as ``""``),
+    each with its line under ``LINE``; DataError when one of ``columns`` is missing."""
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(path, f"missing column(s) {missing}; expected {list(columns)}", line=1)
+        return [{**row, LINE: reader.line_num} for row in reader]
 
 
 def _column_of(error: jsonschema.ValidationError, columns: list[str]) -> str:

@@ -12,11 +12,13 @@ import os
 import pandas as pd
 
 from .data import GpuCatalog
+from .perf_tables import COLUMNS, CV_COLUMNS
+from .validate import read_table
 
 
 def read_expected(path: str | os.PathLike) -> list[list[str]]:
     """The printed table as rows of cells (header row first)."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return [row for row in csv.reader(fh) if row]
 
 
@@ -50,11 +52,6 @@ def compare_spec_table(table: pd.DataFrame, expected_path: str | os.PathLike,
 
 PERF_COLUMNS = ("value_text", "price_usd", "value_per_dollar", "relative_to_baseline")
 """The columns of a regenerated Table 3-5 that match the printed columns 2-5, in order."""
-
-
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A regenerated table CSV, every cell as text (empty cells stay empty strings)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def compare_perf_table(table: pd.DataFrame, expected_path: str | os.PathLike,
@@ -114,7 +111,8 @@ def verify_tables(tables: dict[int, str | os.PathLike], expected: dict[int, str 
             table = pd.read_csv(tables[number], dtype=str, keep_default_na=False, index_col="field")
             diffs += compare_spec_table(table, expected[number], gpus, name)
         else:
-            table = read_table(tables[number])
+            columns = [*COLUMNS, *CV_COLUMNS]
+            table = pd.DataFrame(read_table(tables[number], columns), columns=columns)
             diffs += compare_perf_table(table, expected[number], gpus, name)
             diffs += check_measured_cv(table, name)
     return diffs, cells

@@ -79,7 +79,10 @@ def figure_inputs(wildcards):
         return {"published": f"{config['data']['published']}/figure1.csv",
                 "records": records_for("matmul")}
     numbers = {"value_per_dollar": [3, 4, 5], "roofline": [5]}.get(name) or [int(name[5])]
-    return {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
+    inputs = {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
+    if name.endswith("_bars"):
+        inputs["gpus"] = config["data"]["gpus"]  # resolves tables.baseline_gpu
+    return inputs
 
 
 # Benchmark rules (bench.smk).

@@ -14,5 +14,6 @@ write_figure(
     published=snakemake.input.get("published"),
     records=list(snakemake.input.get("records", [])),
     baseline_gpu=snakemake.params.baseline_gpu,
+    gpus=snakemake.input.get("gpus"),
     profiles=snakemake.params.profiles,
 )

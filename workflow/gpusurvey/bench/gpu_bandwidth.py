@@ -23,22 +23,33 @@ class Bandwidth:
     """The row's canonical GPU name."""
 
 
-def lookup(gpu: str, path: str | os.PathLike) -> Bandwidth | None:
-    """The bandwidth of ``gpu`` (canonical name, alias or driver name); None when it is not listed."""
-    with open(path, encoding="utf-8", newline="") as fh:
+def lookup(gpu: str, path: str | os.PathLike, memory_bytes: int | None = None) -> Bandwidth | None:
+    """The bandwidth of ``gpu`` (canonical name, alias or driver name); None when it is not listed.
+
+    A driver's name shared by cards of different memory (``NVIDIA GeForce RTX 3080``: 10 or
+    12 GB) matches several rows: ``memory_bytes`` (the device's total memory) picks the row
+    whose ``memory_gb`` is nearest, as ``gpusurvey.data`` does; without it, the first listed.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = {"gpu", "aliases", "memory_bandwidth_gbs"} - set(reader.fieldnames or ())
         if missing:
             raise DataError(path, f"missing columns {sorted(missing)}; expected a gpus.csv table")
         wanted = name_key(gpu)
-        for line, row in enumerate(reader, start=2):
-            names = [row["gpu"], *(row["aliases"] or "").split(";")]
-            if wanted not in {name_key(n) for n in names if n.strip()}:
-                continue
-            try:
-                gbs = float(row["memory_bandwidth_gbs"])
-            except ValueError:
-                raise DataError(path, f"expected a number, got '{row['memory_bandwidth_gbs']}'",
-                                line=line, column="memory_bandwidth_gbs") from None
-            return Bandwidth(gbs=gbs, gpu=row["gpu"])
-    return None
+        matches = [(line, row) for line, row in enumerate(reader, start=2)
+                   if wanted in {name_key(n) for n in [row["gpu"], *(row["aliases"] or "").split(";")]
+                                 if n.strip()}]
+    if not matches:
+        return None
+    line, row = matches[0]
+    if memory_bytes is not None and len(matches) > 1:
+        line, row = min(matches, key=lambda m: abs(_number(path, *m, "memory_gb") - memory_bytes / 2**30))
+    return Bandwidth(gbs=_number(path, line, row, "memory_bandwidth_gbs"), gpu=row["gpu"])
+
+
+def _number(path, line: int, row: dict[str, str], column: str) -> float:
+    try:
+        return float(row.get(column) or "")
+    except ValueError:
+        raise DataError(path, f"expected a number, got '{row.get(column)}'", line=line,
+                        column=column) from None

@@ -154,7 +154,7 @@ class LlmDecodeWorkload(Workload):
         path = Path(self.config.gpus_csv)
         path = path if path.is_absolute() else REPO_ROOT / path
         try:
-            found = gpu_bandwidth.lookup(name, path)
+            found = gpu_bandwidth.lookup(name, path, torch.cuda.get_device_properties(0).total_memory)
         except (OSError, DataError) as exc:
             return None, f"{self.config.gpus_csv} unreadable ({exc}); set memory_bandwidth_gbs"
         if found is None:
