@@ -163,6 +163,8 @@ def test_an_unreadable_gpu_table_gives_an_unknown_bandwidth_with_the_reason(tmp_
     workload = LlmDecodeWorkload(smoke(gpus_csv=str(tmp_path / table)), "cpu")
     workload.device = "cuda"  # the lookup runs only for a GPU
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "NVIDIA GeForce RTX 4090")
+    monkeypatch.setattr(torch.cuda, "get_device_properties",
+                        lambda index=0: SimpleNamespace(total_memory=24 * 2**30))
     gbs, source = workload._bandwidth()
     assert gbs is None
     assert table in source and "unreadable" in source and "memory_bandwidth_gbs" in source
