@@ -69,6 +69,17 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert "SdTxtBestValuePerWattGpu" in m  # the English and Korean texts name that GPU
 
 
+def test_macros_state_the_price_comparisons_as_numbers(tmp_path, inputs):
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))
+    # Speed per dollar of the fastest card over the baseline's: (28.923/1599) / (7.239/329).
+    assert m["SdTxtValuePerDollarTopOverBase"] == "0.82"
+    assert m["SdHiresValuePerDollarTopOverBase"] == "1.47"  # (3.641/1599) / (0.511/329)
+    assert m["LlmValuePerDollarTopOverBase"] == "0.27"  # (25.82/1599) / (19.48/329)
+    assert m["SdTxtSpreadBestOverWorst"] == "4"  # 28.923 / 7.239: the fixture's slowest is the RTX 3060
+    assert m["LlmSpreadBestOverWorst"] == "1.33"  # 25.82 / 19.48
+
+
 def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):
     table3 = inputs["bench_tables"]["table3"]
     table3.write_text(table3.read_text().replace("RTX 4090,published,ok,28.923,28.923",

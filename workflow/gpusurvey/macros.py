@@ -129,6 +129,20 @@ def bench_macros(macros: Macros, prefix: str, path: str | os.PathLike,
                         column="value_per_watt")
     top_w = max(per_watt, key=lambda r: _number(path, r, "value_per_watt"))
     macros.text(f"{prefix}BestValuePerWattGpu", top_w["gpu"])
+    comparison_macros(macros, prefix, best, worst, base)
+
+
+# Comparisons the prose states as numbers instead of judging them in words (whether the
+# fastest card's price buys proportionally more speed, how far apart the cards are).
+def comparison_macros(macros: Macros, prefix: str, best: dict[str, str], worst: dict[str, str],
+                      base: dict[str, str]) -> None:
+    """The fastest published card's speed per dollar as a multiple of the baseline's (below 1:
+    each dollar buys less speed on the fastest card), and its speed over the slowest card's."""
+    per_dollar = {label: ratio(row["value"], row["price_usd"]) for label, row in
+                  (("best", best), ("base", base))}
+    macros.set(f"{prefix}ValuePerDollarTopOverBase",
+               trimmed(per_dollar["best"] / per_dollar["base"], 2))
+    macros.set(f"{prefix}SpreadBestOverWorst", trimmed(ratio(best["value"], worst["value"]), 2))
 
 
 def roofline_macros(macros: Macros, path: str | os.PathLike, rows: list[dict[str, str]]) -> None:
