@@ -63,6 +63,14 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+def open_csv(path: str | os.PathLike):
+    """Open a CSV file for reading (a byte-order mark is skipped); DataError when it is missing."""
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+
+
 def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]:
     """All rows of ``path`` as dicts, converted and validated against ``schema_name``.
 
@@ -74,11 +82,7 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
     schema = load_schema(schema_name)
     columns: list[str] = schema["x-columns"]
     props: dict[str, Any] = schema["properties"]
-    try:
-        fh = open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    with fh:
+    with open_csv(path) as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:
@@ -114,11 +118,7 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
 def read_table(path: str | os.PathLike, columns: Sequence[str]) -> list[dict[str, str]]:
     """Rows of a generated table CSV as strings (cells exactly as printed, empty cells as ``""``),
     each with its line under ``LINE``; DataError when one of ``columns`` is missing."""
-    try:
-        fh = open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    with fh:
+    with open_csv(path) as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
