@@ -10,12 +10,12 @@ CORES   ?= 1
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(EXTRAS)
 
-.PHONY: paper test install system-deps lint clean
+.PHONY: paper test install system-deps system-deps-test lint clean
 
 paper: system-deps install
 	$(BIN)/snakemake --cores $(CORES) paper
 
-test: system-deps install
+test: system-deps-test install
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
@@ -32,6 +32,10 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash envs/system-packages.sh
 
+# The tests also need SLURM and munge (tests/test_slurm.py runs a real single-node cluster).
+system-deps-test:
+	bash envs/system-packages.sh test
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
@@ -42,4 +46,4 @@ clean:
 # Notebooks are committed without outputs or execution counts (tests/test_notebooks.py checks it).
 .PHONY: strip-notebooks
 strip-notebooks: install
-	PYTHONPATH=workflow $(BIN)/python -m gpusurvey.notebooks strip notebooks/*.ipynb
+	PYTHONPATH=workflow $(BIN)/python -m gpusurvey.reports.notebooks strip notebooks/*.ipynb

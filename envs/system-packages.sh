@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline needs beyond Python: venv support for python3,
 # XeLaTeX with kotex (Korean), Nanum fonts, latexmk and poppler-utils (pdftotext for the
-# paper's tests).
+# paper's tests). With the argument `test` (make test) also SLURM and munge, for the tests
+# that run the cluster profile against a real single-node SLURM (tests/slurm_cluster.py).
 # Does nothing when every tool is already there.
 set -euo pipefail
 
@@ -19,6 +20,12 @@ kpsewhich booktabs.sty >/dev/null 2>&1 || missing+=(texlive-latex-extra)
 # hyperref under XeTeX loads the ZapfDingbats metrics (pzdr.tfm) for its link markers.
 kpsewhich pzdr.tfm >/dev/null 2>&1 || missing+=(texlive-fonts-recommended)
 fc-list 2>/dev/null | grep -q NanumMyeongjo || missing+=(fonts-nanum)
+if [ "${1:-}" = test ]; then
+  packages+=(slurmctld slurmd slurm-client munge)
+  for cmd in slurmctld slurmd sbatch munged mungekey; do
+    command -v "$cmd" >/dev/null || { missing+=("$cmd"); break; }
+  done
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "system-packages: installing ${packages[*]} (missing: ${missing[*]})"

@@ -1,19 +1,13 @@
-"""Shared fixtures: the repository root and a throw-away copy of it for real Snakemake runs."""
+"""Shared fixtures: the repository root and a throw-away copy of it for real Snakemake runs.
+Helper functions are in helpers.py."""
 
 from __future__ import annotations
 
-import ast
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-COPIED = ["Snakefile", "workflow", "data", "paper", "notebooks", "envs", "pyproject.toml"]
+from helpers import COPIED, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -34,22 +28,3 @@ def project(tmp_path: Path) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / name)
     return dest
-
-
-def loaded_modules(imports: str, names: tuple[str, ...]) -> list[str]:
-    """Which of ``names`` a fresh interpreter has in sys.modules after running ``imports``."""
-    code = f"import sys; {imports}; print(sorted(m for m in {names!r} if m in sys.modules))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
-    assert proc.returncode == 0, proc.stderr
-    return ast.literal_eval(proc.stdout.strip().splitlines()[-1])
-
-
-def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the venv's snakemake in ``project``; on failure show its output."""
-    env = {**os.environ, "PYTHONPATH": str(project / "workflow")}
-    proc = subprocess.run([str(BIN / "snakemake"), *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=1800)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc

@@ -22,40 +22,16 @@ import subprocess
 import time
 from pathlib import Path
 
-PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"]
 COMMANDS = ["slurmctld", "slurmd", "sbatch", "srun", "squeue", "scontrol", "munged", "mungekey"]
 
 
-def missing_commands() -> list[str]:
-    return [cmd for cmd in COMMANDS if shutil.which(cmd) is None]
-
-
-def ensure_installed(timeout: float = 600) -> str | None:
-    """Install Debian's SLURM and munge when missing; the reason they cannot be, or None."""
-    if not missing_commands():
-        return None
-    if shutil.which("apt-get") is None:
-        return f"SLURM is not installed ({', '.join(missing_commands())} missing) and apt-get is not here"
-    prefix: list[str] = []
-    if os.geteuid() != 0:
-        if shutil.which("sudo") is None or subprocess.run(["sudo", "-n", "true"],
-                                                          capture_output=True).returncode:
-            return "SLURM is not installed and installing it needs root or passwordless sudo"
-        prefix = ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", *PACKAGES]
-    try:
-        proc = subprocess.run(install, env=env, capture_output=True, text=True, timeout=timeout)
-        if proc.returncode != 0:  # a stale package index: refresh it once and retry
-            subprocess.run([*prefix, "apt-get", "update", "-q"], env=env, capture_output=True,
-                           timeout=timeout)
-            proc = subprocess.run(install, env=env, capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"apt-get install {' '.join(PACKAGES)} failed: {exc}"
-    if proc.returncode != 0:
-        return f"apt-get install {' '.join(PACKAGES)} failed:\n{proc.stderr[-2000:]}"
-    if missing_commands():
-        return f"after apt-get install, still missing: {', '.join(missing_commands())}"
+def missing_reason() -> str | None:
+    """Why the cluster cannot start here (its commands are missing), or None. The test command
+    installs them (``envs/system-packages.sh test``); the tests never install anything."""
+    missing = [cmd for cmd in COMMANDS if shutil.which(cmd) is None]
+    if missing:
+        return (f"SLURM is not installed ({', '.join(missing)} missing); `make test` installs it "
+                "with envs/system-packages.sh test")
     return None
 
 

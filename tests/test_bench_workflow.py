@@ -4,9 +4,9 @@ import os
 import re
 
 import pytest
-from conftest import snakemake
-from gpusurvey import record as rec
-from gpusurvey.machine import gpu_name, machine_slug
+from gpusurvey.core import record as rec
+from gpusurvey.core.machine import gpu_name, machine_slug
+from helpers import snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -48,7 +48,7 @@ def test_measure_switch_and_gpu_resources(project):
 def test_a_new_run_replaces_the_committed_record_of_this_machine(project, monkeypatch):
     """On a GPU whose record is committed, this machine's fresh record takes its place in the
     table instead of failing as a duplicate; records of other machines stay."""
-    from records import make_record, write_record
+    from helpers import make_record, write_record
 
     fake_bin = project / "fake-bin"
     fake_bin.mkdir()

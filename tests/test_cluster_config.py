@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import snakemake
-from gpusurvey.cluster import ClusterGpu, cluster_gpus
-from gpusurvey.errors import DataError
-from gpusurvey.machine import machine_slug
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.machine import machine_slug
+from gpusurvey.inputs.cluster import ClusterGpu, cluster_gpus
+from helpers import snakemake
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from gpusurvey import figures
-from gpusurvey.record import Metric
-from gpusurvey.reports import FIGURES, write_figure
-from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
-from records import make_record, write_record
-from test_perf_tables import build
+from gpusurvey.core.record import Metric
+from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
+from gpusurvey.registry import FIGURES, LANGS
+from gpusurvey.reports import figures
+from gpusurvey.reports.writers import write_figure
+from helpers import build_table as build
+from helpers import make_record, write_record
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_the_bar_chart_marks_a_baseline_given_in_the_surveys_spelling(root, tabl
     drawn = []
     monkeypatch.setattr(figures, "save", lambda fig, outputs: drawn.append(fig))
     outputs = {f"{lang}_{ext}": tmp_path / f"x.{lang}.{ext}"
-               for lang in figures.LANGS for ext in figures.EXTS}
+               for lang in LANGS for ext in figures.EXTS}
     write_figure("table3_bars", outputs, tables=[tables[3]], baseline_gpu="RTX 4070Ti",
                  gpus=root / "data/gpus.csv")
     ko, en = drawn
@@ -90,7 +91,7 @@ def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
         "cuda_fp32_ms": Metric(unit=unit, samples=[0.05, 0.05, 0.05]),
     })
     path = write_record(tmp_path / "m/h100/matmul.json", record)
-    from gpusurvey.published import load_published_figure
+    from gpusurvey.inputs.published import load_published_figure
 
     bars = load_published_figure(root / "data/published/figure1.csv")
     assert [(b.processor, b.value) for b in bars] == [("Xeon CPU", 49.9), ("T4 GPU", 4.46)]
@@ -105,8 +106,8 @@ def test_a_figure_written_twice_has_the_same_bytes(root, tables, tmp_path, name)
     digests = []
     for run in ("a", "b"):
         outputs = {f"{lang}_{ext}": tmp_path / run / f"{name}.{lang}.{ext}"
-                   for lang in figures.LANGS for ext in figures.EXTS}
-        write_figure(name, outputs, tables=list(tables.values()),
+                   for lang in LANGS for ext in figures.EXTS}
+        write_figure(name, outputs, tables=[tables[n] for n in FIGURES[name].tables],
                      published=root / "data/published/figure1.csv", baseline_gpu="RTX 3060")
         digests.append({key: path.read_bytes() for key, path in outputs.items()})
     assert digests[0] == digests[1], name

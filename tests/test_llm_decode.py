@@ -3,6 +3,7 @@ roofline lands in ``extra``, exllamav2 asked for without CUDA fails clearly, OOM
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -10,8 +11,6 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT, loaded_modules, snakemake
-from gpusurvey import record as rec
 from gpusurvey.bench import gpu_bandwidth, harness
 from gpusurvey.bench.llm_backends import (
     TransformersBackend,
@@ -21,8 +20,10 @@ from gpusurvey.bench.llm_backends import (
 )
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
-from gpusurvey.errors import DataError
-from gpusurvey.machine import machine_slug
+from gpusurvey.core import record as rec
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.machine import machine_slug
+from helpers import ROOT, loaded_modules, snakemake
 
 
 @pytest.fixture(scope="module")
@@ -149,17 +150,26 @@ def test_a_driver_name_of_several_cards_is_told_apart_by_memory(name, gib, gpu, 
 
 def test_unknown_gpu_has_no_bandwidth_and_a_bad_table_is_a_data_error(tmp_path):
     assert gpu_bandwidth.lookup("Radeon RX 7900 XTX", ROOT / "data/gpus.csv") is None
-    bad = tmp_path / "gpus.csv"
-    bad.write_text("gpu,aliases,memory_bandwidth_gbs\nRTX 4090,,fast\n")
+    bad = _bandwidth_spoiled(tmp_path / "gpus.csv")
     with pytest.raises(DataError, match="line 2, column 'memory_bandwidth_gbs'"):
         gpu_bandwidth.lookup("RTX 4090", bad)
+
+
+def _bandwidth_spoiled(path):
+    """data/gpus.csv with the first row's (the RTX 4090's) bandwidth replaced by a word."""
+    with open(ROOT / "data/gpus.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("memory_bandwidth_gbs")] = "fast"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
 
 
 @pytest.mark.parametrize("table", ["missing.csv", "bad.csv"])
 def test_an_unreadable_gpu_table_gives_an_unknown_bandwidth_with_the_reason(tmp_path, monkeypatch, table):
     import torch
 
-    (tmp_path / "bad.csv").write_text("gpu,aliases,memory_bandwidth_gbs\nRTX 4090,,fast\n")
+    _bandwidth_spoiled(tmp_path / "bad.csv")
     workload = LlmDecodeWorkload(smoke(gpus_csv=str(tmp_path / table)), "cpu")
     workload.device = "cuda"  # the lookup runs only for a GPU
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "NVIDIA GeForce RTX 4090")
@@ -202,7 +212,7 @@ def test_xformers_without_its_compiled_ops_is_kept_from_exllamav2(monkeypatch, c
 
 
 def test_importing_the_workload_loads_neither_the_reporting_half_nor_heavy_libraries():
-    unwanted = ("gpusurvey.data", "gpusurvey.reports", "torch", "transformers", "exllamav2",
+    unwanted = ("gpusurvey.inputs.gpus", "gpusurvey.reports.writers", "torch", "transformers", "exllamav2",
                 "safetensors")
     imports = "import gpusurvey.bench.workloads.llm_decode, gpusurvey.bench.llm_backends"
     assert loaded_modules(imports, unwanted) == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gpusurvey import record as rec
 from gpusurvey.bench import harness, llm_checkpoint
-from gpusurvey.bench.llama_arch import PRESETS
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
+from gpusurvey.core import record as rec
+from gpusurvey.models.llama import PRESETS
 from llama_gptq_reference import state_dict
 
 torch = pytest.importorskip("torch")

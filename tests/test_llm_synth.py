@@ -9,18 +9,18 @@ import os
 
 import numpy as np
 import pytest
-from conftest import snakemake
 from gpusurvey import cli
 from gpusurvey.bench import llm_checkpoint
-from gpusurvey.bench.llama_arch import PRESETS, LlamaShape, read_config
-from gpusurvey.bench.llm_roofline import (
+from gpusurvey.bench.synth import llama_gptq
+from gpusurvey.core.errors import DataError
+from gpusurvey.models.llama import PRESETS, LlamaShape, read_config
+from gpusurvey.models.roofline import (
     mean_decode_context,
     quantised_parameters,
     roofline,
     weight_bytes_per_token,
 )
-from gpusurvey.bench.synth import llama_gptq
-from gpusurvey.errors import DataError
+from helpers import snakemake
 from llama_gptq_reference import dequantised, read_all, state_dict, unpack_cols
 
 TINY = PRESETS["llama-tiny"]

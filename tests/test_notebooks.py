@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import nbformat
 import pytest
-from conftest import snakemake
-from gpusurvey.errors import DataError
-from gpusurvey.notebooks import find_dirty, inject_parameters, main, strip
-from gpusurvey.record import Metric
-from records import make_record, write_record
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.record import Metric
+from gpusurvey.reports.notebooks import find_dirty, inject_parameters, main, strip
+from helpers import make_record, snakemake, write_record
 
 NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul"]
 # Plots each notebook draws at least (one embedded PNG each).
@@ -154,13 +152,8 @@ def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
     assert "deliberate failure" in (project / "logs/notebooks/llm.log").read_text(encoding="utf-8")
 
 
-def test_check_command_runs_from_the_makefile(root):
-    make = subprocess.run(["make", "-n", "strip-notebooks"], cwd=root, capture_output=True, text=True)
-    assert make.returncode == 0 and "gpusurvey.notebooks strip" in make.stdout
-
-
 def test_an_executed_notebook_is_the_same_when_run_twice(tmp_path):
-    from gpusurvey.notebooks import execute_notebook
+    from gpusurvey.reports.notebooks import execute_notebook
 
     source = tmp_path / "tiny.ipynb"
     nbformat.write(_notebook("x = 1", "print(x + 1)", tags={0: ["parameters"]}), source)

@@ -12,8 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import COPIED, ROOT, snakemake
-from paper_fixtures import write_matmul_record
+from helpers import COPIED, ROOT, snakemake, write_matmul_record
 
 pytestmark = [
     pytest.mark.workflow,

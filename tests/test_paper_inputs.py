@@ -4,11 +4,11 @@ import re
 import shutil
 
 import pytest
-from gpusurvey.errors import DataError
-from gpusurvey.latex_build import PaperBuildError, build_pdf, log_problems
-from gpusurvey.macros import Macros
-from gpusurvey.paper_inputs import write_errata, write_macros, write_provenance
-from paper_fixtures import write_matmul_record, write_tables
+from gpusurvey.core.errors import DataError
+from gpusurvey.paper.latex_build import PaperBuildError, build_pdf, log_problems
+from gpusurvey.paper.macros import Macros
+from gpusurvey.paper.writers import write_errata, write_macros, write_provenance
+from helpers import write_matmul_record, write_tables
 
 
 def macro_values(text: str) -> dict[str, str]:
@@ -21,18 +21,10 @@ def switches(text: str) -> dict[str, bool]:
 
 @pytest.fixture
 def inputs(tmp_path, root):
-    write_tables(tmp_path)
-    spec = []
-    for n in (1, 2):
-        from gpusurvey.reports import write_spec_table
-
-        out = tmp_path / "results/tables"
-        write_spec_table(root / "data/gpus.csv", n, out / f"table{n}.csv", out / f"table{n}.ko.tex",
-                         out / f"table{n}.en.tex")
-        spec.append(out / f"table{n}.csv")
+    csvs = write_tables(root, tmp_path / "results/tables")
     return {
-        "spec_tables": spec,
-        "bench_tables": {n: tmp_path / f"results/tables/{n}.csv" for n in ("table3", "table4", "table5")},
+        "spec_tables": [csvs[1], csvs[2]],
+        "bench_tables": [csvs[3], csvs[4], csvs[5]],
         "errata": root / "data/errata.csv",
         "gpus": root / "data/gpus.csv",
         "figure1": root / "data/published/figure1.csv",
@@ -76,17 +68,17 @@ def test_macros_state_the_price_comparisons_as_numbers(tmp_path, inputs):
     assert m["SdTxtValuePerDollarTopOverBase"] == "0.82"
     assert m["SdHiresValuePerDollarTopOverBase"] == "1.47"  # (3.641/1599) / (0.511/329)
     assert m["LlmValuePerDollarTopOverBase"] == "0.27"  # (25.82/1599) / (19.48/329)
-    assert m["SdTxtSpreadBestOverWorst"] == "4"  # 28.923 / 7.239: the fixture's slowest is the RTX 3060
+    assert m["SdTxtSpreadBestOverWorst"] == "5.87"  # 28.923 / 4.931 (RTX 3050)
     assert m["LlmSpreadBestOverWorst"] == "1.33"  # 25.82 / 19.48
 
 
 def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):
-    table3 = inputs["bench_tables"]["table3"]
+    table3 = inputs["bench_tables"][0]
     table3.write_text(table3.read_text().replace("RTX 4090,published,ok,28.923,28.923",
                                                  "RTX 4090,published,ok,14.478,14.478"))
     write_macros(tmp_path / "numbers.tex", **inputs)
     m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))
-    assert m["SdTxtBestGpu"] == "RTX 4070 Ti" and m["SdTxtBestValue"] == "20.697"
+    assert m["SdTxtBestGpu"] == "RTX 4080" and m["SdTxtBestValue"] == "23.504"
 
 
 def test_matmul_records_become_macros_and_provenance(tmp_path, inputs):
@@ -160,10 +152,10 @@ def test_a_baseline_in_the_surveys_spelling_is_its_canonical_name(tmp_path, inpu
 
 
 def test_missing_column_is_a_named_error(tmp_path, inputs):
-    table5 = inputs["bench_tables"]["table5"]
+    table5 = inputs["bench_tables"][2]
     lines = table5.read_text().splitlines()
     table5.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
-    with pytest.raises(DataError, match=r"table5\.csv, line 1: missing column\(s\) \['efficiency'\]"):
+    with pytest.raises(DataError, match=r"table5\.csv, line 1: missing column\(s\) \[.high_cv.\]"):
         write_macros(tmp_path / "numbers.tex", **inputs)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from gpusurvey.errors import DataError
-from gpusurvey.perf_tables import PERF_TABLES
-from gpusurvey.reports import write_perf_table
-from gpusurvey.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
-from gpusurvey.verify import check_measured_cv, compare_perf_table, read_expected
-from records import make_record, write_broken, write_record
+from gpusurvey.core.errors import DataError
+from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
+from gpusurvey.registry import TABLES
+from gpusurvey.reports.perf_tables import table_columns
+from gpusurvey.reports.verify import check_measured_cv, compare_perf_table, read_expected
+from gpusurvey.reports.writers import write_perf_table
+from helpers import build_table as build
+from helpers import make_record, write_broken, write_record
 
 
 def read_table(path) -> pd.DataFrame:
@@ -17,18 +19,9 @@ def read_table(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def build(root, out, number, records=(), profiles=("full",), baseline="RTX 3060"):
-    """Write Table ``number`` from the committed data plus ``records`` into ``out``; return its CSV."""
-    paths = {ext: out / f"table{number}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
-    write_perf_table(root / "data/gpus.csv", root / f"data/published/table{number}.csv",
-                     [str(r) for r in records], number, baseline, list(profiles),
-                     paths["csv"], paths["ko.tex"], paths["en.tex"])
-    return paths
-
-
 @pytest.fixture
 def gpus(root):
-    from gpusurvey.data import load_gpus
+    from gpusurvey.inputs.gpus import load_gpus
 
     return load_gpus(root / "data/gpus.csv")
 
@@ -42,7 +35,7 @@ def test_tables_3_to_5_equal_the_survey_cell_by_cell(root, tmp_path, gpus):
         assert compare_perf_table(table, root / f"data/expected/table{number}.csv", gpus,
                                   f"table{number}") == []
         assert len(table) == len(printed)
-        assert list(table.columns) == PERF_TABLES[number].columns
+        assert list(table.columns) == table_columns(TABLES[number])
         for ours, cells in zip(table.itertuples(), printed, strict=True):
             assert [ours.value_per_dollar, ours.relative_to_baseline] == cells[3:5]
             derived += 2

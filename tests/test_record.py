@@ -5,8 +5,8 @@ import math
 import pathlib
 
 import pytest
-from gpusurvey import record as rec
-from gpusurvey.errors import DataError
+from gpusurvey.core import record as rec
+from gpusurvey.core.errors import DataError
 
 
 def test_statistics_on_known_samples():

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import COPIED, ROOT
-from gpusurvey.bench.workloads import WORKLOADS as WORKLOAD_NAMES
-from slurm_cluster import SlurmCluster, ensure_installed
+from gpusurvey.registry import WORKLOADS as WORKLOAD_NAMES
+from helpers import COPIED, ROOT
+from slurm_cluster import SlurmCluster, missing_reason
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
 
@@ -44,7 +44,7 @@ def folder(label: str) -> str:
 
 @pytest.fixture(scope="module")
 def slurm(tmp_path_factory):
-    reason = ensure_installed()
+    reason = missing_reason()
     if reason:
         pytest.skip(f"no SLURM to test against: {reason}")
     cluster = SlurmCluster(tmp_path_factory.mktemp("slurm"), list(GPUS.values()))

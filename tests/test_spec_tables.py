@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
-from conftest import snakemake
-from gpusurvey.data import load_gpus
-from gpusurvey.spec_tables import spec_table
-from gpusurvey.verify import compare_spec_table, read_expected
+from gpusurvey.inputs.gpus import load_gpus
+from gpusurvey.reports.spec_tables import spec_table
+from gpusurvey.reports.verify import compare_spec_table, read_expected
+from helpers import snakemake
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,7 @@ def test_a_changed_cell_is_reported(root, gpus):
     assert diffs == ["table1 tdp_w / RTX 4090: ours '451W', printed '450W' (row 12 'TDP', column 1)"]
 
 
+@pytest.mark.workflow
 def test_table1_target_builds_that_table_alone(project):
     snakemake(project, "--cores", "1", "table1")
     tables = project / "results/tables"
@@ -44,7 +45,7 @@ def test_table1_target_builds_that_table_alone(project):
 
 
 def test_a_data_cell_is_written_as_tables_1_and_2_write_its_field():
-    from gpusurvey.spec_tables import field_label, printed_value
+    from gpusurvey.reports.spec_tables import field_label, printed_value
 
     assert printed_value("launch_date", "2022-08-12") == "2022.8.12"
     assert printed_value("tdp_w", "450") == "450W" and printed_value("launch_price_usd", "1599") == "$1599"

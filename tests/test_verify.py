@@ -6,10 +6,9 @@ import csv
 
 import pandas as pd
 import pytest
-from conftest import snakemake
-from gpusurvey.reports import write_spec_table, write_verify_report
-from records import make_record, write_record
-from test_perf_tables import build
+from gpusurvey.reports.writers import write_spec_table, write_verify_report
+from helpers import build_table as build
+from helpers import make_record, snakemake, write_record
 
 EXPECTED = [f"data/expected/table{n}.csv" for n in range(1, 6)]
 

@@ -43,7 +43,7 @@ nv_include=$("$PYTHON" -c 'import nvidia, os; print(os.path.join(list(nvidia.__p
 [ -n "$nv_include" ] && [ -d "$nv_include" ] && export CPATH=$nv_include${CPATH:+:$CPATH}
 
 gpusurvey() { "$PYTHON" -m gpusurvey.cli "$@"; }
-machine=$("$PYTHON" -c 'from gpusurvey.machine import machine_slug; print(machine_slug())')
+machine=$("$PYTHON" -c 'from gpusurvey.core.machine import machine_slug; print(machine_slug())')
 dir=$out/$machine
 mkdir -p "$dir/variants"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true

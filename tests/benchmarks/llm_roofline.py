@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from gpusurvey import record  # noqa: E402
 from gpusurvey.bench import harness  # noqa: E402
 from gpusurvey.bench.synth import llama_gptq  # noqa: E402
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload  # noqa: E402
+from gpusurvey.core import record  # noqa: E402
 
 TARGET = 0.80
 

@@ -15,7 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from .bench import workloads
+from gpusurvey.bench import workloads
+from gpusurvey.registry import WORKLOADS
 
 SYNTH_CHECKPOINTS = ["llama-13b-gptq", "llama-tiny-gptq"]
 
@@ -31,8 +32,8 @@ def _parse_set(items: list[str]) -> dict[str, str]:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import harness
-    from .record import save
+    from gpusurvey.bench import harness
+    from gpusurvey.core.record import save
 
     harness.offline()
     cls = workloads.get(args.workload)
@@ -67,7 +68,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    from .bench import environment, harness
+    from gpusurvey.bench import environment, harness
 
     device = harness.resolve_device(args.device)
     print(json.dumps(environment.capture(device), indent=2))
@@ -75,7 +76,7 @@ def cmd_env(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .bench.synth import llama_gptq
+    from gpusurvey.bench.synth import llama_gptq
 
     preset = args.checkpoint.removesuffix("-gptq")
     folder = llama_gptq.write(preset, args.folder)
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     bench = sub.add_parser("bench", help="run one workload and write its measurement record")
-    bench.add_argument("workload", choices=sorted(workloads.WORKLOADS))
+    bench.add_argument("workload", choices=sorted(WORKLOADS))
     bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     bench.add_argument("--profile", default="full", choices=["full", "smoke"],
                        help="full: the survey's settings; smoke: tiny models, seconds on a CPU")
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
 
     settings = sub.add_parser("settings", help="list a workload's settings with their help")
-    settings.add_argument("workload", choices=sorted(workloads.WORKLOADS))
+    settings.add_argument("workload", choices=sorted(WORKLOADS))
     settings.add_argument("--profile", default="full", choices=["full", "smoke"])
     settings.set_defaults(func=cmd_settings)
 

@@ -1,17 +1,12 @@
 # Shared helpers and config validation, included first by the Snakefile.
 # Parsing must stay cheap: nothing here imports pandas, torch or diffusers.
-from gpusurvey.bench.workloads import GPU_WORKLOADS
-from gpusurvey.cluster import cluster_gpus
-from gpusurvey.machine import gpu_name, machine_slug
+from gpusurvey.core.machine import gpu_name, machine_slug
+from gpusurvey.inputs.cluster import cluster_gpus
+from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables
 from snakemake.utils import validate
 
 
 validate(config, "../schemas/config.schema.yaml")
-
-
-def table_outputs(name):
-    """The files of one table target: CSV plus the Korean and English LaTeX fragments."""
-    return [f"results/tables/{name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")]
 
 
 def local_workloads():
@@ -21,7 +16,7 @@ def local_workloads():
         return []
     wanted = config["bench"]["workloads"]
     if measure == "auto" and gpu_name() is None:
-        return [w for w in wanted if w not in GPU_WORKLOADS]
+        return [w for w in wanted if not WORKLOADS[w].gpu_only]
     return list(wanted)
 
 
@@ -49,13 +44,17 @@ def measurement_records():
     return committed + local
 
 
-# Tables 3-5 and the figures (tables.smk, figures.smk).
+# Tables and figures (tables.smk, figures.smk), as gpusurvey.registry lists them.
 
-PERF_WORKLOADS = {3: "sd-txt2img", 4: "sd-hires", 5: "llm-decode"}
-"""Table number -> the workload whose records add its measured rows."""
 
-FIGURE_NAMES = ["figure1_matmul", "table3_bars", "table4_bars", "table5_bars", "value_per_dollar",
-                "roofline"]
+def table_outputs(number):
+    """The files of one table: CSV plus the Korean and English LaTeX fragments."""
+    name = TABLES[number].name
+    return [f"results/tables/{name}.{ext}" for ext in ("csv", *(f"{lang}.tex" for lang in LANGS))]
+
+
+def table_csv(number):
+    return f"results/tables/{TABLES[number].name}.csv"
 
 
 def records_for(workload):
@@ -63,38 +62,45 @@ def records_for(workload):
     return [p for p in measurement_records() if Path(p).stem == workload]
 
 
+def perf_table_records(wildcards):
+    """The records whose rows Table N holds: those of its workload."""
+    return records_for(TABLES[int(wildcards.n)].workload)
+
+
 def figure_outputs(name):
     """The four files of one figure: Korean and English, PDF and PNG."""
-    return [f"results/figures/{name}.{lang}.{ext}" for lang in ("ko", "en") for ext in ("pdf", "png")]
+    return [f"results/figures/{name}.{lang}.{ext}" for lang in LANGS for ext in ("pdf", "png")]
 
 
 def all_figure_outputs():
-    return [path for name in FIGURE_NAMES for path in figure_outputs(name)]
+    return [path for name in FIGURES for path in figure_outputs(name)]
+
+
+def notebook_outputs(name):
+    """The executed notebook and its HTML page."""
+    return [f"results/notebooks/{name}.{ext}" for ext in ("ipynb", "html")]
 
 
 def figure_inputs(wildcards):
-    """What each figure reads: table CSVs, or for Figure 1 the survey's bars and matmul records."""
-    name = wildcards.name
-    if name == "figure1_matmul":
-        return {"published": f"{config['data']['published']}/figure1.csv",
-                "records": records_for("matmul")}
-    numbers = {"value_per_dollar": [3, 4, 5], "roofline": [5]}.get(name) or [int(name[5])]
-    inputs = {"tables": [f"results/tables/table{n}.csv" for n in numbers]}
-    if name.endswith("_bars"):
-        inputs["gpus"] = config["data"]["gpus"]  # resolves tables.baseline_gpu
+    """What a figure reads (gpusurvey.registry.FIGURES): table CSVs, data/gpus.csv for the
+    baseline, or the survey's Figure 1 bars and the records of a workload."""
+    spec = FIGURES[wildcards.name]
+    inputs = {"tables": [table_csv(n) for n in spec.tables]}
+    if spec.baseline:
+        inputs["gpus"] = config["data"]["gpus"]
+    if spec.records:
+        inputs["published"] = f"{config['data']['published']}/figure1.csv"
+        inputs["records"] = records_for(spec.records)
     return inputs
 
 
 # Benchmark rules (bench.smk).
 
-# Conda env of a workload (relative to workflow/rules) where it needs more than envs/bench.yaml.
-BENCH_ENVS = {}
-# The Stable Diffusion workloads also need diffusers, transformers and accelerate.
-BENCH_ENVS.update({w: "../../envs/bench-sd.yaml" for w in ("sd-txt2img", "sd-hires")})
 
 
 def bench_env(wildcards):
-    return BENCH_ENVS.get(wildcards.workload, "../../envs/bench.yaml")
+    """The conda environment of a workload (relative to workflow/rules)."""
+    return f"../../envs/{WORKLOADS[wildcards.workload].env}.yaml"
 
 
 def bench_settings(wildcards):
@@ -112,36 +118,32 @@ def bench_gpu_model(wildcards):
 def bench_gpus(wildcards):
     """GPUs one job holds: one for the GPU workloads and for every job on a cluster GPU's node,
     none for this machine's CPU-first matmul."""
-    return 1 if wildcards.workload in GPU_WORKLOADS or wildcards.machine in CLUSTER_GPUS else 0
+    return 1 if WORKLOADS[wildcards.workload].gpu_only or wildcards.machine in CLUSTER_GPUS else 0
 
 
 # The analysis notebooks (notebooks.smk).
 
 
 def notebook_inputs(wildcards):
-    """The notebook and the files it reads, named as its `parameters` cell names them."""
-    tables = {n: f"results/tables/table{n}.csv" for n in range(1, 6)}
-    parameters = {
-        "specs": {"table1": tables[1], "table2": tables[2], "gpus": config["data"]["gpus"]},
-        "stable_diffusion": {"table3": tables[3], "table4": tables[4], "gpus": config["data"]["gpus"]},
-        "llm": {"table5": tables[5]},
-        "matmul": {
-            "records": records_for("matmul"),
-            "published": f"{config['data']['published']}/figure1.csv",
-        },
-    }[wildcards.name]
-    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **parameters}
+    """The notebook and the files it reads (gpusurvey.registry.NOTEBOOKS), named as its
+    `parameters` cell names them."""
+    spec = NOTEBOOKS[wildcards.name]
+    inputs = {f"table{n}": table_csv(n) for n in spec.tables}
+    if spec.gpus:
+        inputs["gpus"] = config["data"]["gpus"]
+    if spec.records:
+        inputs["records"] = records_for(spec.records)
+        inputs["published"] = f"{config['data']['published']}/figure1.csv"
+    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **inputs}
 
 
 def notebook_values(wildcards):
-    """Settings a notebook takes besides files, by parameter name (from config)."""
-    return {"matmul": {"profiles": config["tables"]["profiles"]}}.get(wildcards.name, {})
+    """Settings a notebook takes besides files: the record profiles the tables show, for a
+    notebook that reads records."""
+    return {"profiles": config["tables"]["profiles"]} if NOTEBOOKS[wildcards.name].records else {}
 
 
 # llm-decode (bench.smk) and its synthetic checkpoint (synth.smk).
-
-BENCH_ENVS["llm-decode"] = "../../envs/bench-llm.yaml"
-
 
 def bench_inputs(wildcards):
     """Files a workload reads, by setting name: llm-decode's checkpoint folder."""

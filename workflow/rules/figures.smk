@@ -11,7 +11,7 @@ rule figure:
         en_pdf="results/figures/{name}.en.pdf",
         en_png="results/figures/{name}.en.png",
     wildcard_constraints:
-        name="|".join(FIGURE_NAMES),
+        name="|".join(FIGURES),
     params:
         name=lambda wildcards: wildcards.name,
         baseline_gpu=config["tables"]["baseline_gpu"],
@@ -24,34 +24,14 @@ rule figure:
         "../scripts/figure.py"
 
 
-rule figure1:
-    input:
-        figure_outputs("figure1_matmul"),
+# One target per figure (figure1, figure_table3_bars, ...), and `figures` for all of them.
+for figure in FIGURES.values():
 
-
-rule figure_table3_bars:
-    input:
-        figure_outputs("table3_bars"),
-
-
-rule figure_table4_bars:
-    input:
-        figure_outputs("table4_bars"),
-
-
-rule figure_table5_bars:
-    input:
-        figure_outputs("table5_bars"),
-
-
-rule figure_value_per_dollar:
-    input:
-        figure_outputs("value_per_dollar"),
-
-
-rule figure_roofline:
-    input:
-        figure_outputs("roofline"),
+    rule:
+        name:
+            figure.target
+        input:
+            figure_outputs(figure.name),
 
 
 rule figures:

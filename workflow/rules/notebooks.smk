@@ -3,9 +3,6 @@
 # to results/notebooks/.
 # A cell that raises fails the rule, and neither file is written.
 
-NOTEBOOKS = ("specs", "stable_diffusion", "llm", "matmul")
-
-
 rule run_notebook:
     input:
         unpack(notebook_inputs),
@@ -25,29 +22,16 @@ rule run_notebook:
         "../scripts/run_notebook.py"
 
 
-rule notebook_specs:
-    input:
-        expand("results/notebooks/specs.{ext}", ext=("ipynb", "html")),
+# One target per notebook (notebook_specs, ...), and `notebooks` for all of them.
+for notebook in NOTEBOOKS.values():
 
-
-rule notebook_stable_diffusion:
-    input:
-        expand("results/notebooks/stable_diffusion.{ext}", ext=("ipynb", "html")),
-
-
-rule notebook_llm:
-    input:
-        expand("results/notebooks/llm.{ext}", ext=("ipynb", "html")),
-
-
-rule notebook_matmul:
-    input:
-        expand("results/notebooks/matmul.{ext}", ext=("ipynb", "html")),
+    rule:
+        name:
+            notebook.target
+        input:
+            notebook_outputs(notebook.name),
 
 
 rule notebooks:
     input:
-        rules.notebook_specs.input,
-        rules.notebook_stable_diffusion.input,
-        rules.notebook_llm.input,
-        rules.notebook_matmul.input,
+        [notebook_outputs(name) for name in NOTEBOOKS],

@@ -1,19 +1,12 @@
 # The survey in Korean and English: generated numbers, errata and provenance, then XeLaTeX.
 # The paper reports the same records the tables and figures read (measurement_records()).
 
-PAPER_LANGS = ("ko", "en")
-BENCH_TABLES = ("table3", "table4", "table5")
-PAPER_FIGURES = ("figure1_matmul", "table3_bars", "table4_bars", "table5_bars",
-                 "value_per_dollar", "roofline")
 
 
 rule macros:
     input:
-        table1="results/tables/table1.csv",
-        table2="results/tables/table2.csv",
-        table3="results/tables/table3.csv",
-        table4="results/tables/table4.csv",
-        table5="results/tables/table5.csv",
+        spec_tables=[table_csv(t.number) for t in TABLES.values() if t.workload is None],
+        perf_tables=[table_csv(t.number) for t in perf_tables()],
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
         figure1=f"{config['data']['published']}/figure1.csv",
@@ -59,12 +52,12 @@ rule paper_pdf:
         macros=rules.macros.output,
         errata="results/paper/errata.{lang}.tex",
         provenance="results/paper/provenance.{lang}.tex",
-        tables=expand("results/tables/table{n}.{{lang}}.tex", n=range(1, 6)),
-        figures=expand("results/figures/{name}.{{lang}}.pdf", name=PAPER_FIGURES),
+        tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],
+        figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
     output:
         "results/paper/survey-{lang}.pdf",
     wildcard_constraints:
-        lang="ko|en",
+        lang="|".join(LANGS),
     params:
         scratch=lambda wildcards: f"results/paper/.build-{wildcards.lang}",
         source_date_epoch=config["paper"]["source_date_epoch"],
@@ -78,4 +71,4 @@ rule paper_pdf:
 
 rule paper:
     input:
-        expand("results/paper/survey-{lang}.pdf", lang=PAPER_LANGS),
+        expand("results/paper/survey-{lang}.pdf", lang=LANGS),

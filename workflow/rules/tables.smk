@@ -10,7 +10,7 @@ rule spec_table:
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
     wildcard_constraints:
-        n="[12]",
+        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
     params:
         number=lambda wildcards: int(wildcards.n),
     log:
@@ -21,27 +21,17 @@ rule spec_table:
         "../scripts/spec_table.py"
 
 
-rule table1:
-    input:
-        table_outputs("table1"),
-
-
-rule table2:
-    input:
-        table_outputs("table2"),
-
-
 rule perf_table:
     input:
         gpus=config["data"]["gpus"],
         published=f"{config['data']['published']}/table{{n}}.csv",
-        records=lambda wildcards: records_for(PERF_WORKLOADS[int(wildcards.n)]),
+        records=perf_table_records,
     output:
         csv="results/tables/table{n}.csv",
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
     wildcard_constraints:
-        n="[345]",
+        n="|".join(str(t.number) for t in perf_tables()),
     params:
         number=lambda wildcards: int(wildcards.n),
         baseline_gpu=config["tables"]["baseline_gpu"],
@@ -54,35 +44,26 @@ rule perf_table:
         "../scripts/perf_table.py"
 
 
-rule table3:
-    input:
-        table_outputs("table3"),
+# One target per table (table1 ... table5), and `tables` for all of them.
+for number in TABLES:
 
-
-rule table4:
-    input:
-        table_outputs("table4"),
-
-
-rule table5:
-    input:
-        table_outputs("table5"),
+    rule:
+        name:
+            TABLES[number].name
+        input:
+            table_outputs(number),
 
 
 rule tables:
     input:
-        rules.table1.input,
-        rules.table2.input,
-        rules.table3.input,
-        rules.table4.input,
-        rules.table5.input,
+        [table_outputs(number) for number in TABLES],
 
 
 rule verify:
     input:
         gpus=config["data"]["gpus"],
-        tables=expand("results/tables/table{n}.csv", n=range(1, 6)),
-        expected=expand(f"{config['data']['expected']}/table{{n}}.csv", n=range(1, 6)),
+        tables=[table_csv(number) for number in TABLES],
+        expected=[f"{config['data']['expected']}/{TABLES[n].name}.csv" for n in TABLES],
     output:
         report="results/verify/report.txt",
     log:

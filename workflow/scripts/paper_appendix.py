@@ -2,7 +2,7 @@
 
 import sys
 
-from gpusurvey.paper_inputs import write_errata, write_provenance
+from gpusurvey.paper.writers import write_errata, write_provenance
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 write_errata(snakemake.input.errata, snakemake.input.gpus,

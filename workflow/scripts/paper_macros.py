@@ -2,13 +2,13 @@
 
 import sys
 
-from gpusurvey.paper_inputs import write_macros
+from gpusurvey.paper.writers import write_macros
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 write_macros(
     snakemake.output[0],
-    spec_tables=[snakemake.input.table1, snakemake.input.table2],
-    bench_tables={name: snakemake.input[name] for name in ("table3", "table4", "table5")},
+    spec_tables=list(snakemake.input.spec_tables),
+    bench_tables=list(snakemake.input.perf_tables),
     errata=snakemake.input.errata,
     gpus=snakemake.input.gpus,
     figure1=snakemake.input.figure1,

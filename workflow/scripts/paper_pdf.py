@@ -1,6 +1,6 @@
 """Snakemake adapter: compile one language of the survey with latexmk -xelatex."""
 
-from gpusurvey.latex_build import build_pdf
+from gpusurvey.paper.latex_build import build_pdf
 
 build_pdf(
     snakemake.input.tex,

@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from gpusurvey.reports import write_perf_table
+from gpusurvey.reports.writers import write_perf_table
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

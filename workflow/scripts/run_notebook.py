@@ -2,7 +2,7 @@
 
 import sys
 
-from gpusurvey.notebooks import execute_notebook
+from gpusurvey.reports.notebooks import execute_notebook
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 execute_notebook(

@@ -2,7 +2,7 @@
 
 import sys
 
-from gpusurvey.reports import write_spec_table
+from gpusurvey.reports.writers import write_spec_table
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 write_spec_table(

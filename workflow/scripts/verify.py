@@ -2,7 +2,7 @@
 
 import sys
 
-from gpusurvey.reports import write_verify_report
+from gpusurvey.reports.writers import write_verify_report
 
 log = open(snakemake.log[0], "w", encoding="utf-8")
 diffs = write_verify_report(

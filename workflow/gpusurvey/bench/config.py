@@ -11,7 +11,7 @@ PROFILES = ("full", "smoke")
 
 
 def option(default: Any, help: str) -> Any:  # noqa: A002 - mirrors argparse's name
-    """A config field with its help text (shown by ``gpusurvey bench WORKLOAD --help``)."""
+    """A config field with its help text (shown by ``gpusurvey settings WORKLOAD``)."""
     return field(default=default, metadata={"help": help})
 
 

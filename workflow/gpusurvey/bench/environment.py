@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..machine import cpu_model
+from gpusurvey.core.machine import cpu_model
 
 PACKAGES = ("torch", "diffusers", "transformers", "exllamav2", "xformers", "numpy", "nvidia-ml-py")
 REPO_ROOT = Path(__file__).resolve().parents[3]

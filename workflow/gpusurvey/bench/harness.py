@@ -16,12 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from .. import record as rec
-from ..machine import machine_slug
-from . import environment
-from .config import WorkloadConfig
-from .telemetry import Telemetry
-from .workload import Workload
+from gpusurvey.bench import environment
+from gpusurvey.bench.config import WorkloadConfig
+from gpusurvey.bench.telemetry import Telemetry
+from gpusurvey.bench.workload import Workload
+from gpusurvey.core import record as rec
+from gpusurvey.core.machine import machine_slug
+from gpusurvey.registry import WORKLOADS
 
 
 def resolve_device(device: str) -> str:
@@ -86,8 +87,8 @@ def measure(
         device=device,
         machine="",
         params=config.to_dict(),
-        primary_metric=cls.PRIMARY_METRIC,
-        unit=cls.METRICS[cls.PRIMARY_METRIC][0],
+        primary_metric=WORKLOADS[cls.NAME].primary_metric,
+        unit=WORKLOADS[cls.NAME].unit,
         warmup=config.warmup,
         repetitions=config.repetitions,
     )

@@ -15,11 +15,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-from . import llm_checkpoint
-from .environment import package_version
-from .llama_arch import LlamaShape
-from .llm_checkpoint import Inventory
-from .timing import now
+from gpusurvey.bench import llm_checkpoint
+from gpusurvey.bench.environment import package_version
+from gpusurvey.bench.timing import now
+from gpusurvey.models.llama import LlamaShape
+from gpusurvey.models.roofline import Inventory
 
 BACKENDS = ("auto", "exllamav2", "transformers")
 

@@ -10,11 +10,9 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
-from .synth.llama_gptq import MARKER, existing_preset
-
-Inventory = dict[str, tuple[str, tuple[int, ...]]]
-"""tensor name -> (safetensors dtype such as F16 or I32, shape)."""
+from gpusurvey.bench.synth.llama_gptq import MARKER, existing_preset
+from gpusurvey.core.errors import DataError
+from gpusurvey.models.roofline import Inventory
 
 
 def safetensors_files(folder: str | os.PathLike) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from .config import WorkloadConfig
+from gpusurvey.bench.config import WorkloadConfig
 
 
 class Workload(ABC):
@@ -18,8 +18,8 @@ class Workload(ABC):
     """
 
     NAME: ClassVar[str]
+    """Its entry in ``gpusurvey.registry.WORKLOADS`` (which names the primary metric and unit)."""
     CONFIG: ClassVar[type[WorkloadConfig]]
-    PRIMARY_METRIC: ClassVar[str]
     #: metric name -> (unit, description)
     METRICS: ClassVar[dict[str, tuple[str, str]]]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..llama_arch import PRESETS, LlamaShape, quantize_config
+from gpusurvey.models.llama import PRESETS, LlamaShape, gptq_tensors, quantize_config
 
 MARKER = "gpusurvey-synthetic.json"
 """Written last into a synthetic checkpoint: its preset and seed (also what marks it synthetic)."""
@@ -55,32 +55,25 @@ class TensorSpec:
 
 
 def plan(shape: LlamaShape) -> list[TensorSpec]:
-    """Every tensor of the checkpoint in file order, computed without writing anything."""
-    if shape.bits != 4:
-        raise ValueError(f"bits: exllamav2 loads 4-bit GPTQ only, got {shape.bits}")
+    """Every tensor of the checkpoint in file order (``gptq_tensors``) with how its values are
+    made, computed without writing anything."""
     g = shape.group_size
-    specs = [TensorSpec("model.embed_tokens.weight", "F16", (shape.vocab, shape.hidden), "normal", 1.0)]
-    for layer in range(shape.layers):
-        prefix = f"model.layers.{layer}"
-        for name, n_in, n_out in shape.linear_layers():
-            if n_in % g or n_out % 8:
-                raise ValueError(f"{name}: in_features {n_in} must be a multiple of the group size {g} "
-                                 f"and out_features {n_out} a multiple of 8")
-            base = f"{prefix}.{name}"
-            specs += [
-                TensorSpec(f"{base}.qweight", "I32", (n_in // 8, n_out), "qweight"),
-                TensorSpec(f"{base}.qzeros", "I32", (n_in // g, n_out // 8), "qzeros"),
-                TensorSpec(f"{base}.scales", "F16", (n_in // g, n_out), "scales",
-                           1.0 / (CODE_RMS * math.sqrt(n_in))),
-                TensorSpec(f"{base}.g_idx", "I32", (n_in,), "g_idx", g),
-            ]
-        specs += [TensorSpec(f"{prefix}.input_layernorm.weight", "F16", (shape.hidden,), "ones"),
-                  TensorSpec(f"{prefix}.post_attention_layernorm.weight", "F16", (shape.hidden,), "ones")]
-    specs += [
-        TensorSpec("model.norm.weight", "F16", (shape.hidden,), "ones"),
-        TensorSpec("lm_head.weight", "F16", (shape.vocab, shape.hidden), "normal",
-                   1.0 / math.sqrt(shape.hidden)),
-    ]
+    specs = []
+    for name, dtype, dims in gptq_tensors(shape):
+        if name.endswith(".qweight"):
+            specs.append(TensorSpec(name, dtype, dims, "qweight"))
+        elif name.endswith(".qzeros"):
+            specs.append(TensorSpec(name, dtype, dims, "qzeros"))
+        elif name.endswith(".scales"):
+            specs.append(TensorSpec(name, dtype, dims, "scales", 1.0 / (CODE_RMS * math.sqrt(dims[0] * g))))
+        elif name.endswith(".g_idx"):
+            specs.append(TensorSpec(name, dtype, dims, "g_idx", g))
+        elif name.endswith("norm.weight"):
+            specs.append(TensorSpec(name, dtype, dims, "ones"))
+        elif name == "lm_head.weight":
+            specs.append(TensorSpec(name, dtype, dims, "normal", 1.0 / math.sqrt(shape.hidden)))
+        else:  # the token embedding
+            specs.append(TensorSpec(name, dtype, dims, "normal", 1.0))
     return specs
 
 

@@ -9,14 +9,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ...errors import DataError
-from .. import gpu_bandwidth
-from ..config import WorkloadConfig, option
-from ..environment import REPO_ROOT
-from ..llama_arch import PRESETS, LlamaShape, read_config
-from ..llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
-from ..llm_roofline import quantised_parameters, roofline
-from ..workload import Workload
+from gpusurvey.bench import gpu_bandwidth
+from gpusurvey.bench.config import WorkloadConfig, option
+from gpusurvey.bench.environment import REPO_ROOT
+from gpusurvey.bench.llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
+from gpusurvey.bench.workload import Workload
+from gpusurvey.core.errors import DataError
+from gpusurvey.models.llama import PRESETS, LlamaShape, read_config
+from gpusurvey.models.roofline import quantised_parameters, roofline
 
 
 @dataclass
@@ -59,7 +59,6 @@ class LlmDecodeConfig(WorkloadConfig):
 class LlmDecodeWorkload(Workload):
     NAME = "llm-decode"
     CONFIG = LlmDecodeConfig
-    PRIMARY_METRIC = "decode_tokens_per_s"
     METRICS: ClassVar[dict[str, tuple[str, str]]] = {
         "decode_tokens_per_s": ("tokens/s", "new tokens after the first / their decode time "
                                             "(prefill excluded)"),

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import WorkloadConfig, option
-from ..workload import Workload
+from gpusurvey.bench.config import WorkloadConfig, option
+from gpusurvey.bench.workload import Workload
 
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TENSOR_CORE_SIZES = (512, 4096)
@@ -57,7 +57,6 @@ def _tflops(n: int, seconds: float) -> float:
 class MatmulWorkload(Workload):
     NAME = "matmul"
     CONFIG = MatmulConfig
-    PRIMARY_METRIC = "cpu_torch_fp32_ms"
     METRICS = {
         "cpu_torch_fp32_ms": ("ms", "one size x size fp32 product with torch on the CPU"),
         "cpu_numpy_fp32_ms": ("ms", "one size x size fp32 product with numpy on the CPU"),

@@ -15,7 +15,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from ...errors import DataError
+from gpusurvey.core.errors import DataError
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
 ARCHITECTURES = ("sd15", "sd-tiny")

@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import WorkloadConfig, option
-from ..timing import now
-from ..workload import Workload
-from . import sd_models
+from gpusurvey.bench.config import WorkloadConfig, option
+from gpusurvey.bench.timing import now
+from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workloads import sd_models
 
 PROMPT = ("a photograph of an astronaut riding a horse on the moon, detailed, sharp focus, "
           "studio lighting, 8k")
@@ -145,7 +145,6 @@ class _StableDiffusion(Workload):
     """Pipeline set-up, prompts and records shared by both workloads."""
 
     config: StableDiffusionConfig
-    PRIMARY_METRIC = "it_per_s"
 
     def __init__(self, config: StableDiffusionConfig, device: str):
         super().__init__(config, device)

@@ -12,9 +12,9 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from . import record as rec
-from .data import GpuCatalog
-from .errors import DataError
+from gpusurvey.core import record as rec
+from gpusurvey.core.errors import DataError
+from gpusurvey.inputs.gpus import GpuCatalog
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .atomic import atomic_path
+from gpusurvey.core.atomic import atomic_path
 
 PROBLEMS = (
     ("missing glyph", re.compile(r"^Missing character: There is no .*$", re.MULTILINE)),

@@ -15,21 +15,15 @@ from typing import Any
 
 import jsonschema
 
-from .atomic import write_text
-from .errors import DataError
-from .schemas import load_schema
+from gpusurvey.core.atomic import write_text
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.schemas import load_schema
+from gpusurvey.registry import WORKLOADS
 
 SCHEMA_VERSION = 1
 HIGH_CV = 0.05
 """Coefficient of variation above which a metric is flagged as noisy (5 %)."""
 
-WORKLOAD_UNITS = {
-    "matmul": "ms",
-    "sd-txt2img": "it/s",
-    "sd-hires": "it/s",
-    "llm-decode": "tokens/s",
-}
-"""The unit of each workload's primary metric; a record whose unit disagrees is rejected."""
 
 
 @dataclass
@@ -118,7 +112,7 @@ def validate(data: dict[str, Any], path: str | os.PathLike = "<record>") -> None
         err = errors[0]
         key = "/".join(str(p) for p in err.absolute_path) or "(top level)"
         raise DataError(path, f"key '{key}': {err.message}")
-    expected_unit = WORKLOAD_UNITS[data["workload"]]
+    expected_unit = WORKLOADS[data["workload"]].unit
     if data["unit"] != expected_unit:
         raise DataError(
             path,

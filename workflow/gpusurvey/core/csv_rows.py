@@ -15,8 +15,8 @@ from typing import Any
 
 import jsonschema
 
-from .errors import DataError
-from .schemas import load_schema
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.schemas import load_schema
 
 LINE = "_line"
 """Key of each row's line number in the file (the header is line 1)."""
@@ -34,18 +34,13 @@ def _convert(path, line: int, column: str, cell: str, prop: dict[str, Any]) -> A
     cell = cell.strip()
     if cell == "":
         return None
-    if "integer" in types:
-        try:
-            return int(cell)
-        except ValueError:
-            raise DataError(path, f"expected an integer, got '{cell}'", line=line,
-                            column=column) from None
-    if "number" in types:
-        try:
-            return float(cell)
-        except ValueError:
-            raise DataError(path, f"expected a number, got '{cell}'", line=line,
-                            column=column) from None
+    for kind, cast in (("integer", int), ("number", float)):
+        if kind in types:
+            try:
+                return cast(cell)
+            except ValueError:
+                raise DataError(path, f"expected {_TYPE_WORDS[kind]}, got '{cell}'", line=line,
+                                column=column) from None
     return cell
 
 

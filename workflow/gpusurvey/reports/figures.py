@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import atomic
-from .roofline import bound_tokens_per_s
+from gpusurvey.core import atomic
+from gpusurvey.models.roofline import bound_tokens_per_s
 
 STYLE = Path(__file__).resolve().parent / "styles" / "gpusurvey.mplstyle"
-LANGS = ("ko", "en")
+
 EXTS = ("pdf", "png")
 
 PUBLISHED_COLOR = "#4c72b0"
@@ -287,3 +288,32 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
                                      label=f"† {words['measured']}"))
     ax.legend(handles=handles, loc="lower right")
     return fig
+
+
+@dataclass(frozen=True)
+class FigureInputs:
+    """What a figure's rule hands its drawing function (``gpusurvey.registry.FIGURES`` says which)."""
+
+    tables: Mapping[int, pd.DataFrame]
+    """Regenerated tables by number."""
+    baseline: str | None = None
+    """The baseline GPU's canonical name."""
+    published: Sequence = ()
+    """The survey's Figure 1 bars."""
+    records: Sequence[tuple[str, object]] = ()
+    """(path, record) of the records the figure shows."""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The one table of a figure that reads one."""
+        (table,) = self.tables.values()
+        return table
+
+
+DRAWERS: dict[str, Callable[[FigureInputs, str], object]] = {
+    "matmul": lambda inputs, lang: matmul(inputs.published, inputs.records, lang),
+    "bars": lambda inputs, lang: bars(inputs.table, inputs.baseline, lang),
+    "value_per_dollar": lambda inputs, lang: value_per_dollar(inputs.tables, lang),
+    "roofline": lambda inputs, lang: roofline(inputs.table, lang),
+}
+"""Drawing functions by the name a registry entry gives (``Figure.draw``)."""

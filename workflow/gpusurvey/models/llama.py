@@ -1,4 +1,5 @@
-"""LLaMA architecture sizes: the presets we benchmark and the HF ``config.json`` they map to."""
+"""LLaMA architecture sizes: the presets we benchmark, the HF ``config.json`` they map to and the
+tensors a GPTQ checkpoint of them holds (what the synthetic writer writes and the roofline counts)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
+from gpusurvey.core.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,35 @@ PRESETS: dict[str, LlamaShape] = {
     "llama-tiny": LlamaShape(layers=2, hidden=256, intermediate=512, heads=2, kv_heads=2,
                              vocab=1024, max_positions=512),
 }
+
+
+def gptq_tensors(shape: LlamaShape) -> list[tuple[str, str, tuple[int, ...]]]:
+    """(name, safetensors dtype, shape) of every tensor of a GPTQ checkpoint, in file order.
+
+    Per linear layer ``qweight`` int32 [in/8, out], ``qzeros`` int32 [in/group, out/8],
+    ``scales`` fp16 [in/group, out] and ``g_idx`` int32 [in]; embedding, norms and the
+    output layer in fp16.
+    """
+    if shape.bits != 4:
+        raise ValueError(f"bits: exllamav2 loads 4-bit GPTQ only, got {shape.bits}")
+    g = shape.group_size
+    tensors = [("model.embed_tokens.weight", "F16", (shape.vocab, shape.hidden))]
+    for layer in range(shape.layers):
+        prefix = f"model.layers.{layer}"
+        for name, n_in, n_out in shape.linear_layers():
+            if n_in % g or n_out % 8:
+                raise ValueError(f"{name}: in_features {n_in} must be a multiple of the group size {g} "
+                                 f"and out_features {n_out} a multiple of 8")
+            base = f"{prefix}.{name}"
+            tensors += [(f"{base}.qweight", "I32", (n_in // 8, n_out)),
+                        (f"{base}.qzeros", "I32", (n_in // g, n_out // 8)),
+                        (f"{base}.scales", "F16", (n_in // g, n_out)),
+                        (f"{base}.g_idx", "I32", (n_in,))]
+        tensors += [(f"{prefix}.input_layernorm.weight", "F16", (shape.hidden,)),
+                    (f"{prefix}.post_attention_layernorm.weight", "F16", (shape.hidden,))]
+    tensors += [("model.norm.weight", "F16", (shape.hidden,)),
+                ("lm_head.weight", "F16", (shape.vocab, shape.hidden))]
+    return tensors
 
 
 def read_config(folder: str | os.PathLike) -> LlamaShape:

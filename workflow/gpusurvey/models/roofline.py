@@ -1,8 +1,14 @@
-"""Bytes read per decoded token and the memory-bandwidth bound of batch-1 decoding.
+"""The decode roofline, for both halves and both kinds of row: bytes read per decoded token and
+the memory-bandwidth bound of batch-1 decoding.
 
-At batch size 1 every weight that takes part in a token is read once from GPU memory per
-token, and the arithmetic is too little to hide it, so tokens/s <= bandwidth / bytes per token.
-What counts, from the tensors the backend actually holds:
+At batch size 1 every weight that takes part in a token is read once from memory per token,
+and the arithmetic is too little to hide it, so tokens/s <= bandwidth / bytes per token.
+A measured row counts the tensors its backend actually holds (``weight_bytes_per_token`` of
+the checkpoint's inventory, plus its KV cache); a published row counts the tensors of the
+checkpoint its model and weight format imply (``gptq_bytes_per_token``: the survey's
+LLaMA-13B in GPTQ 4-bit, group size 128), without the KV cache, whose context the survey
+does not give (at a few hundred tokens it adds under 5 %, and the bound stays an upper
+limit). What counts:
 
 - every linear layer in full: for GPTQ its ``qweight``, ``qzeros`` and ``scales``; ``g_idx``
   is left out (with ``desc_act`` false it only says which group a row is in, which the loader
@@ -18,8 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .llama_arch import LlamaShape
-from .llm_checkpoint import Inventory
+from gpusurvey.models.llama import PRESETS, LlamaShape, gptq_tensors
+
+Inventory = dict[str, tuple[str, tuple[int, ...]]]
+"""Tensor name -> (safetensors dtype, shape): what a checkpoint holds."""
 
 DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2,
                "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}
@@ -70,7 +78,7 @@ class Roofline:
         return self.weight_bytes + self.kv_bytes
 
     def bound_tokens_per_s(self, bandwidth_gbs: float) -> float:
-        return bandwidth_gbs * 1e9 / self.bytes_per_token
+        return bound_tokens_per_s(bandwidth_gbs, self.bytes_per_token)
 
 
 def roofline(tensors: Inventory, shape: LlamaShape, prompt_tokens: int, new_tokens: int,
@@ -81,3 +89,17 @@ def roofline(tensors: Inventory, shape: LlamaShape, prompt_tokens: int, new_toke
         kv_bytes=shape.kv_bytes_per_position(kv_dtype_bytes) * context,
         mean_context_tokens=context,
     )
+
+
+def gptq_bytes_per_token(shape: LlamaShape) -> int:
+    """Weight bytes one decoded token reads from a GPTQ checkpoint of ``shape`` (no KV cache)."""
+    return weight_bytes_per_token({name: (dtype, dims) for name, dtype, dims in gptq_tensors(shape)})
+
+
+LLAMA13B_GPTQ_BYTES_PER_TOKEN = gptq_bytes_per_token(PRESETS["llama-13b"])
+"""The survey's Table 5 model: LLaMA-13B in GPTQ 4-bit, group size 128, about 6.92 GB per token."""
+
+
+def bound_tokens_per_s(bandwidth_gbs: float, bytes_per_token: float) -> float:
+    """The bandwidth bound on batch-1 decode speed (tokens/s); bandwidth in GB/s (10^9 bytes)."""
+    return bandwidth_gbs * 1e9 / bytes_per_token

@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from . import atomic
-from .data import BASELINE_KEY, load_errata, load_gpus
-from .macros import (
-    BENCH_PREFIXES,
+from gpusurvey.core import atomic
+from gpusurvey.core.csv_rows import read_table
+from gpusurvey.core.record import HIGH_CV, Record, load
+from gpusurvey.core.rounding import trimmed
+from gpusurvey.inputs.gpus import BASELINE_KEY, load_errata, load_gpus
+from gpusurvey.paper.macros import (
     Macros,
     bench_macros,
     matmul_macros,
@@ -18,11 +20,9 @@ from .macros import (
     roofline_macros,
     spec_macros,
 )
-from .perf_tables import COLUMNS, ROOFLINE_COLUMNS
-from .provenance import errata_table, provenance_list
-from .record import HIGH_CV, Record, load
-from .rounding import trimmed
-from .validate import read_table
+from gpusurvey.paper.provenance import errata_table, provenance_list
+from gpusurvey.registry import perf_tables
+from gpusurvey.reports.perf_tables import table_columns
 
 
 def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) -> list[tuple[str, Record]]:
@@ -32,22 +32,23 @@ def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) ->
 
 
 def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathLike],
-                 bench_tables: dict[str, str | os.PathLike], errata: str | os.PathLike,
+                 bench_tables: Sequence[str | os.PathLike], errata: str | os.PathLike,
                  gpus: str | os.PathLike, figure1: str | os.PathLike,
                  records: Sequence[str | os.PathLike], profiles: Sequence[str],
                  baseline: str) -> None:
-    """``numbers.tex``: every number the prose quotes. ``bench_tables`` maps ``table3``..
-    ``table5`` to their CSVs; ``spec_tables`` are Tables 1 and 2's CSVs."""
+    """``numbers.tex``: every number the prose quotes. ``spec_tables`` are the CSVs of the
+    product lists (Tables 1-2) and ``bench_tables`` those of the speed tables (Tables 3-5), in
+    the order of ``gpusurvey.registry.TABLES``."""
     catalog = load_gpus(gpus)
     baseline = catalog.canonical(baseline, BASELINE_KEY)
     macros = Macros()
     spec_macros(macros, *spec_tables)
     rows = {}
-    for name, prefix in BENCH_PREFIXES.items():
-        columns = COLUMNS + (ROOFLINE_COLUMNS if name == "table5" else [])
-        rows[name] = read_table(bench_tables[name], columns)
-        bench_macros(macros, prefix, bench_tables[name], rows[name], baseline)
-    roofline_macros(macros, bench_tables["table5"], rows["table5"])
+    for spec, path in zip(perf_tables(), bench_tables, strict=True):
+        rows[spec.name] = read_table(path, table_columns(spec))
+        bench_macros(macros, spec.macro_prefix, path, rows[spec.name], baseline)
+        if spec.roofline:
+            roofline_macros(macros, path, rows[spec.name])
     loaded = [r for _, r in load_records(records, profiles)]
     measured_macros(macros, rows, loaded)
     matmul_macros(macros, figure1, loaded)

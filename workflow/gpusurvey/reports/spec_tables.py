@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import GpuCatalog
+from gpusurvey.inputs.gpus import GpuCatalog
 
 
 def _date(value: str) -> str:
@@ -25,6 +25,8 @@ def _num(value) -> str:
 
 @dataclass(frozen=True)
 class Field:
+    """One row of Tables 1-2: the ``data/gpus.csv`` column, its labels and how it is printed."""
+
     column: str
     ko: str
     en: str

@@ -5,27 +5,33 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .data import GpuCatalog
-from .errors import DataError
-from .validate import LINE, read_rows
+from gpusurvey.core.csv_rows import LINE, read_rows
+from gpusurvey.core.errors import DataError
+from gpusurvey.inputs.gpus import GpuCatalog
 
 
 @dataclass(frozen=True)
-class PublishedRow:
+class Printed:
+    """A value as the survey printed it (``value_text``, ``"28.923"``)."""
+
+    value_text: str
+
+    @property
+    def value(self) -> float:
+        return float(self.value_text)
+
+
+@dataclass(frozen=True)
+class PublishedRow(Printed):
     """One printed row of Table 3, 4 or 5."""
 
     gpu: str
     """Canonical name (``data/gpus.csv``)."""
     printed_gpu: str
-    value_text: str
     unit: str
     conditions: str
     reference: str
     source_url: str
-
-    @property
-    def value(self) -> float:
-        return float(self.value_text)
 
 
 def load_published_table(path: str | os.PathLike, gpus: GpuCatalog, unit: str) -> list[PublishedRow]:
@@ -52,17 +58,12 @@ def load_published_table(path: str | os.PathLike, gpus: GpuCatalog, unit: str) -
 
 
 @dataclass(frozen=True)
-class PublishedBar:
+class PublishedBar(Printed):
     """One bar of the survey's Figure 1 (milliseconds per 1000x1000 product)."""
 
     processor: str
     kind: str
-    value_text: str
     reference: str
-
-    @property
-    def value(self) -> float:
-        return float(self.value_text)
 
 
 def load_published_figure(path: str | os.PathLike) -> list[PublishedBar]:

@@ -5,7 +5,7 @@ is opened from ``notebooks/`` in Jupyter). The pipeline inserts a cell tagged
 ``injected-parameters`` right after it with the paths Snakemake resolved, the convention
 papermill uses, so the same notebook runs by hand and in the DAG.
 
-Committed notebooks carry no outputs and no execution counts; ``python -m gpusurvey.notebooks
+Committed notebooks carry no outputs and no execution counts; ``python -m gpusurvey.reports.notebooks
 strip`` removes them and ``check`` reports them (``make strip-notebooks``, ``.githooks/pre-commit``).
 nbformat, nbclient and nbconvert are imported inside the functions that need them.
 """
@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import atomic
-from .errors import DataError
+from gpusurvey.core import atomic
+from gpusurvey.core.errors import DataError
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
@@ -148,7 +148,7 @@ def find_dirty(paths) -> dict[str, list[int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gpusurvey.notebooks",
+    parser = argparse.ArgumentParser(prog="python -m gpusurvey.reports.notebooks",
                                      description="Keep committed notebooks free of outputs.")
     parser.add_argument("action", choices=["strip", "check"],
                         help="strip: remove outputs in place; check: exit 1 if any notebook has them")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from pylatex.utils import escape_latex
 
-from .latex_tables import tabular
-from .record import Record
-from .spec_tables import field_label, printed_value
+from gpusurvey.core.record import Record
+from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.spec_tables import field_label, printed_value
 
 _BREAK = "\x00"
 _BREAK_AFTER = "/-_.,:;=+"

@@ -6,25 +6,26 @@ value per dollar = value / launch price and relative = value / the baseline GPU'
 value, both in decimal arithmetic on the value as shown (``value_text``) and rounded half
 up. Columns the survey lacks: value per watt (TDP) and, for Table 5, the decode roofline.
 
-The CSV columns are a contract (the paper and the notebooks read them):
-``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``.
+The CSV columns are a contract (the paper and the notebooks read them; docs/data.md lists
+them): ``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``.
+Which workload feeds which table is ``gpusurvey.registry.TABLES``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 from pylatex.utils import NoEscape, escape_latex
 
-from .data import GpuCatalog
-from .errors import DataError
-from .latex_tables import tabular
-from .measurements import MeasuredRun
-from .published import PublishedRow
-from .roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
-from .rounding import fixed, ratio, trimmed
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.rounding import fixed, ratio, trimmed
+from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.measurements import MeasuredRun
+from gpusurvey.inputs.published import PublishedRow
+from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
+from gpusurvey.registry import WORKLOADS, Table
+from gpusurvey.reports.latex_tables import tabular
 
 COLUMNS = ["gpu", "source", "status", "value", "value_text", "unit", "price_usd", "value_per_dollar",
            "relative_to_baseline", "tdp_w", "value_per_watt", "note", "reference"]
@@ -35,37 +36,23 @@ CV_COLUMNS = ["cv", "high_cv"]
 STATUS_TEXT = {"oom": "OOM", "error": "error"}
 
 
-@dataclass(frozen=True)
-class PerfTable:
-    """What distinguishes Tables 3, 4 and 5."""
-
-    number: int
-    workload: str
-    unit: str
-    dollar_places: int
-    """Decimals of value per dollar, as the survey prints them."""
-    roofline: bool = False
-
-    @property
-    def columns(self) -> list[str]:
-        return COLUMNS + (ROOFLINE_COLUMNS if self.roofline else []) + CV_COLUMNS
+def table_columns(spec: Table) -> list[str]:
+    """The CSV columns of Table ``spec.number``."""
+    return COLUMNS + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS
 
 
-PERF_TABLES = {
-    3: PerfTable(3, "sd-txt2img", "it/s", 4),
-    4: PerfTable(4, "sd-hires", "it/s", 6),
-    5: PerfTable(5, "llm-decode", "tokens/s", 4, roofline=True),
-}
-"""Table number -> its workload (records of that workload become its measured rows)."""
+def table_unit(spec: Table) -> str:
+    """The unit of the table's values: its workload's."""
+    return WORKLOADS[spec.workload].unit
 
 
 def _num(value) -> str | None:
     return None if value is None or pd.isna(value) else f"{value:g}"
 
 
-def perf_table(spec: PerfTable, published: Sequence[PublishedRow], runs: Sequence[MeasuredRun],
+def perf_table(spec: Table, published: Sequence[PublishedRow], runs: Sequence[MeasuredRun],
                gpus: GpuCatalog, baseline_gpu: str, published_path: str) -> pd.DataFrame:
-    """Table ``spec.number`` as a DataFrame with ``spec.columns``, sorted as the survey sorts
+    """Table ``spec.number`` as a DataFrame with ``table_columns(spec)``, sorted as the survey sorts
     (value descending, rows that failed last).
 
     Raises DataError when the baseline GPU has no published row.
@@ -96,13 +83,13 @@ def perf_table(spec: PerfTable, published: Sequence[PublishedRow], runs: Sequenc
         rows.append(row)
     order = sorted(range(len(rows)),
                    key=lambda i: (rows[i]["status"] != "ok", -(rows[i]["value"] or 0.0), i))
-    table = pd.DataFrame([rows[i] for i in order], columns=spec.columns)
+    table = pd.DataFrame([rows[i] for i in order], columns=table_columns(spec))
     for column in ("value", "value_per_watt", "cv", *(ROOFLINE_COLUMNS[2:] if spec.roofline else [])):
         table[column] = table[column].astype("float64")
     return table
 
 
-def _row(spec: PerfTable, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
+def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
          value_text: str, base_text: str, note: str, reference: str,
          bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN) -> dict:
     facts = gpus.table.loc[gpu]
@@ -111,7 +98,7 @@ def _row(spec: PerfTable, gpus: GpuCatalog, gpu: str, source: str, status: str, 
     ok = status == "ok"
     row = {
         "gpu": gpu, "source": source, "status": status, "value": value, "value_text": value_text,
-        "unit": spec.unit, "price_usd": _num(price),
+        "unit": table_unit(spec), "price_usd": _num(price),
         "value_per_dollar": fixed(ratio(value_text, _num(price)), spec.dollar_places)
         if ok and has_price else None,
         "relative_to_baseline": trimmed(ratio(value_text, base_text), 2) if ok else None,
@@ -142,15 +129,16 @@ _MEASURED = {"ko": "이 파이프라인이 측정한 행", "en": "Measured by th
 _NOISY = {"ko": "변동계수 5 % 초과", "en": "CV above 5 %"}
 
 
-def perf_fragment(table: pd.DataFrame, spec: PerfTable, baseline_gpu: str, lang: str,
+def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str,
                   runs: Sequence[MeasuredRun] = ()) -> str:
     """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
     carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV), worded
     in ``lang`` where the row's run is among ``runs`` (matched by record path)."""
     by_path = {run.path: run for run in runs}
     words = _HEADERS[lang]
-    header = [words["gpu"], words[spec.unit], words["price"],
-              words["per_dollar"].format(unit=spec.unit), words["relative"].format(base=baseline_gpu)]
+    unit = table_unit(spec)
+    header = [words["gpu"], words[unit], words["price"],
+              words["per_dollar"].format(unit=unit), words["relative"].format(base=baseline_gpu)]
     rows, notes = [], []
     for row in table.itertuples(index=False):
         measured = row.source == "measured"

@@ -1,0 +1,129 @@
+"""Helpers the tests share (one module; fixtures live in conftest.py): the repository root, a
+real Snakemake run in a copy of the project, a fresh interpreter's imports, measurement records
+built with the record contract's own types, and tables written by the production writers."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from gpusurvey.core.record import Metric, Record, save
+from gpusurvey.registry import TABLES, WORKLOADS
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+COPIED = ["Snakefile", "workflow", "data", "paper", "notebooks", "envs", "pyproject.toml"]
+"""What a copy of the project holds (code and data, no results)."""
+
+
+def loaded_modules(imports: str, names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` a fresh interpreter has in sys.modules after running ``imports``."""
+    code = f"import sys; {imports}; print(sorted(m for m in {names!r} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    return ast.literal_eval(proc.stdout.strip().splitlines()[-1])
+
+
+def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the venv's snakemake in ``project``; on failure show its output."""
+    env = {**os.environ, "PYTHONPATH": str(project / "workflow")}
+    proc = subprocess.run([str(BIN / "snakemake"), *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def make_record(workload: str = "sd-txt2img", gpu: str | None = "NVIDIA GeForce RTX 4060",
+                samples=(12.4, 12.6, 12.5, 12.45, 12.55), *, profile: str = "full", status: str = "ok",
+                machine: str = "nvidia-geforce-rtx-4060", metrics: dict[str, Metric] | None = None,
+                weights: str = "synthetic") -> Record:
+    unit, primary = WORKLOADS[workload].unit, WORKLOADS[workload].primary_metric
+    if metrics is None:
+        metrics = {primary: Metric(unit=unit, samples=list(samples))} if status == "ok" else {}
+    return Record(
+        workload=workload, profile=profile, device="cuda" if gpu else "cpu", machine=machine,
+        params={"profile": profile}, primary_metric=primary, unit=unit, status=status,
+        error=None if status == "ok" else "CUDA out of memory. Tried to allocate 2.00 GiB",
+        gpu=gpu, weights={"kind": weights, "name": None, "sha256": None}, warmup=1,
+        repetitions=len(samples), metrics=metrics,
+        environment={"utc_time": "2026-11-20T09:30:00+00:00", "python": "3.11.2", "platform": "Linux",
+                     "cpu_model": "Test CPU 9000", "cpu_count": 16, "packages": {"torch": "2.13.0"},
+                     "git_commit": "0" * 40, "git_dirty": False, "gpu_name": gpu},
+    )
+
+
+def write_record(path: Path, record: Record) -> Path:
+    """Save a valid record (validated on the way, like the harness does)."""
+    save(record, path)
+    return path
+
+
+def write_broken(path: Path, record: Record, changes: dict) -> Path:
+    """Write a record that ``save()`` would refuse: a valid one's dict with ``changes`` applied
+    (keys like ``metrics/it_per_s/samples`` reach into nested dicts)."""
+    data = record.to_dict()
+    for key, value in changes.items():
+        *parents, last = key.split("/")
+        target = data
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def build_table(root: Path, out: Path, number: int, records=(), profiles=("full",),
+                baseline: str = "RTX 3060") -> dict[str, Path]:
+    """Write Table ``number`` (3-5) with the production writer from ``root``'s committed data plus
+    ``records`` into ``out``; return its files by extension."""
+    from gpusurvey.reports.writers import write_perf_table
+
+    name = TABLES[number].name
+    paths = {ext: out / f"{name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
+    write_perf_table(root / "data/gpus.csv", root / f"data/published/{name}.csv",
+                     [str(r) for r in records], number, baseline, list(profiles),
+                     paths["csv"], paths["ko.tex"], paths["en.tex"])
+    return paths
+
+
+def write_tables(root: Path, out: Path) -> dict[int, Path]:
+    """Tables 1-5 from ``root``'s committed data, written by the production writers into ``out``;
+    the CSV of each by number."""
+    from gpusurvey.reports.writers import write_spec_table
+
+    csvs = {}
+    for number, spec in TABLES.items():
+        if spec.workload is None:
+            files = {ext: out / f"{spec.name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
+            write_spec_table(root / "data/gpus.csv", number, files["csv"], files["ko.tex"], files["en.tex"])
+        else:
+            files = build_table(root, out, number)
+        csvs[number] = files["csv"]
+    return csvs
+
+
+def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda_samples=None) -> None:
+    """A valid matmul record for the appendix and the macros: CPU only, or with ``cuda_samples``
+    a CUDA machine's record holding both metrics. Its environment has what the appendix must
+    escape and list (an underscore, absent packages, a driver)."""
+    metrics = {"cpu_torch_fp32_ms": Metric(unit="ms", samples=list(samples), first_call=20.0)}
+    gpu = None
+    if cuda_samples:
+        metrics["cuda_fp32_ms"] = Metric(unit="ms", samples=list(cuda_samples), first_call=90.0)
+        gpu = "NVIDIA H100 80GB HBM3"
+    record = make_record("matmul", gpu, samples, metrics=metrics, weights="none",
+                         machine="nvidia-h100-80gb-hbm3" if gpu else "cpu-test-cpu-model")
+    record.environment.update(
+        platform="Linux-6.1.0-x86_64-with-glibc2.36", cpu_model="Test CPU Model_X 9000",
+        cpu_count=2, git_commit="0123456789abcdef0123456789abcdef01234567",
+        packages={"torch": "2.13.0+cpu", "numpy": "2.3.0", "diffusers": None},
+        gpu_memory_bytes=85_000_000_000 if gpu else None, driver="580.65" if gpu else None,
+        cuda="13.0" if gpu else None, utc_time="2026-11-25T10:00:00Z")
+    write_record(path, record)

@@ -1,0 +1,131 @@
+"""What the pipeline knows, in one place: its workloads, tables, figures and notebooks.
+
+The rules (``workflow/rules/common.smk``), the writers, the record contract, the schema checks
+and the tests read these entries; adding a workload, a table, a figure or a notebook means
+adding an entry here and the code it names (docs/extending.md). Light on purpose: the
+Snakefile imports it at parse time, so it imports nothing beyond the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark: what it measures and what it needs."""
+
+    name: str
+    unit: str
+    """Unit of the primary metric; a record in another unit is refused."""
+    primary_metric: str
+    """The metric whose mean a table shows."""
+    entry: str
+    """``module:Class`` of its ``gpusurvey.bench.workloads`` implementation (imported lazily)."""
+    gpu_only: bool
+    """Measured at full size only where a CUDA GPU is present (``measure: auto``)."""
+    env: str
+    """Conda environment of its rule (``envs/<env>.yaml``, for ``--sdm conda``)."""
+    extra: str
+    """The pip extra that installs what it needs (``pip install -e '.[<extra>]'``)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the paper: Tables 1-2 list products, Tables 3-5 hold one workload's speeds."""
+
+    number: int
+    workload: str | None = None
+    """The workload whose published rows and records it holds (None for Tables 1-2)."""
+    dollar_places: int = 4
+    """Decimals of value per dollar, as the survey prints them."""
+    roofline: bool = False
+    """Adds the decode roofline columns (bandwidth, bytes per token, bound, efficiency)."""
+    macro_prefix: str = ""
+    """Prefix of the paper's macros about this table (``\\SdTxtBestGpu``)."""
+
+    @property
+    def name(self) -> str:
+        return f"table{self.number}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its name (``results/figures/<name>.<lang>.<ext>``), target and inputs."""
+
+    name: str
+    target: str
+    """The rule that builds it alone."""
+    draw: str
+    """Name of its drawing function in ``gpusurvey.reports.figures``."""
+    tables: tuple[int, ...] = ()
+    """Regenerated tables it reads (``results/tables/table<N>.csv``)."""
+    baseline: bool = False
+    """Reads ``data/gpus.csv`` to resolve ``tables.baseline_gpu``."""
+    records: str | None = None
+    """Reads the records of this workload (and the survey's Figure 1 bars)."""
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One analysis notebook (``notebooks/<name>.ipynb``): the files its ``parameters`` cell names."""
+
+    name: str
+    tables: tuple[int, ...] = ()
+    gpus: bool = False
+    records: str | None = None
+    """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
+
+    @property
+    def target(self) -> str:
+        return f"notebook_{self.name}"
+
+
+WORKLOADS: dict[str, Workload] = {w.name: w for w in (
+    Workload("matmul", "ms", "cpu_torch_fp32_ms", "gpusurvey.bench.workloads.matmul:MatmulWorkload",
+             gpu_only=False, env="bench", extra="bench"),
+    Workload("sd-txt2img", "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:Txt2ImgWorkload",
+             gpu_only=True, env="bench-sd", extra="bench-sd"),
+    Workload("sd-hires", "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:HiresWorkload",
+             gpu_only=True, env="bench-sd", extra="bench-sd"),
+    Workload("llm-decode", "tokens/s", "decode_tokens_per_s",
+             "gpusurvey.bench.workloads.llm_decode:LlmDecodeWorkload",
+             gpu_only=True, env="bench-llm", extra="bench-llm"),
+)}
+
+TABLES: dict[int, Table] = {t.number: t for t in (
+    Table(1),
+    Table(2),
+    Table(3, "sd-txt2img", dollar_places=4, macro_prefix="SdTxt"),
+    Table(4, "sd-hires", dollar_places=6, macro_prefix="SdHires"),
+    Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
+)}
+
+FIGURES: dict[str, Figure] = {f.name: f for f in (
+    Figure("figure1_matmul", "figure1", "matmul", records="matmul"),
+    Figure("table3_bars", "figure_table3_bars", "bars", tables=(3,), baseline=True),
+    Figure("table4_bars", "figure_table4_bars", "bars", tables=(4,), baseline=True),
+    Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
+    Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
+    Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
+)}
+
+NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
+    Notebook("specs", tables=(1, 2), gpus=True),
+    Notebook("stable_diffusion", tables=(3, 4), gpus=True),
+    Notebook("llm", tables=(5,)),
+    Notebook("matmul", records="matmul"),
+)}
+
+LANGS = ("ko", "en")
+"""The paper's editions; every table fragment and figure exists in each."""
+
+
+def perf_tables() -> list[Table]:
+    """Tables 3-5: the tables that hold a workload's speeds, in order."""
+    return [t for t in TABLES.values() if t.workload is not None]
+
+
+def table_of(workload: str) -> Table | None:
+    """The table a workload's records add rows to (None for matmul)."""
+    return next((t for t in perf_tables() if t.workload == workload), None)

@@ -1,0 +1,103 @@
+"""Writers that turn validated data into the files under ``results/`` (all inputs are read
+and checked before the first output is written; every output is written atomically)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+from gpusurvey.core import atomic
+from gpusurvey.inputs.gpus import BASELINE_KEY, load_gpus
+from gpusurvey.inputs.measurements import gpu_runs, load_all
+from gpusurvey.inputs.published import load_published_table
+from gpusurvey.registry import FIGURES, LANGS, TABLES
+from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.perf_tables import perf_fragment, perf_table, table_unit
+from gpusurvey.reports.spec_tables import field_label, spec_table
+
+
+def write_spec_table(gpus_path: str | os.PathLike, number: int, out_csv, out_ko, out_en) -> None:
+    """Table 1 or 2: ``out_csv`` plus Korean and English LaTeX fragments."""
+    table = spec_table(load_gpus(gpus_path), number)
+    fragments = {}
+    for lang in ("ko", "en"):
+        rows = [[field_label(field, lang), *values]
+                for field, values in zip(table.index, table.values.tolist(), strict=True)]
+        corner = "모델명" if lang == "ko" else "Model"
+        fragments[lang] = tabular([corner, *table.columns], rows, "l" + "r" * len(table.columns))
+    atomic.write_text(out_csv, table.to_csv(lineterminator="\n"))
+    atomic.write_text(out_ko, fragments["ko"])
+    atomic.write_text(out_en, fragments["en"])
+
+
+def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.PathLike,
+                     record_paths: Sequence[str | os.PathLike], number: int, baseline_gpu: str,
+                     profiles: Sequence[str], out_csv, out_ko, out_en) -> None:
+    """Table 3, 4 or 5: published rows plus measured rows from ``record_paths``.
+
+    Every record is loaded and checked before anything is written, so a bad record
+    leaves no table behind (and an older table untouched).
+    """
+    spec = TABLES[number]
+    gpus = load_gpus(gpus_path)
+    baseline_gpu = gpus.canonical(baseline_gpu, BASELINE_KEY)
+    published = load_published_table(published_path, gpus, table_unit(spec))
+    runs = gpu_runs(load_all(record_paths), gpus, spec.workload, profiles)
+    table = perf_table(spec, published, runs, gpus, baseline_gpu, str(published_path))
+    fragments = {lang: perf_fragment(table, spec, baseline_gpu, lang, runs) for lang in LANGS}
+    atomic.write_text(out_csv, table.to_csv(index=False, lineterminator="\n"))
+    atomic.write_text(out_ko, fragments["ko"])
+    atomic.write_text(out_en, fragments["en"])
+
+
+def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
+                 tables: Sequence[str | os.PathLike] = (), published: str | os.PathLike | None = None,
+                 records: Sequence[str | os.PathLike] = (), baseline_gpu: str | None = None,
+                 gpus: str | os.PathLike | None = None, profiles: Sequence[str] = ("full",)) -> None:
+    """Draw figure ``name`` (``gpusurvey.registry.FIGURES``) in Korean and English; ``outputs``
+    maps ``<lang>_<ext>`` to a path.
+
+    ``tables`` are the regenerated table CSVs the entry names, in its order; Figure 1 reads
+    ``published`` (``data/published/figure1.csv``) and the matmul ``records`` of ``profiles``;
+    the bar charts resolve ``baseline_gpu`` with ``gpus`` (``data/gpus.csv``).
+    All inputs are read before the first file is written.
+    """
+    import pandas as pd
+
+    from gpusurvey.inputs.measurements import workload_records
+    from gpusurvey.inputs.published import load_published_figure
+    from gpusurvey.reports import figures
+
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure '{name}'; expected one of {sorted(FIGURES)}")
+    spec = FIGURES[name]
+    if len(tables) != len(spec.tables):
+        raise ValueError(f"figure '{name}' reads tables {list(spec.tables)}; got {len(tables)} file(s)")
+    inputs = figures.FigureInputs(
+        # value_text as printed ("12.500", "OOM"), not parsed as a number
+        tables={n: pd.read_csv(p, dtype={"value_text": str})
+                for n, p in zip(spec.tables, tables, strict=True)},
+        baseline=load_gpus(gpus).canonical(baseline_gpu, BASELINE_KEY) if spec.baseline else None,
+        published=load_published_figure(published) if spec.records else (),
+        records=workload_records(load_all(records), spec.records, profiles) if spec.records else (),
+    )
+    draw = figures.DRAWERS[spec.draw]
+    for lang in LANGS:
+        figures.save(draw(inputs, lang), {ext: outputs[f"{lang}_{ext}"] for ext in figures.EXTS})
+
+
+def write_verify_report(gpus_path: str | os.PathLike, tables: Sequence[str | os.PathLike],
+                        expected: Sequence[str | os.PathLike], out_report) -> list[str]:
+    """Compare regenerated ``tables`` with the printed ``expected`` ones, both in the order of
+    ``gpusurvey.registry.TABLES`` (Tables 1-5). Returns the differences, each one readable line,
+    headed by a count; writes ``out_report`` only when there is none."""
+    from gpusurvey.reports.verify import verify_tables
+
+    numbers = list(TABLES)
+    diffs, cells = verify_tables(dict(zip(numbers, tables, strict=True)),
+                                 dict(zip(numbers, expected, strict=True)), load_gpus(gpus_path))
+    if diffs:
+        return [f"verify: {len(diffs)} difference(s) from the survey's printed tables", *diffs]
+    atomic.write_text(out_report, f"verify: tables {numbers} reproduce all {cells} "
+                      "printed cells; every measured row reports its CV\n")
+    return []
