@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from gpusurvey.latex_tables import tabular
-from gpusurvey.perf_tables import COLUMNS, ROOFLINE_COLUMNS
 from gpusurvey.rounding import fixed, ratio, trimmed
 from records import make_record, write_record
 
@@ -50,6 +48,10 @@ def table_rows(name: str) -> list[dict[str, str]]:
 
 
 def write_tables(root: Path) -> dict[str, list[dict[str, str]]]:
+    # Imported here: they need pylatex, which a machine that only measures may lack.
+    from gpusurvey.latex_tables import tabular
+    from gpusurvey.perf_tables import COLUMNS, ROOFLINE_COLUMNS
+
     out = root / "results" / "tables"
     out.mkdir(parents=True, exist_ok=True)
     written = {}
