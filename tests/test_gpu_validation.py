@@ -62,7 +62,14 @@ def test_the_budget_skips_what_would_not_fit_and_caps_what_runs(validation):
     assert budget.timeout(5) == 0 and not budget.fits(0)
 
 
-def test_an_output_folder_inside_the_checkout_is_refused(validation, capsys):
+def test_the_output_folder_is_out_by_default_and_never_inside_the_checkout(validation, capsys,
+                                                                            monkeypatch, tmp_path):
+    monkeypatch.setenv("OUT", str(tmp_path))
+    assert validation.parse_args([]).out == tmp_path.resolve()
+    monkeypatch.delenv("OUT")
+    with pytest.raises(SystemExit):
+        validation.parse_args([])
+    assert "no output folder" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         validation.parse_args([str(ROOT / "results" / "validation")])
     assert "inside the checkout" in capsys.readouterr().err
@@ -144,3 +151,19 @@ sys.exit(pytest.main(["--collect-only", "-q", "-m", "gpu", "-p", "no:cacheprovid
     assert "tests/test_llm_gpu.py::test_exllamav2_logits_match_the_dequantised_reference" in output
     assert "error" not in output.splitlines()[-1].lower()
     assert "pylatex" in output  # the skip says which package was missing
+
+
+def test_without_a_gpu_a_cuda_run_stops_after_the_probe(tmp_path):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    out = tmp_path / "out"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, str(SCRIPT), str(out)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    summary = json.loads((out / "summary.json").read_text())
+    probe, *rest = summary["steps"]
+    assert proc.returncode == 1
+    assert (probe["status"], probe["reason"]) == ("failed", "torch sees no CUDA GPU")
+    assert all(step["status"] == "skipped" for step in rest)
+    assert sorted(p.name for p in out.iterdir()) == ["steps.log", "summary.json", "summary.txt"]

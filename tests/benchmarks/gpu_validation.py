@@ -21,7 +21,8 @@ killed, with its process group, when it outlives ``2 x estimate`` (at least esti
 the budget's end, whichever comes first. A step that needs an earlier one (a record of
 exllamav2 needs its build) is skipped when that one did not succeed.
 
-Output, under OUT (default ``$OUT``; never inside the checkout), flat enough to be copied back
+Output, under OUT (default ``$OUT``; another folder inside the checkout is refused), flat enough
+to be copied back
 from a machine that returns at most 8 files no more than 2 folders down:
 
     OUT/summary.json, OUT/summary.txt   every step: status, seconds, estimate, record, value
@@ -276,6 +277,9 @@ class Runner:
             self.start_or_skip(step)
             if step.process is not None and not step.background:
                 self.finish(step)
+            if step.name == "probe" and step.status != "ok":  # nothing can run without it
+                for other in self.steps[1:]:
+                    other.skip = other.skip or f"probe {step.status}"
             self.write_summary()
         for step in self.steps:
             if step.process is not None:
@@ -370,12 +374,11 @@ class Runner:
                 step.status, step.reason = "failed", f"record status {data.get('status')}"
 
     def apply_probe(self, step: Step) -> None:
-        """No GPU on a cuda run ends every later step; a GPU sets the build's target."""
+        """No GPU on a cuda run fails the probe (and so ends the run); a GPU sets the build's
+        target and the CUDA headers."""
         if self.args.device == "cuda" and step.status == "ok" and not self.probe.get("cuda_available"):
             step.status, step.reason = "failed", "torch sees no CUDA GPU"
         if step.status != "ok":
-            for other in self.steps[1:]:
-                other.skip = other.skip or f"probe {step.status}"
             return
         if self.probe.get("capability"):
             self.env.setdefault("TORCH_CUDA_ARCH_LIST", self.probe["capability"])
@@ -477,7 +480,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.out is None:
         parser.error("no output folder: give OUT or set $OUT")
     args.out = Path(args.out).resolve()
-    if args.out.is_relative_to(ROOT):
+    given = os.environ.get("OUT")  # the device machine's own return folder is always fine
+    if args.out.is_relative_to(ROOT) and not (given and args.out == Path(given).resolve()):
         parser.error(f"{args.out}: inside the checkout; write the records elsewhere and copy them "
                      "into data/measurements/<machine>/ (data/measurements/README.md)")
     unknown = sorted(set(args.steps or ()) - set(ESTIMATES_S["full"]))
