@@ -21,9 +21,8 @@ killed, with its process group, when it outlives ``2 x estimate`` (at least esti
 the budget's end, whichever comes first. A step that needs an earlier one (a record of
 exllamav2 needs its build) is skipped when that one did not succeed.
 
-Output, under OUT (default ``$OUT``; another folder inside the checkout is refused), flat enough
-to be copied back
-from a machine that returns at most 8 files no more than 2 folders down:
+Output, under OUT (default ``$OUT``; another folder inside the checkout is refused), flat
+enough to come back from a machine that returns at most 8 files, 2 folders down at most:
 
     OUT/summary.json, OUT/summary.txt   every step: status, seconds, estimate, record, value
     OUT/steps.log                       every step's own output
