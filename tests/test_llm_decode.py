@@ -13,16 +13,19 @@ from types import SimpleNamespace
 import pytest
 from gpusurvey.bench import gpu_bandwidth, harness
 from gpusurvey.bench.llm_backends import (
+    ExLlamaV2Backend,
     TransformersBackend,
+    causal_attention,
     exllamav2_attention,
+    exllamav2_config,
     resolve_backend,
-    skip_uncompiled_xformers,
 )
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
 from gpusurvey.core import record as rec
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.machine import machine_slug
+from gpusurvey.models.llama import PRESETS
 from helpers import ROOT, loaded_modules, snakemake
 
 
@@ -202,13 +205,69 @@ def test_exllamav2_attention_label_is_what_runs(kwargs, label):
     assert exllamav2_attention(*flags(**kwargs)) == label
 
 
-@pytest.mark.parametrize("compiled, disabled", [(True, False), (False, True), (None, True)])
-def test_xformers_without_its_compiled_ops_is_kept_from_exllamav2(monkeypatch, compiled, disabled):
-    monkeypatch.delenv("EXLLAMA_NO_XFORMERS", raising=False)
+def fake_xformers(monkeypatch, compiled):
+    """xformers as exllamav2 would find it: compiled ops, uncompiled ops, or not installed."""
     fake = None if compiled is None else SimpleNamespace(_has_cpp_library=compiled)
     monkeypatch.setitem(sys.modules, "xformers", fake)  # None: import raises ImportError
-    skip_uncompiled_xformers()
-    assert ("EXLLAMA_NO_XFORMERS" in os.environ) == disabled
+
+
+@pytest.mark.parametrize("compiled, label", [(True, "xformers"), (False, "torch matmul-softmax"),
+                                             (None, "torch matmul-softmax")])
+def test_the_exllamav2_config_takes_a_causal_attention_path(monkeypatch, compiled, label):
+    """exllamav2 0.3.2's SDPA branch drops the causal mask of a single sequence: the config must
+    turn it off, and keep uncompiled xformers out, whatever the environment says."""
+    for name in ("EXLLAMA_NO_XFORMERS", "EXLLAMA_NO_SDPA", "EXLLAMA_NO_FLASH_ATTN"):
+        monkeypatch.delenv(name, raising=False)
+    fake_xformers(monkeypatch, compiled)
+    attn, config = flags(xformers=True)
+    causal_attention(config)
+    assert config.no_sdpa is True
+    assert exllamav2_attention(attn, config) == label
+    assert "EXLLAMA_NO_XFORMERS" not in os.environ
+
+
+def test_a_config_that_already_keeps_xformers_out_keeps_it_out(monkeypatch):
+    fake_xformers(monkeypatch, True)
+    attn, config = flags(xformers=True, no_xformers=True)
+    assert exllamav2_attention(attn, causal_attention(config)) == "torch matmul-softmax"
+
+
+class FakeExLlamaV2Config:
+    """``exllamav2.ExLlamaV2Config`` as 0.3.2 starts one: switches from the environment."""
+
+    def __init__(self, model_dir):
+        self.model_dir = model_dir
+        self.max_seq_len = 2048
+        self.no_flash_attn = "EXLLAMA_NO_FLASH_ATTN" in os.environ
+        self.no_xformers = "EXLLAMA_NO_XFORMERS" in os.environ
+        self.no_sdpa = "EXLLAMA_NO_SDPA" in os.environ
+        self.attn_logit_softcapping = None
+
+
+class FakeExLlamaV2:
+    def __init__(self, config):
+        self.config = config
+
+    def load(self):
+        pass
+
+
+def test_the_backend_and_the_gpu_tests_build_the_config_in_one_place(monkeypatch):
+    """The backend's model gets its config from ``exllamav2_config`` (which tests/test_llm_gpu.py
+    uses too), with the causal switches set. exllamav2 itself is replaced here, since importing
+    it compiles CUDA code."""
+    fake_xformers(monkeypatch, False)
+    fake = SimpleNamespace(ExLlamaV2Config=FakeExLlamaV2Config, ExLlamaV2=FakeExLlamaV2,
+                           ExLlamaV2Cache=lambda model, max_seq_len: SimpleNamespace(model=model))
+    monkeypatch.setitem(sys.modules, "exllamav2", fake)
+    backend = ExLlamaV2Backend("/weights/llama", PRESETS["llama-tiny"], "cuda", max_tokens=528)
+    backend.load()
+    config = backend.model.config
+    assert (config.model_dir, config.max_seq_len) == ("/weights/llama", 528)
+    assert config.no_sdpa and config.no_xformers
+    assert exllamav2_config("/weights/llama").max_seq_len == 2048
+    gpu_tests = (ROOT / "tests/test_llm_gpu.py").read_text()
+    assert "exllamav2_config(" in gpu_tests and "ExLlamaV2Config" not in gpu_tests
 
 
 def test_importing_the_workload_loads_neither_the_reporting_half_nor_heavy_libraries():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gpusurvey.bench import harness, llm_checkpoint
+from gpusurvey.bench.llm_backends import exllamav2_config
 from gpusurvey.bench.synth import llama_gptq
 from gpusurvey.bench.workloads.llm_decode import LlmDecodeConfig, LlmDecodeWorkload
 from gpusurvey.core import record as rec
@@ -38,12 +39,12 @@ def test_exllamav2_decodes_the_tiny_synthetic_checkpoint(tiny, tmp_path):
 
 
 def test_exllamav2_logits_match_the_dequantised_reference(tiny):
-    from exllamav2 import ExLlamaV2, ExLlamaV2Config
+    from exllamav2 import ExLlamaV2
     from transformers import LlamaConfig, LlamaForCausalLM
 
     shape = PRESETS["llama-tiny"]
     ids = torch.randint(0, shape.vocab, (1, 32), generator=torch.Generator().manual_seed(0))
-    model = ExLlamaV2(ExLlamaV2Config(str(tiny)))
+    model = ExLlamaV2(exllamav2_config(str(tiny)))
     model.load()
     with torch.inference_mode():
         got = model.forward(ids).float().cpu().numpy()[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import weakref
 
 import pytest
 import torch
@@ -106,6 +108,30 @@ def test_loop_clock_counts_every_step_of_both_passes(tmp_path):
     # Each loop is part of the whole call.
     loops = workload.first_clock.seconds() + workload.hires_clock.seconds()
     assert 0 < loops < values["seconds_per_image"]
+
+
+@pytest.mark.parametrize("name", ["sd-txt2img", "sd-hires"])
+def test_teardown_frees_the_pipelines(name):
+    """Nothing holds a pipeline once a run ends, so the CUDA cache emptied at teardown really
+    gives its memory back before the next workload's peak is measured."""
+    cls = workloads.get(name)
+    workload = cls(cls.CONFIG.for_profile("smoke", **QUICK), "cpu")
+    pipelines = []
+    build = workload.setup_pipelines
+
+    def setup_pipelines():
+        build()
+        pipelines.extend(weakref.ref(p) for p in (workload.pipe, getattr(workload, "img2img", None))
+                         if p is not None)
+
+    workload.setup_pipelines = setup_pipelines
+    gc.disable()  # what teardown does not free itself must stay alive here
+    try:
+        record = harness.measure(workload, "smoke")
+        assert record.status == "ok", record.error
+        assert pipelines and all(ref() is None for ref in pipelines)
+    finally:
+        gc.enable()
 
 
 def _tiny_tokenizer():

@@ -1,6 +1,7 @@
 """Does exllamav2 reach the bandwidth bound? (a benchmark script, not a test; needs CUDA)
 
-Writes the synthetic LLaMA-13B GPTQ checkpoint once (or reads --checkpoint), runs the full
+Writes the synthetic LLaMA-13B GPTQ checkpoint once into the temporary folder that
+tests/benchmarks/gpu_validation.py uses too (or reads --checkpoint), runs the full
 llm-decode workload with exllamav2 through the harness, saves the record, and prints decode
 tokens/s, the memory-bandwidth bound and the efficiency. Target: efficiency at least 0.80
 (exllamav2 reaches about 0.81 on an RTX 4090). Exits 1 below the target. Usage:
@@ -28,7 +29,7 @@ TARGET = 0.80
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint", type=Path, default=ROOT / "results/weights/llama-13b-gptq")
+    parser.add_argument("--checkpoint", type=Path, default=llama_gptq.scratch_folder("llama-13b"))
     parser.add_argument("--out", type=Path, required=True, help="record path (JSON)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()

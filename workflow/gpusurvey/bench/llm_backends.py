@@ -75,19 +75,43 @@ class Backend(ABC):
         """Free the model and cache."""
 
 
-def skip_uncompiled_xformers() -> None:
-    """Keep exllamav2 off xformers unless xformers' compiled ops load; call before the first
-    ``import exllamav2``. exllamav2 0.3.2 sends every causal attention call through
-    ``xformers.ops.memory_efficient_attention`` whenever ``xformers.ops`` imports, even when the
-    wheel's compiled library does not load (a wheel built for another CUDA or torch)."""
+def xformers_compiled() -> bool:
+    """Whether xformers imports with its compiled ops. exllamav2 0.3.2 sends every causal
+    attention call through ``xformers.ops.memory_efficient_attention`` whenever ``xformers.ops``
+    imports, even when the wheel's compiled library does not load (a wheel built for another
+    CUDA or torch)."""
     try:
         import xformers
 
-        compiled = bool(getattr(xformers, "_has_cpp_library", False))
+        return bool(getattr(xformers, "_has_cpp_library", False))
     except Exception:  # noqa: BLE001 - missing or broken xformers: exllamav2 must not use it
-        compiled = False
-    if not compiled:
-        os.environ.setdefault("EXLLAMA_NO_XFORMERS", "1")
+        return False
+
+
+def causal_attention(config: Any) -> Any:
+    """Set an ``ExLlamaV2Config``'s attention switches so that every multi-token pass is causal.
+
+    exllamav2 0.3.2 without flash-attn or xformers runs attention in ``_attn_torch``. Its SDPA
+    branch there takes the block-diagonal mask whenever ``causal`` is set, and that mask is
+    None unless packed sequences (``cu_seqlens``) were given: the prompt's prefill would attend
+    to later tokens. ``no_sdpa`` sends it to the matmul-softmax branch, which adds the causal
+    mask that ``ExLlamaV2AttentionParams`` builds. xformers is kept out unless its compiled ops
+    load. Both are set here on the config, not through the ``EXLLAMA_NO_*`` variables, which
+    exllamav2 reads when it is imported or a config is made and so depend on what ran first.
+    """
+    config.no_sdpa = True
+    config.no_xformers = config.no_xformers or not xformers_compiled()
+    return config
+
+
+def exllamav2_config(checkpoint: str, max_seq_len: int | None = None) -> Any:
+    """The ``ExLlamaV2Config`` every exllamav2 run here uses (see ``causal_attention``)."""
+    from exllamav2 import ExLlamaV2Config
+
+    config = causal_attention(ExLlamaV2Config(checkpoint))
+    if max_seq_len is not None:
+        config.max_seq_len = max_seq_len
+    return config
 
 
 def exllamav2_attention(attn: Any, config: Any) -> str:
@@ -114,13 +138,10 @@ class ExLlamaV2Backend(Backend):
 
     def load(self) -> None:
         import torch
-
-        skip_uncompiled_xformers()
-        from exllamav2 import ExLlamaV2, ExLlamaV2Cache, ExLlamaV2Config
+        from exllamav2 import ExLlamaV2, ExLlamaV2Cache
 
         self._torch = torch
-        config = ExLlamaV2Config(self.checkpoint)
-        config.max_seq_len = self.max_tokens
+        config = exllamav2_config(self.checkpoint, self.max_tokens)
         self.config = config
         self.model = ExLlamaV2(config)
         self.model.load()

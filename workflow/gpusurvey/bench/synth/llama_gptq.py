@@ -154,6 +154,13 @@ def write(preset: str, folder: str | os.PathLike, *, seed: int = SEED) -> Path:
     return target
 
 
+def scratch_folder(preset: str) -> Path:
+    """Where benchmark scripts keep the checkpoint of ``preset`` they write for themselves: under
+    the system's temporary folder, one path per preset shared by every script, so that the
+    LLaMA-13B checkpoint (7.3 GB) is written once per machine."""
+    return Path(tempfile.gettempdir()) / "gpusurvey-weights" / f"{preset}-gptq"
+
+
 def existing_preset(folder: Path) -> tuple[str, int] | None:
     """(preset, seed) of a complete synthetic checkpoint in ``folder``, else None."""
     try:

@@ -10,6 +10,7 @@ the whole call (prompt encoding, loop, VAE decode, image conversion) per image.
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,7 @@ class LoopClock:
         self.device = device
         self.start = self.end = None
         self.steps = 0
+        self.pipe = pipe
         opener = pipe.progress_bar
 
         def progress_bar(*args, **kwargs):
@@ -127,6 +129,13 @@ class LoopClock:
 
         pipe.progress_bar = progress_bar
         pipe.set_progress_bar_config(disable=True)
+
+    def detach(self) -> None:
+        """Remove the hook: it holds the pipeline's own ``progress_bar``, a bound method, so
+        the pipeline refers to itself through it and only a garbage collection would free it."""
+        if self.pipe is not None:
+            del self.pipe.progress_bar
+            self.pipe = None
 
     def callback(self, pipe, step: int, timestep, callback_kwargs: dict) -> dict:
         """``callback_on_step_end``: counts the step; the last one stops the clock."""
@@ -152,6 +161,13 @@ class _StableDiffusion(Workload):
         self._weights: dict[str, Any] = {"kind": "none", "name": None, "sha256": None}
         self._backend: dict[str, Any] = {}
         self._parameters: dict[str, int] = {}
+        self.clocks: list[LoopClock] = []
+
+    def clock(self, pipe) -> LoopClock:
+        """A ``LoopClock`` on ``pipe``, detached again at teardown."""
+        clock = LoopClock(pipe, self.device)
+        self.clocks.append(clock)
+        return clock
 
     def setup(self) -> None:
         import torch
@@ -214,7 +230,13 @@ class _StableDiffusion(Workload):
         return torch.Generator(device=self.device).manual_seed(self.config.seed)
 
     def teardown(self) -> None:
+        """Drop every reference to the pipelines and collect them before emptying the CUDA
+        cache, so that the next run's peak memory does not include this one's weights."""
+        for clock in self.clocks:
+            clock.detach()
+        self.clocks.clear()
         self.pipe = None
+        gc.collect()
         if self.device == "cuda":
             import torch
 
@@ -245,7 +267,7 @@ class Txt2ImgWorkload(_StableDiffusion):
     config: Txt2ImgConfig
 
     def setup_pipelines(self) -> None:
-        self.clock = LoopClock(self.pipe, self.device)
+        self.loop_clock = self.clock(self.pipe)
 
     def run(self) -> dict[str, float]:
         import torch
@@ -256,12 +278,12 @@ class Txt2ImgWorkload(_StableDiffusion):
             self.pipe(**self.prompt_kwargs(), width=cfg.width, height=cfg.height,
                       num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
                       num_images_per_prompt=cfg.batch, generator=self.generator(),
-                      callback_on_step_end=self.clock.callback, output_type="pil")
+                      callback_on_step_end=self.loop_clock.callback, output_type="pil")
         total = now(self.device) - start
-        if self.clock.steps != cfg.steps:
+        if self.loop_clock.steps != cfg.steps:
             raise RuntimeError(f"expected {cfg.steps} denoising steps, the pipeline ran "
-                               f"{self.clock.steps}")
-        return {"it_per_s": self.clock.steps / self.clock.seconds(),
+                               f"{self.loop_clock.steps}")
+        return {"it_per_s": self.loop_clock.steps / self.loop_clock.seconds(),
                 "seconds_per_image": total / cfg.batch}
 
 
@@ -283,8 +305,8 @@ class HiresWorkload(_StableDiffusion):
 
         self.img2img = StableDiffusionImg2ImgPipeline(**self.pipe.components,
                                                       requires_safety_checker=False)
-        self.first_clock = LoopClock(self.pipe, self.device)
-        self.hires_clock = LoopClock(self.img2img, self.device)
+        self.first_clock = self.clock(self.pipe)
+        self.hires_clock = self.clock(self.img2img)
 
     def teardown(self) -> None:
         self.img2img = None
