@@ -1,7 +1,14 @@
 # Two commands set up a fresh machine (see README.md):
-#   make paper   install what is missing, then build the survey (snakemake --cores 1 paper)
+#   make paper   install what is missing, then build the survey
 #   make test    install what is missing, then run the linters and the test suite
-# Everything else is plain Snakemake: .venv/bin/snakemake --cores 1 <target>.
+# Everything else is plain Snakemake with the default profile (one core; after an interrupted
+# run, incomplete outputs are rebuilt): .venv/bin/snakemake --profile workflow/profiles/default <target>.
+
+# Snakemake runs a rule's script through the interpreter's path unquoted, so a folder whose
+# path holds a space fails every job (exit 127); refuse it before anything is installed.
+ifneq ($(word 2,$(CURDIR)),)
+$(error The checkout's path "$(CURDIR)" contains a space, which Snakemake cannot run scripts from; move or clone the project to a path without spaces (for example ~/gpusurvey))
+endif
 
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -9,11 +16,12 @@ EXTRAS  ?= all
 CORES   ?= 1
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(EXTRAS)
+SNAKEMAKE := $(BIN)/snakemake --profile workflow/profiles/default
 
 .PHONY: paper test install system-deps system-deps-test lint clean
 
 paper: system-deps install
-	$(BIN)/snakemake --cores $(CORES) paper
+	$(SNAKEMAKE) --cores $(CORES) paper
 
 test: system-deps-test install
 	$(BIN)/ruff check .
@@ -41,7 +49,7 @@ lint: install
 	$(BIN)/snakemake --lint
 
 clean:
-	rm -rf results logs .snakemake
+	rm -rf results published logs .snakemake
 
 # Notebooks are committed without outputs or execution counts (tests/test_notebooks.py checks it).
 .PHONY: strip-notebooks

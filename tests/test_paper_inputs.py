@@ -220,7 +220,7 @@ def test_a_tex_error_names_its_file_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\\begin{document}\n\\NoSuchMacro\n"
                                       "\\end{document}\n", encoding="utf-8")
-    with pytest.raises(PaperBuildError, match=r"latexmk failed(.|\n)*doc\.tex:2: Undefined control"):
+    with pytest.raises(PaperBuildError, match=r"latexmk failed(.|\n)*doc\.tex, line 2: Undefined control"):
         build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0)
 
 

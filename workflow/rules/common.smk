@@ -1,12 +1,53 @@
 # Shared helpers and config validation, included first by the Snakefile.
 # Parsing must stay cheap: nothing here imports pandas, torch or diffusers.
+import sys
+
+import yaml
+from gpusurvey.core.code_inputs import package_modules
+from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_slug
 from gpusurvey.inputs.cluster import cluster_gpus
 from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
+def check_config_keys(schema_path):
+    """Refuse a top-level key the schema does not know (a misspelt `--config mesure=True` would
+    otherwise be ignored), naming it and listing the known ones."""
+    schema = yaml.safe_load(Path(workflow.basedir, schema_path).read_text(encoding="utf-8"))
+    known = sorted(schema["properties"])
+    unknown = sorted(set(config) - set(known))
+    if unknown:
+        raise WorkflowError(f"unknown config key(s) {', '.join(map(repr, unknown))} (workflow/config.yaml "
+                            f"or --config); expected one of: {', '.join(known)}")
+
+
+# Snakemake runs a rule's script through the interpreter's path unquoted: under a path with
+# a space every job fails with exit 127 (the Makefile refuses such a checkout too).
+for folder, what in ((Path.cwd(), "the working folder"), (Path(sys.executable).parent, "Python")):
+    if " " in str(folder):
+        raise WorkflowError(f"{what} lies under '{folder}', a path with a space, from which Snakemake "
+                            "cannot run scripts; move or clone the project (and its .venv) to a path "
+                            "without spaces")
+check_config_keys("workflow/schemas/config.schema.yaml")
 validate(config, "../schemas/config.schema.yaml")
+
+PUBLISHED = "published"
+"""Where the last good paper, tables and figures are copied (rule publish)."""
+
+# A run killed outright leaves its lock and its jobs' half-written temporary files; the next
+# run (this one, when no other Snakemake runs here) clears them. Jobs that Snakemake starts
+# itself (cluster jobs parse this file too) leave that to the main process.
+if workflow.is_main_process:
+    for path in clear_interrupted(".", ["results", PUBLISHED]):
+        print(f"Removed {path}, left by an interrupted run", file=sys.stderr)
+
+
+def code_inputs(script):
+    """The package modules a rule's script imports (workflow/scripts/<script>): its inputs, so
+    that an edit to one of them reruns the rule, and a reverted edit (same checksum) does not."""
+    return list(package_modules(f"workflow/scripts/{script}", "workflow"))
 
 
 def local_workloads():
@@ -85,7 +126,7 @@ def figure_inputs(wildcards):
     """What a figure reads (gpusurvey.registry.FIGURES): table CSVs, data/gpus.csv for the
     baseline, or the survey's Figure 1 bars and the records of a workload."""
     spec = FIGURES[wildcards.name]
-    inputs = {"tables": [table_csv(n) for n in spec.tables]}
+    inputs = {"tables": [table_csv(n) for n in spec.tables], "code": code_inputs("figure.py")}
     if spec.baseline:
         inputs["gpus"] = config["data"]["gpus"]
     if spec.records:
@@ -134,7 +175,9 @@ def notebook_inputs(wildcards):
     if spec.records:
         inputs["records"] = records_for(spec.records)
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
-    return {"notebook": f"notebooks/{wildcards.name}.ipynb", **inputs}
+    notebook = f"notebooks/{wildcards.name}.ipynb"
+    code = sorted({*code_inputs("run_notebook.py"), *package_modules(notebook, "workflow")})
+    return {"notebook": notebook, "code": code, **inputs}
 
 
 def notebook_values(wildcards):

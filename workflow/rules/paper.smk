@@ -11,6 +11,7 @@ rule macros:
         errata=config["data"]["errata"],
         figure1=f"{config['data']['published']}/figure1.csv",
         records=measurement_records(),
+        code=code_inputs("paper_macros.py"),
     output:
         "results/macros/numbers.tex",
     params:
@@ -29,6 +30,7 @@ rule paper_appendix:
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
         records=measurement_records(),
+        code=code_inputs("paper_appendix.py"),
     output:
         errata_ko="results/paper/errata.ko.tex",
         errata_en="results/paper/errata.en.tex",
@@ -54,12 +56,14 @@ rule paper_pdf:
         provenance="results/paper/provenance.{lang}.tex",
         tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],
         figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
+        code=code_inputs("paper_pdf.py"),
     output:
         "results/paper/survey-{lang}.pdf",
     wildcard_constraints:
         lang="|".join(LANGS),
     params:
         scratch=lambda wildcards: f"results/paper/.build-{wildcards.lang}",
+        published=lambda wildcards: f"{PUBLISHED}/paper/survey-{wildcards.lang}.pdf",
         source_date_epoch=config["paper"]["source_date_epoch"],
     log:
         "logs/paper/survey-{lang}.log",
@@ -69,6 +73,25 @@ rule paper_pdf:
         "../scripts/paper_pdf.py"
 
 
+# Snakemake deletes a job's outputs when it starts and when it fails; the last good edition
+# lives on under published/ (gpusurvey.paper.publish), copied once everything has been built.
+rule publish:
+    input:
+        pdfs=expand("results/paper/survey-{lang}.pdf", lang=LANGS),
+        tables=[path for number in TABLES for path in table_outputs(number)],
+        figures=all_figure_outputs(),
+        code=code_inputs("publish.py"),
+    output:
+        f"{PUBLISHED}/SHA256SUMS",
+    log:
+        "logs/paper/publish.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/publish.py"
+
+
 rule paper:
     input:
         expand("results/paper/survey-{lang}.pdf", lang=LANGS),
+        rules.publish.output,

@@ -5,6 +5,7 @@
 rule spec_table:
     input:
         gpus=config["data"]["gpus"],
+        code=code_inputs("spec_table.py"),
     output:
         csv="results/tables/table{n}.csv",
         ko="results/tables/table{n}.ko.tex",
@@ -26,6 +27,7 @@ rule perf_table:
         gpus=config["data"]["gpus"],
         published=f"{config['data']['published']}/table{{n}}.csv",
         records=perf_table_records,
+        code=code_inputs("perf_table.py"),
     output:
         csv="results/tables/table{n}.csv",
         ko="results/tables/table{n}.ko.tex",
@@ -64,6 +66,7 @@ rule verify:
         gpus=config["data"]["gpus"],
         tables=[table_csv(number) for number in TABLES],
         expected=[f"{config['data']['expected']}/{TABLES[n].name}.csv" for n in TABLES],
+        code=code_inputs("verify.py"),
     output:
         report="results/verify/report.txt",
     log:

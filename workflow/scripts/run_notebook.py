@@ -7,7 +7,8 @@ from gpusurvey.reports.notebooks import execute_notebook
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 execute_notebook(
     source=snakemake.input.notebook,
-    parameters={**{name: value for name, value in snakemake.input.items() if name != "notebook"},
+    parameters={**{name: value for name, value in snakemake.input.items()
+                   if name not in ("notebook", "code")},
                 **snakemake.params.values},
     out_ipynb=snakemake.output.ipynb,
     out_html=snakemake.output.html,

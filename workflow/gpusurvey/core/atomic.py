@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+"""Names of the temporary files ``atomic_path`` creates (``.<name>.<8 random>.tmp``): what a
+killed writer leaves behind (``gpusurvey.core.interrupted`` removes them)."""
 
 
 @contextlib.contextmanager

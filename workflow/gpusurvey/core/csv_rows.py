@@ -9,6 +9,8 @@ validate all their inputs before they produce any output.
 from __future__ import annotations
 
 import csv
+import io
+import math
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -37,10 +39,14 @@ def _convert(path, line: int, column: str, cell: str, prop: dict[str, Any]) -> A
     for kind, cast in (("integer", int), ("number", float)):
         if kind in types:
             try:
-                return cast(cell)
+                value = cast(cell)
             except ValueError:
                 raise DataError(path, f"expected {_TYPE_WORDS[kind]}, got '{cell}'", line=line,
                                 column=column) from None
+            if not math.isfinite(value):  # float() accepts nan, inf and infinity
+                raise DataError(path, f"expected a finite number, got '{cell}'", line=line,
+                                column=column)
+            return value
     return cell
 
 
@@ -55,15 +61,38 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"expected {wanted}, got {got}"
     if error.validator == "enum":
         return f"expected one of {error.validator_value}, got {error.instance!r}"
+    if error.validator == "pattern":
+        return f"expected text matching {error.validator_value}, got {error.instance!r}"
+    if error.validator == "format" and error.validator_value == "date":
+        return f"expected a calendar date YYYY-MM-DD, got {error.instance!r}"
     return error.message
 
 
-def open_csv(path: str | os.PathLike):
-    """Open a CSV file for reading (a byte-order mark is skipped); DataError when it is missing."""
+def open_csv(path: str | os.PathLike) -> io.StringIO:
+    """A CSV file's text, ready for the csv module (a byte-order mark is skipped); DataError when
+    it is missing or not UTF-8 (the line and column of the first byte that is not)."""
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        with open(path, "rb") as fh:
+            data = fh.read()
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, data, exc) from None
+    return io.StringIO(text, newline="")
+
+
+def _encoding_error(path, data: bytes, exc: UnicodeDecodeError) -> DataError:
+    """Where the first byte that is not UTF-8 lies: its line and, from the header, its column."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    before = data[line_start:exc.start].decode("utf-8", "replace")
+    index = len(next(csv.reader([before]), [""])) - 1
+    column = header[index].strip() if line > 1 and index < len(header) else None
+    return DataError(path, f"byte 0x{data[exc.start]:02x} is not UTF-8; expected a UTF-8 text file "
+                     "(a spreadsheet saves one as 'CSV UTF-8')", line=line, column=column)
 
 
 def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]:
@@ -89,7 +118,8 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
         extra = [c for c in header if c not in columns]
         if extra:
             raise DataError(path, f"unexpected column(s) {extra}; expected {columns}", line=1)
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         rows = []
         for cells in reader:
             line = reader.line_num

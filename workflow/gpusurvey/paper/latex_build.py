@@ -5,6 +5,9 @@ xdvipdfmx write (``\\today``, CreationDate, ModDate); the preamble fixes the PDF
 (``\\special{pdf:trailerid ...}``), which xdvipdfmx would otherwise draw at random; the
 build starts from an empty scratch folder each time.
 
+Failed: the first fatal error is reported with its file, line and origin
+(``gpusurvey.paper.latex_errors``), not what follows from it.
+
 Flawed: the final run's log is scanned, and a missing glyph (XeTeX silently drops a
 character no font has), an undefined reference or citation, or an overfull line (a table
 or a line running into the margin) fails the build with the offending log lines.
@@ -19,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 from gpusurvey.core.atomic import atomic_path
+from gpusurvey.paper.latex_errors import describe, first_error
 
 PROBLEMS = (
     ("missing glyph", re.compile(r"^Missing character: There is no .*$", re.MULTILINE)),
@@ -80,17 +84,18 @@ def build_pdf(tex: str | os.PathLike, out_pdf: str | os.PathLike, scratch: str |
         Path(transcript).parent.mkdir(parents=True, exist_ok=True)
         Path(transcript).write_text(f"$ {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}\n"
                                     f"===== {tex_log}\n{log_text}", encoding="utf-8")
+    pdf = scratch / f"{tex.stem}.pdf"
+    if proc.returncode != 0 or not pdf.exists():
+        # A fatal error: what the log says after it (undefined citations: the bibliography
+        # was never read) follows from it, so the first error is the whole story.
+        error = first_error(log_text)
+        detail = describe(error, str(tex)) if error else "\n".join(proc.stdout.splitlines()[-20:])
+        raise PaperBuildError(f"{tex}: latexmk failed with exit code {proc.returncode} "
+                              f"(see {tex_log}):\n{detail}")
     problems = log_problems(log_text)
     if problems:
         raise PaperBuildError(f"{tex}: the LaTeX log reports {len(problems)} problem(s) "
                               f"(see {tex_log}):\n  " + "\n  ".join(problems))
-    pdf = scratch / f"{tex.stem}.pdf"
-    if proc.returncode != 0 or not pdf.exists():
-        errors = [line for line in log_text.splitlines()
-                  if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line)]
-        tail = "\n".join(errors[:10] or proc.stdout.splitlines()[-20:])
-        raise PaperBuildError(f"{tex}: latexmk failed with exit code {proc.returncode} "
-                              f"(see {tex_log}):\n{tail}")
     with atomic_path(out_pdf) as tmp:
         shutil.copyfile(pdf, tmp)
         tmp.chmod(0o644)  # a document to share, not a private temporary file
