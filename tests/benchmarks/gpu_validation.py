@@ -67,8 +67,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.dont_write_bytecode = True  # nothing of this run lands in the checkout
 
-from gpusurvey.core.atomic import atomic_path, write_text  # noqa: E402
 from gpusurvey.bench.synth.llama_gptq import scratch_folder  # noqa: E402
+from gpusurvey.core.atomic import atomic_path, write_text  # noqa: E402
 from gpusurvey.core.machine import machine_slug  # noqa: E402
 
 #: Planned seconds per step, each including its Python start and model set-up. full: an H200
