@@ -26,6 +26,7 @@ paper: system-deps install
 test: system-deps-test install
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
+	$(BIN)/snakemake --cores 1 check_records
 	$(BIN)/pytest
 
 install: $(STAMP)

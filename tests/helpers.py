@@ -46,11 +46,15 @@ def make_record(workload: str = "sd-txt2img", gpu: str | None = "NVIDIA GeForce 
     unit, primary = WORKLOADS[workload].unit, WORKLOADS[workload].primary_metric
     if metrics is None:
         metrics = {primary: Metric(unit=unit, samples=list(samples))} if status == "ok" else {}
+    params, backend = {"profile": profile}, {}
+    if workload == "llm-decode":  # what the roofline model reads: LLaMA-13B, GPTQ 4-bit, 128 + 400 tokens
+        params.update(model="llama-13b", prompt_tokens=128, new_tokens=400, backend="exllamav2")
+        backend = {"library": "exllamav2", "weights": "gptq int4 group 128"}
     return Record(
         workload=workload, profile=profile, device="cuda" if gpu else "cpu", machine=machine,
-        params={"profile": profile}, primary_metric=primary, unit=unit, status=status,
+        params=params, primary_metric=primary, unit=unit, status=status,
         error=None if status == "ok" else "CUDA out of memory. Tried to allocate 2.00 GiB",
-        gpu=gpu, weights={"kind": weights, "name": None, "sha256": None}, warmup=1,
+        gpu=gpu, weights={"kind": weights, "name": None, "sha256": None}, backend=backend, warmup=1,
         repetitions=len(samples), metrics=metrics,
         environment={"utc_time": "2026-11-20T09:30:00+00:00", "python": "3.11.2", "platform": "Linux",
                      "cpu_model": "Test CPU 9000", "cpu_count": 16, "packages": {"torch": "2.13.0"},

@@ -66,15 +66,15 @@ def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):
 
 def test_the_roofline_draws_a_bound_for_each_bytes_per_token(root, tmp_path):
     record = make_record("llm-decode", samples=(30.0, 30.5, 29.5))
-    record.extra["bytes_per_token"] = 3_500_000_000
     path = write_record(tmp_path / "m/4060/llm-decode.json", record)
     t5 = pd.read_csv(build(root, tmp_path, 5, [path])["csv"])
+    measured = t5.loc[t5["source"] == "measured", "bytes_per_token"].iloc[0]  # weights and KV cache
     for lang, label in (("en", "Bandwidth bound: bandwidth / {} GB per token"),
                         ("ko", "대역폭 상한: 대역폭 / 토큰당 {} GB")):
         lines = {line.get_label(): line.get_ydata()[0] / line.get_xdata()[0]
                  for line in figures.roofline(t5, lang).axes[0].get_lines()}
         # slope = tokens/s per GB/s = 1e9 / bytes per token
-        assert lines == {label.format("3.50"): pytest.approx(1e9 / 3.5e9),
+        assert lines == {label.format("7.19"): pytest.approx(1e9 / measured),
                          label.format("6.92"): pytest.approx(1e9 / LLAMA13B_GPTQ_BYTES_PER_TOKEN)}
 
 

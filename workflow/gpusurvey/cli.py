@@ -1,8 +1,10 @@
-"""The ``gpusurvey`` command: run a benchmark, print the environment, write synthetic weights.
+"""The ``gpusurvey`` command: run a benchmark, print the environment, write synthetic weights,
+submit records.
 
     gpusurvey bench matmul --device auto --profile smoke --out results/measurements/x/matmul.json
     gpusurvey env
     gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
+    gpusurvey submit results/measurements/*/*.json
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -84,6 +86,47 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Check records with the build's rules, copy them into this machine's folder of
+    ``data/measurements/`` and print the git commands that commit them."""
+    from gpusurvey.core import atomic
+    from gpusurvey.core.errors import DataError
+    from gpusurvey.core.machine import submit_folder
+    from gpusurvey.inputs.gpus import load_gpus
+    from gpusurvey.inputs.record_checks import check_files
+
+    checked = check_files(args.records, load_gpus(args.gpus))
+    plan: dict[str, Path] = {}
+    for path, record in checked:
+        ident = args.name or record.environment.get("machine_id")
+        if not ident:
+            raise DataError(path, "key 'environment/machine_id': missing (the record predates machine "
+                            "ids); name the machine that measured it with --name NAME")
+        dest = args.to / submit_folder(record.machine, ident) / f"{record.workload}.json"
+        clash = next((other for other, d in plan.items() if d == dest), None)
+        if clash is not None:
+            raise DataError(path, f"goes to {dest}, as {clash} does; expected one record per machine "
+                            "and workload")
+        plan[path] = dest
+    changed = []
+    for path, dest in plan.items():
+        text = Path(path).read_text(encoding="utf-8")
+        if dest.exists() and dest.read_text(encoding="utf-8") == text:
+            print(f"unchanged: {dest}")
+            continue
+        atomic.write_text(dest, text)
+        changed.append(dest)
+        print(f"{path} -> {dest}")
+    print(f"checked {len(checked)} record(s) with the build's rules")
+    if changed:
+        folders = sorted({str(d.parent) for d in changed})
+        gpus = sorted({record.gpu or record.machine for _, record in checked})
+        print("commit them:")
+        print("  git add " + " ".join(str(d) for d in changed))
+        print(f"  git commit -m 'Measurements: {', '.join(gpus)} ({', '.join(folders)})'")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gpusurvey", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
                             "llama-tiny-gptq: the same format at toy size, for tests")
     synth.add_argument("folder", type=Path, help="output folder (written atomically)")
     synth.set_defaults(func=cmd_synth)
+
+    submit = sub.add_parser("submit", help="check records with the build's rules, copy them into "
+                                           "data/measurements/<machine>-<id>/ and print what to commit")
+    submit.add_argument("records", nargs="+", help="record files (JSON), such as "
+                                                   "results/measurements/*/*.json")
+    submit.add_argument("--name", default=None,
+                        help="the machine's name in the folder instead of the records' "
+                             "environment.machine_id (needed for records without one)")
+    submit.add_argument("--gpus", default="data/gpus.csv", help="the GPU table the records resolve in")
+    submit.add_argument("--to", type=Path, default=Path("data/measurements"),
+                        help="folder of the committed records")
+    submit.set_defaults(func=cmd_submit)
 
     env = sub.add_parser("env", help="print the environment record of this machine")
     env.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])

@@ -5,7 +5,7 @@ import sys
 import yaml
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
-from gpusurvey.core.machine import gpu_name, machine_slug
+from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
 from gpusurvey.inputs.cluster import cluster_gpus
 from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables
 from snakemake.exceptions import WorkflowError
@@ -78,9 +78,13 @@ def committed_records():
 def measurement_records():
     """Every record the tables and figures read: this machine's (or the cluster's), and the
     committed ones of other machines and workloads: a new run of a machine replaces its
-    committed record instead of doubling its row."""
+    committed record instead of doubling its row. This machine's records are committed under
+    <machine>-<machine id>/ (`gpusurvey submit`), so that folder counts as this machine's too."""
     local = local_records()
     measured_here = {Path(p).parts[-2:] for p in local}
+    here = machine_slug()
+    measured_here |= {(submit_folder(here, machine_id()), name)
+                      for folder, name in list(measured_here) if folder == here}
     committed = [p for p in committed_records() if Path(p).parts[-2:] not in measured_here]
     return committed + local
 

@@ -76,3 +76,19 @@ rule verify:
     script:
         "../scripts/verify.py"
 
+
+
+# Every committed record, checked with the build's rules (as `gpusurvey submit` checks it).
+rule check_records:
+    input:
+        gpus=config["data"]["gpus"],
+        records=committed_records(),
+        code=code_inputs("check_records.py"),
+    output:
+        "results/checks/records.txt",
+    log:
+        "logs/checks/records.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/check_records.py"

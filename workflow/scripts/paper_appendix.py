@@ -2,10 +2,12 @@
 
 import sys
 
+from gpusurvey.core.terminal import reason_on_terminal
 from gpusurvey.paper.writers import write_errata, write_provenance
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-write_errata(snakemake.input.errata, snakemake.input.gpus,
-             snakemake.output.errata_ko, snakemake.output.errata_en)
-write_provenance(list(snakemake.input.records), snakemake.params.profiles,
-                 snakemake.output.provenance_ko, snakemake.output.provenance_en)
+with reason_on_terminal("paper_appendix"):
+    write_errata(snakemake.input.errata, snakemake.input.gpus,
+                 snakemake.output.errata_ko, snakemake.output.errata_en)
+    write_provenance(list(snakemake.input.records), snakemake.params.profiles,
+                     snakemake.output.provenance_ko, snakemake.output.provenance_en)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gpusurvey.core.machine import cpu_model
+from gpusurvey.core.machine import cpu_model, machine_id
 
 PACKAGES = ("torch", "diffusers", "transformers", "exllamav2", "xformers", "numpy", "nvidia-ml-py")
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -91,5 +91,6 @@ def capture(device: str, packages: tuple[str, ...] = PACKAGES) -> dict[str, Any]
         "packages": {name: package_version(name) for name in names},
         "git_commit": commit,
         "git_dirty": dirty,
+        "machine_id": machine_id(),
         **gpu_info(device),
     }

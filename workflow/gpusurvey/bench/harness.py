@@ -22,6 +22,7 @@ from gpusurvey.bench.telemetry import Telemetry
 from gpusurvey.bench.workload import Workload
 from gpusurvey.core import record as rec
 from gpusurvey.core.machine import machine_slug
+from gpusurvey.core.record_text import printable
 from gpusurvey.registry import WORKLOADS
 
 
@@ -112,7 +113,7 @@ def measure(
         record.backend = workload.backend()
     except Exception as exc:  # noqa: BLE001 - every failure becomes a record
         record.status = "oom" if is_oom(exc) else "error"
-        record.error = f"{type(exc).__name__}: {exc}"
+        record.error = printable(f"{type(exc).__name__}: {exc}")
         record.extra["traceback"] = traceback.format_exc(limit=20)
         record.weights = _safe(workload.weights, {"kind": "none", "name": None, "sha256": None})
         record.backend = _safe(workload.backend, {})

@@ -51,3 +51,36 @@ def machine_slug(gpu: str | None = None) -> str:
     """The results folder of this machine: its GPU's slug, or ``cpu-<model>`` without a GPU."""
     name = gpu or gpu_name()
     return slug(name) if name else "cpu-" + slug(cpu_model())
+
+
+MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
+
+@functools.cache
+def machine_id() -> str:
+    """Eight hex digits that tell this machine from another with the same GPU: a hash of the
+    operating system's machine id (``/etc/machine-id``), or of the host name and network address
+    where there is none. Only the hash leaves the machine."""
+    import hashlib
+    import socket
+    import uuid
+
+    seed = ""
+    for path in MACHINE_ID_FILES:
+        try:
+            with open(path, encoding="ascii") as fh:
+                seed = fh.read().strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if seed:
+            break
+    if not seed:
+        seed = f"{socket.gethostname()}/{uuid.getnode():012x}"
+    return hashlib.sha256(f"gpusurvey:{seed}".encode()).hexdigest()[:8]
+
+
+def submit_folder(machine: str, ident: str) -> str:
+    """The folder of ``data/measurements/`` that one machine's records go to:
+    ``<machine>-<ident>`` (``nvidia-geforce-rtx-3060-1a2b3c4d``), so that two owners of one card
+    never write the same path."""
+    return f"{machine}-{slug(ident)}"

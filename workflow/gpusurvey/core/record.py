@@ -138,8 +138,8 @@ def save(record: Record, path: str | os.PathLike) -> None:
     write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def load(path: str | os.PathLike) -> Record:
-    """Read and validate one record; malformed JSON or a schema violation is a DataError."""
+def read_json(path: str | os.PathLike) -> dict[str, Any]:
+    """A record file's JSON object, not yet validated; malformed JSON is a DataError."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -147,5 +147,13 @@ def load(path: str | os.PathLike) -> Record:
         raise DataError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from exc
     if not isinstance(data, dict):
         raise DataError(path, "expected a JSON object (one measurement record)")
+    return data
+
+
+def load(path: str | os.PathLike) -> Record:
+    """Read and validate one record; malformed JSON or a schema violation is a DataError.
+    The reporting half reads records through ``gpusurvey.inputs.record_checks.load_checked``,
+    which adds the checks of numbers, dates and text."""
+    data = read_json(path)
     validate(data, path)
     return Record.from_dict(data)

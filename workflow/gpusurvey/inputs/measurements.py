@@ -1,8 +1,9 @@
 """Measurement records as the reporting half reads them: loaded, validated, labelled, filtered.
 
-Every record given is read and checked (malformed JSON, schema, unit, unknown GPU,
-duplicates) before any table or figure is written, so one bad file stops the build
-with an error that names it.
+Every record given is read and checked (``gpusurvey.inputs.record_checks``: malformed JSON,
+schema, unit, numbers, date, text, unknown GPU, the card's bound) before any table or figure
+is written, so one bad file stops the build with an error that names it. Several records of
+one card become one row (``gpusurvey.inputs.measured_cards``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gpusurvey.core import record as rec
-from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.record_checks import check_bound, load_checked
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class MeasuredRun:
     @property
     def note(self) -> str:
         """The note of a measured row (English, the CSV's): GPU as detected, date, profile,
-        weights, machine."""
+        weights, machine (with its id, which tells two owners of one card apart)."""
         return self.describe("en")
 
     def describe(self, lang: str) -> str:
@@ -59,8 +60,10 @@ class MeasuredRun:
         words = _NOTE_WORDS[lang]
         kind = self.record.weights.get("kind", "none")
         weights = words[kind] if kind in words else f"{words['weights']} {self.weights}"
+        ident = self.record.environment.get("machine_id")
+        machine = self.record.machine + (f" ({ident})" if ident else "")
         return (f"{self.detected_gpu}; {self.utc_date} UTC; {words['profile']} {self.record.profile}; "
-                f"{weights}; {words['machine']} {self.record.machine}")
+                f"{weights}; {words['machine']} {machine}")
 
 
 _NOTE_WORDS = {
@@ -72,8 +75,8 @@ _NOTE_WORDS = {
 
 
 def load_all(paths: Iterable[str | os.PathLike]) -> list[tuple[str, rec.Record]]:
-    """Read and validate every record (a DataError names the first bad file)."""
-    return [(str(p), rec.load(p)) for p in paths]
+    """Read and check every record alone (a DataError names the first bad file)."""
+    return [(str(p), load_checked(p)) for p in paths]
 
 
 def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, workload: str,
@@ -83,11 +86,11 @@ def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, worklo
     The GPU is matched by name and, where names are shared (8 and 16 GB cards), by the
     record's ``environment.gpu_memory_bytes``.
     Skipped (and logged): CPU runs (``gpu`` null) and profiles not in ``profiles``.
-    Raises DataError for a GPU ``data/gpus.csv`` does not know and for two records of the
-    same GPU, workload and profile.
+    Raises DataError for a GPU ``data/gpus.csv`` does not know and for a value above the
+    card's bound (``record_checks.check_bound``). Several records of one GPU, workload and
+    profile are all kept: ``measured_cards.group_cards`` makes them one row.
     """
     runs: list[MeasuredRun] = []
-    seen: dict[tuple[str, str], str] = {}
     for path, record in records:
         if record.workload != workload:
             continue
@@ -96,12 +99,7 @@ def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, worklo
             continue
         gpu = gpus.canonical(record.gpu, path, column="gpu",
                               memory_bytes=record.environment.get("gpu_memory_bytes"))
-        key = (gpu, record.profile)
-        if key in seen:
-            raise DataError(path, f"duplicate record: {seen[key]} already holds {workload} on {gpu} "
-                            f"(profile {record.profile}); expected one record per GPU, workload "
-                            "and profile")
-        seen[key] = path
+        check_bound(path, record, gpus.table.loc[gpu])
         if record.profile not in profiles:
             log.info("skipped %s: profile '%s' is not one of tables.profiles %s", path,
                      record.profile, list(profiles))

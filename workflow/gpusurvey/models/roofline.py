@@ -103,3 +103,33 @@ LLAMA13B_GPTQ_BYTES_PER_TOKEN = gptq_bytes_per_token(PRESETS["llama-13b"])
 def bound_tokens_per_s(bandwidth_gbs: float, bytes_per_token: float) -> float:
     """The bandwidth bound on batch-1 decode speed (tokens/s); bandwidth in GB/s (10^9 bytes)."""
     return bandwidth_gbs * 1e9 / bytes_per_token
+
+
+DENSE_DTYPES = {"float16": "F16", "bfloat16": "BF16", "float32": "F32"}
+"""Unquantised weight formats (the transformers backend's ``backend.weights``) as safetensors dtypes."""
+
+
+def dense_tensors(shape: LlamaShape, dtype: str) -> Inventory:
+    """The tensors of an unquantised LLaMA of ``shape`` in ``dtype`` (``F16``, ``BF16``, ``F32``)."""
+    tensors: Inventory = {"model.embed_tokens.weight": (dtype, (shape.vocab, shape.hidden))}
+    for layer in range(shape.layers):
+        prefix = f"model.layers.{layer}"
+        for name, n_in, n_out in shape.linear_layers():
+            tensors[f"{prefix}.{name}.weight"] = (dtype, (n_out, n_in))
+        for norm in ("input_layernorm", "post_attention_layernorm"):
+            tensors[f"{prefix}.{norm}.weight"] = (dtype, (shape.hidden,))
+    tensors["model.norm.weight"] = (dtype, (shape.hidden,))
+    tensors["lm_head.weight"] = (dtype, (shape.vocab, shape.hidden))
+    return tensors
+
+
+def format_tensors(shape: LlamaShape, weights_format: str) -> Inventory:
+    """The tensors a decode reads for a weights format as a record's ``backend.weights`` names it:
+    ``gptq int4 group 128`` (exllamav2) or a dtype (``float16``: the transformers backend).
+    Raises ValueError for any other."""
+    if weights_format.startswith("gptq"):
+        return {name: (dtype, dims) for name, dtype, dims in gptq_tensors(shape)}
+    if weights_format in DENSE_DTYPES:
+        return dense_tensors(shape, DENSE_DTYPES[weights_format])
+    raise ValueError(f"unknown weights format '{weights_format}'; expected 'gptq ...' or one of "
+                     f"{sorted(DENSE_DTYPES)}")

@@ -60,7 +60,8 @@ def errata_table(errata: pd.DataFrame, lang: str) -> str:
 
 def _result(record: Record, words: dict[str, str]) -> str:
     if record.status != "ok":
-        return escape_latex(f"{record.status}: {record.error}")
+        # A failed run's message may span lines (gpusurvey.core.record_text): printed on one.
+        return escape_latex(f"{record.status}: {' '.join(str(record.error).split())}")
     metric = record.metrics[record.primary_metric]
     return (f"{metric.mean:.4g} $\\pm$ {metric.std:.2g} {escape_latex(record.unit)} "
             f"({escape_latex(record.primary_metric)}; {words['warmup']} {record.warmup}, "

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 from gpusurvey.core import atomic
 from gpusurvey.core.csv_rows import read_table
-from gpusurvey.core.record import HIGH_CV, Record, load
+from gpusurvey.core.record import HIGH_CV, Record
 from gpusurvey.core.rounding import trimmed
 from gpusurvey.inputs.gpus import BASELINE_KEY, load_errata, load_gpus
+from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.paper.macros import (
     Macros,
     bench_macros,
@@ -27,7 +28,7 @@ from gpusurvey.reports.perf_tables import table_columns
 
 def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) -> list[tuple[str, Record]]:
     """Every record of ``paths`` (validated) whose profile is one the tables show, by path."""
-    records = [(str(p), load(p)) for p in sorted(paths, key=str)]
+    records = [(str(p), load_checked(p)) for p in sorted(paths, key=str)]
     return [(p, r) for p, r in records if r.profile in profiles]
 
 

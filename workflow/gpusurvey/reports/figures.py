@@ -121,22 +121,45 @@ def _label(row, lang: str, baseline: str | None = None) -> str:
     return name
 
 
+def spread(row) -> tuple[float, float] | None:
+    """(value - smallest, largest - value) of a measured row of several records that ran, else None."""
+    if row["source"] != "measured" or row["status"] != "ok" or not row["n_records"] > 1:
+        return None
+    return row["value"] - row["value_min"], row["value_max"] - row["value"]
+
+
+def _value_label(row) -> str:
+    """The value as printed; for several records, their count (and a double dagger when one lies
+    far from the others)."""
+    label = str(row["value_text"])
+    if spread(row) is not None:
+        label += f" (n={row['n_records']:.0f}{', ‡' if row['outliers'] > 0 else ''})"
+    return label
+
+
 def bars(table: pd.DataFrame, baseline: str, lang: str):
     """One table as horizontal bars in the table's order; the baseline's published bar is
-    highlighted, measured bars are hatched, failed runs are labelled (OOM, error)."""
+    highlighted, measured bars are hatched, failed runs are labelled (OOM, error); a measured
+    row of several records has an error bar from their smallest to their largest value."""
     plt = _pyplot()
     words = TEXT[lang]
     n = len(table)
     fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.28 * n))
     ys = list(range(n))[::-1]
-    top = table["value"].max()
+    top = max(table["value"].max(), table["value_max"].max(skipna=True) if table["value_max"].notna().any()
+              else 0.0)
     for y, (_, row) in zip(ys, table.iterrows(), strict=True):
         measured = row["source"] == "measured"
         is_base = row["gpu"] == baseline and not measured
         color = BASELINE_COLOR if is_base else MEASURED_COLOR if measured else PUBLISHED_COLOR
         value = row["value"] if row["status"] == "ok" else 0.0
         ax.barh(y, value, color=color, hatch="//" if measured else None, edgecolor="white", height=0.7)
-        ax.text(value + top * 0.01, y, str(row["value_text"]), va="center", fontsize=7)
+        errors = spread(row)
+        if errors is not None:
+            ax.errorbar(value, y, xerr=[[errors[0]], [errors[1]]], fmt="none", ecolor="black",
+                        elinewidth=0.8, capsize=2)
+        end = value + (errors[1] if errors is not None else 0.0)
+        ax.text(end + top * 0.01, y, _value_label(row), va="center", fontsize=7)
     ax.set_yticks(ys, [_label(row, lang, baseline) for _, row in table.iterrows()])
     ax.set_xlabel(words[table["unit"].iloc[0]])
     ax.set_xlim(0, top * 1.12)
@@ -193,8 +216,8 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
 def roofline(table: pd.DataFrame, lang: str):
     """Table 5 on the decode roofline: tokens/s against memory bandwidth, with the bound
     bandwidth / bytes per token as a line for each distinct ``bytes_per_token`` of the table
-    (a measured row's record may read more or fewer bytes than the survey's model);
-    published and measured points."""
+    (a measured row reads the KV cache as well as the survey's model's weights); published and
+    measured points, a measured row of several records with an error bar over their range."""
     plt = _pyplot()
     words = TEXT[lang]
     ok = table[table["status"] == "ok"]
@@ -210,6 +233,11 @@ def roofline(table: pd.DataFrame, lang: str):
         if not part.empty:
             ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=24,
                        zorder=3, label=words[source])
+    for _, row in ok.iterrows():
+        errors = spread(row)
+        if errors is not None:
+            ax.errorbar(row["memory_bandwidth_gbs"], row["value"], yerr=[[errors[0]], [errors[1]]],
+                        fmt="none", ecolor=MEASURED_COLOR, elinewidth=0.8, capsize=2, zorder=2)
     # Short GeForce names ("4090") and one label per cluster of close points keep labels apart.
     points = [(row["memory_bandwidth_gbs"], row["value"], _label(row, lang).removeprefix("RTX "))
               for _, row in ok.iterrows()]

@@ -1,18 +1,21 @@
 """Tables 3-5: the survey's published speeds merged with this pipeline's measurements.
 
-One row per published measurement and one per measurement record (a measured row never
-replaces a published one), with the survey's derived columns computed the survey's way:
+One row per published measurement and one per measured card: every record of one GPU,
+workload and profile, their median, count and spread (``gpusurvey.inputs.measured_cards``);
+a measured row never replaces a published one, with the survey's derived columns computed the survey's way:
 value per dollar = value / launch price and relative = value / the baseline GPU's published
 value, both in decimal arithmetic on the value as shown (``value_text``) and rounded half
 up. Columns the survey lacks: value per watt (TDP) and, for Table 5, the decode roofline.
 
 The CSV columns are a contract (the paper and the notebooks read them; docs/data.md lists
-them): ``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``.
+them): ``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``
+and ``SPREAD_COLUMNS``.
 Which workload feeds which table is ``gpusurvey.registry.TABLES``.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,8 +24,9 @@ from pylatex.utils import NoEscape, escape_latex
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.rounding import fixed, ratio, trimmed
 from gpusurvey.inputs.gpus import GpuCatalog
-from gpusurvey.inputs.measurements import MeasuredRun
+from gpusurvey.inputs.measured_cards import MeasuredCard
 from gpusurvey.inputs.published import PublishedRow
+from gpusurvey.inputs.record_checks import decode_bytes_per_token
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
 from gpusurvey.registry import WORKLOADS, Table
 from gpusurvey.reports.latex_tables import tabular
@@ -31,14 +35,18 @@ COLUMNS = ["gpu", "source", "status", "value", "value_text", "unit", "price_usd"
            "relative_to_baseline", "tdp_w", "value_per_watt", "note", "reference"]
 ROOFLINE_COLUMNS = ["memory_bandwidth_gbs", "bytes_per_token", "bound_tokens_per_s", "efficiency"]
 CV_COLUMNS = ["cv", "high_cv"]
-"""Coefficient of variation of a measured row's primary metric, and whether it exceeds 5 %."""
+"""Coefficient of variation of a measured row's primary metric (the largest of its records'), and
+whether it exceeds 5 %."""
+SPREAD_COLUMNS = ["n_records", "value_min", "value_max", "outliers"]
+"""A measured row's number of records, the smallest and largest of their values, and how many of
+them lie far from the others."""
 
 STATUS_TEXT = {"oom": "OOM", "error": "error"}
 
 
 def table_columns(spec: Table) -> list[str]:
     """The CSV columns of Table ``spec.number``."""
-    return COLUMNS + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS
+    return COLUMNS + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS + SPREAD_COLUMNS
 
 
 def table_unit(spec: Table) -> str:
@@ -50,7 +58,7 @@ def _num(value) -> str | None:
     return None if value is None or pd.isna(value) else f"{value:g}"
 
 
-def perf_table(spec: Table, published: Sequence[PublishedRow], runs: Sequence[MeasuredRun],
+def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[MeasuredCard],
                gpus: GpuCatalog, baseline_gpu: str, published_path: str) -> pd.DataFrame:
     """Table ``spec.number`` as a DataFrame with ``table_columns(spec)``, sorted as the survey sorts
     (value descending, rows that failed last).
@@ -68,25 +76,35 @@ def perf_table(spec: Table, published: Sequence[PublishedRow], runs: Sequence[Me
     for p in published:
         rows.append(_row(spec, gpus, p.gpu, "published", "ok", p.value, p.value_text, base_text,
                          note="", reference=p.reference))
-    for run in runs:
-        record = run.record
-        metric = run.primary
-        ok = record.status == "ok"
-        # A measured run knows the bytes its own checkpoint and KV cache read per token.
-        bytes_per_token = int(record.extra.get("bytes_per_token") or LLAMA13B_GPTQ_BYTES_PER_TOKEN)
-        row = _row(spec, gpus, run.gpu, "measured", record.status, record.value if ok else None,
-                   fixed(record.value, 3) if ok else STATUS_TEXT[record.status], base_text,
-                   note=run.note, reference=run.path, bytes_per_token=bytes_per_token)
-        if ok and metric is not None and metric.cv is not None:
-            row["cv"] = round(metric.cv, 6)
-            row["high_cv"] = "true" if metric.high_cv else "false"
+    for card in cards:
+        ok = card.status == "ok"
+        row = _row(spec, gpus, card.gpu, "measured", card.status, card.value,
+                   fixed(card.value, 3) if ok else STATUS_TEXT[card.status], base_text,
+                   note=card.note, reference=card.reference,
+                   bytes_per_token=_bytes_per_token(card) if spec.roofline and ok
+                   else LLAMA13B_GPTQ_BYTES_PER_TOKEN)
+        if ok and card.cv is not None:
+            row["cv"] = round(card.cv, 6)
+            row["high_cv"] = "true" if card.high_cv else "false"
+        row.update(n_records=len(card.runs), outliers=len(card.flagged),
+                   value_min=round(card.value_min, 6) if ok else None,
+                   value_max=round(card.value_max, 6) if ok else None)
         rows.append(row)
     order = sorted(range(len(rows)),
                    key=lambda i: (rows[i]["status"] != "ok", -(rows[i]["value"] or 0.0), i))
     table = pd.DataFrame([rows[i] for i in order], columns=table_columns(spec))
-    for column in ("value", "value_per_watt", "cv", *(ROOFLINE_COLUMNS[2:] if spec.roofline else [])):
+    for column in ("value", "value_per_watt", "cv", "value_min", "value_max",
+                   *(ROOFLINE_COLUMNS[2:] if spec.roofline else [])):
         table[column] = table[column].astype("float64")
+    for column in ("n_records", "outliers"):
+        table[column] = table[column].astype("Int64")
     return table
+
+
+def _bytes_per_token(card: MeasuredCard) -> int:
+    """Bytes per token of a measured decode row: the roofline model's for each record that ran
+    (never the record's own figure), their median when the records' contexts differ."""
+    return round(statistics.median(decode_bytes_per_token(run.path, run.record) for run in card.ok_runs))
 
 
 def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
@@ -105,6 +123,7 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
         "tdp_w": _num(tdp),
         "value_per_watt": round(value / tdp, 6) if ok else None,
         "note": note, "reference": reference, "cv": None, "high_cv": None,
+        "n_records": None, "value_min": None, "value_max": None, "outliers": None,
     }
     if spec.roofline:
         bandwidth = facts["memory_bandwidth_gbs"]
@@ -127,14 +146,21 @@ _STATUS = {"ko": {"OOM": "메모리 부족(OOM)", "error": "오류"},
            "en": {"OOM": "out of memory", "error": "error"}}
 _MEASURED = {"ko": "이 파이프라인이 측정한 행", "en": "Measured by this pipeline"}
 _NOISY = {"ko": "변동계수 5 % 초과", "en": "CV above 5 %"}
+DDAGGER = r"$^{\ddagger}$"
+_FAR = {"ko": "기록 중 하나 이상이 같은 카드의 다른 기록들과 동떨어짐"
+              "(중앙값에서 MAD의 3 x 1.4826배 초과): 주석 참조",
+        "en": "a record lies far from the others of its card (more than 3 x 1.4826 MAD from their median): "
+              "see its note"}
 
 
 def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str,
-                  runs: Sequence[MeasuredRun] = ()) -> str:
+                  cards: Sequence[MeasuredCard] = ()) -> str:
     """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
-    carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV), worded
-    in ``lang`` where the row's run is among ``runs`` (matched by record path)."""
-    by_path = {run.path: run for run in runs}
+    carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV; for several
+    records their median, range and each record), worded in ``lang`` where the row's card is
+    among ``cards`` (matched by its records' paths); a row with a record far from the others
+    carries a double dagger on its value."""
+    by_reference = {card.reference: card for card in cards}
     words = _HEADERS[lang]
     unit = table_unit(spec)
     header = [words["gpu"], words[unit], words["price"],
@@ -144,13 +170,19 @@ def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str
         measured = row.source == "measured"
         gpu = NoEscape(escape_latex(row.gpu) + DAGGER) if measured else row.gpu
         value = row.value_text if row.status == "ok" else _STATUS[lang][row.value_text]
+        far = measured and not pd.isna(row.outliers) and row.outliers > 0
+        if far:
+            value = NoEscape(escape_latex(value) + DDAGGER)
         rows.append([gpu, value, _text(row.price_usd), _text(row.value_per_dollar),
                      _text(row.relative_to_baseline)])
         if measured:
             cv = "" if pd.isna(row.cv) else f"; CV {row.cv * 100:.1f} %"
             noisy = f" ({_NOISY[lang]})" if row.high_cv == "true" else ""
-            note = by_path[row.reference].describe(lang) if row.reference in by_path else row.note
+            card = by_reference.get(row.reference)
+            note = card.describe(lang) if card is not None else row.note
             notes.append(DAGGER + " " + escape_latex(f"{_MEASURED[lang]}: {row.gpu} ({note}{cv}{noisy})"))
+        if far and DDAGGER + " " + escape_latex(_FAR[lang]) not in notes:
+            notes.append(DDAGGER + " " + escape_latex(_FAR[lang]))
     return tabular(header, rows, "lrrrr", notes=notes)
 
 

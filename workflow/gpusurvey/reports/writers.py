@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from gpusurvey.core import atomic
 from gpusurvey.inputs.gpus import BASELINE_KEY, load_gpus
+from gpusurvey.inputs.measured_cards import group_cards
 from gpusurvey.inputs.measurements import gpu_runs, load_all
 from gpusurvey.inputs.published import load_published_table
 from gpusurvey.registry import FIGURES, LANGS, TABLES
@@ -33,7 +34,7 @@ def write_spec_table(gpus_path: str | os.PathLike, number: int, out_csv, out_ko,
 def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.PathLike,
                      record_paths: Sequence[str | os.PathLike], number: int, baseline_gpu: str,
                      profiles: Sequence[str], out_csv, out_ko, out_en) -> None:
-    """Table 3, 4 or 5: published rows plus measured rows from ``record_paths``.
+    """Table 3, 4 or 5: published rows plus one measured row per card from ``record_paths``.
 
     Every record is loaded and checked before anything is written, so a bad record
     leaves no table behind (and an older table untouched).
@@ -42,9 +43,9 @@ def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.Path
     gpus = load_gpus(gpus_path)
     baseline_gpu = gpus.canonical(baseline_gpu, BASELINE_KEY)
     published = load_published_table(published_path, gpus, table_unit(spec))
-    runs = gpu_runs(load_all(record_paths), gpus, spec.workload, profiles)
-    table = perf_table(spec, published, runs, gpus, baseline_gpu, str(published_path))
-    fragments = {lang: perf_fragment(table, spec, baseline_gpu, lang, runs) for lang in LANGS}
+    cards = group_cards(gpu_runs(load_all(record_paths), gpus, spec.workload, profiles))
+    table = perf_table(spec, published, cards, gpus, baseline_gpu, str(published_path))
+    fragments = {lang: perf_fragment(table, spec, baseline_gpu, lang, cards) for lang in LANGS}
     atomic.write_text(out_csv, table.to_csv(index=False, lineterminator="\n"))
     atomic.write_text(out_ko, fragments["ko"])
     atomic.write_text(out_en, fragments["en"])
