@@ -1,6 +1,7 @@
 """The ``gpusurvey`` command: run a benchmark, print the environment, write synthetic weights.
 
     gpusurvey bench matmul --device auto --profile smoke --out results/measurements/x/matmul.json
+    gpusurvey plan --measure auto
     gpusurvey env
     gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
 
@@ -13,9 +14,11 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from .bench import workloads
+from .bench.config import PROFILES
 
 SYNTH_CHECKPOINTS = ["llama-13b-gptq", "llama-tiny-gptq"]
 
@@ -30,7 +33,63 @@ def _parse_set(items: list[str]) -> dict[str, str]:
     return overrides
 
 
+def check_out(path: Path) -> None:
+    """Fail now, before any work, when the record could not be written to ``path``: its folder
+    is created and a scratch file written there and removed."""
+    if path.is_dir():
+        raise OSError(f"--out {path}: is a folder; expected the record's file path (JSON)")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".gpusurvey-write-test-"):
+            pass
+    except OSError as exc:
+        raise OSError(f"--out {path}: cannot write into {folder} "
+                      f"({exc.strerror or type(exc).__name__})") from None
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
+def console_progress(label: str):
+    """A harness Progress that tells the console each call, and each step inside it."""
+    from tqdm import tqdm
+
+    from .bench.harness import Progress
+
+    class Console(Progress):
+        bar = None
+        current = ""
+
+        def estimate(self, seconds: float, calls: int, method: str) -> None:
+            _say(f"{label}: about {_duration(seconds)} for {calls} calls ({method})")
+
+        def call(self, phase: str, index: int, total: int) -> None:
+            self.current = f"{label} {phase} {index}/{total}"
+
+        def step(self, done: int, total: int) -> None:
+            if self.bar is None:
+                self.bar = tqdm(total=total, desc=self.current, unit="step", file=sys.stderr)
+            self.bar.update(done - self.bar.n)
+
+        def call_done(self, phase: str, index: int, total: int, seconds: float) -> None:
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None
+            _say(f"{self.current}: {seconds:.3g} s")
+
+    return Console()
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
+    check_out(args.out)
     from .bench import harness
     from .record import save
 
@@ -39,21 +98,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     config = cls.CONFIG.for_profile(args.profile, **_parse_set(args.set))
     device = harness.resolve_device(args.device)
     workload = cls(config, device)
-
-    bar = None
+    label = f"{args.workload} [{device}]"
     if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=config.repetitions, desc=f"{args.workload} [{device}]", unit="rep",
-                   file=sys.stderr)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.update(1)
-
+        why = " (auto: torch sees no CUDA GPU)" if args.device == "auto" and device == "cpu" else ""
+        _say(f"{label}{why}, profile {args.profile}: setup, calibration where the workload has "
+             f"one, a first call, {config.warmup} warm-up and {config.repetitions} timed "
+             f"repetitions; record to {args.out}")
+    progress = None if args.quiet else console_progress(label)
     record = harness.measure(workload, args.profile, gpu=args.gpu_model, progress=progress)
-    if bar is not None:
-        bar.close()
     save(record, args.out)
     summary = {"workload": record.workload, "status": record.status, "unit": record.unit,
                "value": record.value, "out": str(args.out)}
@@ -64,6 +116,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
         summary["error"] = record.error
     print(json.dumps(summary))
     return 1 if args.strict and record.status != "ok" else 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from .bench.plan import bench_plan, describe
+    from .machine import gpu_name, machine_slug
+
+    measure = {"auto": "auto", "true": True, "false": False}[args.measure]
+    wanted = args.workloads or list(workloads.WORKLOADS)
+    unknown = sorted(set(wanted) - set(workloads.WORKLOADS))
+    if unknown:
+        raise ValueError(f"unknown workloads {unknown}; expected some of {sorted(workloads.WORKLOADS)}")
+    print(describe(bench_plan(wanted, measure, gpu_name()), machine_slug()))
+    return 0
 
 
 def cmd_env(args: argparse.Namespace) -> int:
@@ -90,8 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run one workload and write its measurement record")
     bench.add_argument("workload", choices=sorted(workloads.WORKLOADS))
     bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    bench.add_argument("--profile", default="full", choices=["full", "smoke"],
-                       help="full: the survey's settings; smoke: tiny models, seconds on a CPU")
+    bench.add_argument("--profile", default="full", choices=PROFILES,
+                       help="full: the survey's settings; smoke: tiny models, seconds on a CPU; "
+                            "cpu: full architectures, fewer steps and repetitions")
     bench.add_argument("--out", type=Path, required=True, help="record path (JSON)")
     bench.add_argument("--gpu-model", default=None,
                        help="GPU label for the record (default: the name the driver reports)")
@@ -102,9 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quiet", action="store_true", help="no progress bar")
     bench.set_defaults(func=cmd_bench)
 
+    plan = sub.add_parser("plan", help="which workloads `measure` runs on this machine, which it "
+                                       "skips and why")
+    plan.add_argument("workloads", nargs="*", metavar="WORKLOAD",
+                      help=f"workloads to consider (default: all of {sorted(workloads.WORKLOADS)})")
+    plan.add_argument("--measure", default="auto", choices=["auto", "true", "false"],
+                      help="the `measure` key of workflow/config.yaml")
+    plan.set_defaults(func=cmd_plan)
+
     settings = sub.add_parser("settings", help="list a workload's settings with their help")
     settings.add_argument("workload", choices=sorted(workloads.WORKLOADS))
-    settings.add_argument("--profile", default="full", choices=["full", "smoke"])
+    settings.add_argument("--profile", default="full", choices=PROFILES)
     settings.set_defaults(func=cmd_settings)
 
     synth = sub.add_parser("synth", help="write a synthetic checkpoint (real shapes, seeded values) "

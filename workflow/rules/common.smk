@@ -1,5 +1,8 @@
 # Shared helpers and config validation, included first by the Snakefile.
 # Parsing must stay cheap: nothing here imports pandas, torch or diffusers.
+import sys
+
+from gpusurvey.bench.plan import bench_plan, describe
 from gpusurvey.bench.workloads import GPU_WORKLOADS
 from gpusurvey.cluster import cluster_gpus
 from gpusurvey.machine import gpu_name, machine_slug
@@ -14,15 +17,25 @@ def table_outputs(name):
     return [f"results/tables/{name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")]
 
 
+# What `measure` does with each workload on this machine (nvidia-smi asked once, not torch).
+BENCH_PLAN = bench_plan(
+    config["bench"]["workloads"],
+    config["measure"],
+    gpu_name() if config["measure"] is not False else None,
+)
+
+
 def local_workloads():
     """Workloads this machine measures, following `measure` (auto: GPU ones only with CUDA)."""
-    measure = config["measure"]
-    if measure is False:
-        return []
-    wanted = config["bench"]["workloads"]
-    if measure == "auto" and gpu_name() is None:
-        return [w for w in wanted if w not in GPU_WORKLOADS]
-    return list(wanted)
+    return [item.workload for item in BENCH_PLAN if item.runs]
+
+
+def announce_bench_plan():
+    """Where `measure` skips a workload on this machine, say which and why on stderr. Every run
+    that reads this machine's records (bench, the tables, the paper) measures it, and Snakemake
+    knows its targets only after parsing, so the message comes at parse time, for every run."""
+    if not CLUSTER_GPUS and not all(item.runs for item in BENCH_PLAN):
+        print(describe(BENCH_PLAN, machine_slug()), file=sys.stderr)
 
 
 def local_records():
@@ -185,3 +198,6 @@ def cluster_resource(key):
 def rules_without_gpu():
     """Rules that stay on this machine under an executor profile: all that ask for no GPU."""
     return [rule.name for rule in workflow.rules if "gpu" not in rule.resources]
+
+
+announce_bench_plan()
