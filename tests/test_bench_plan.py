@@ -111,7 +111,7 @@ class Long(Stepping):
 
 def test_a_long_cpu_run_refuses_to_start_and_names_the_setting():
     workload = Long(WorkloadConfig.for_profile("smoke", warmup=2, repetitions=5), "cpu")
-    with pytest.raises(harness.LongRunRefused, match=r"2\.2 h .*allow_long_cpu_run=true"):
+    with pytest.raises(harness.LongRunRefused, match=r"133 min .*allow_long_cpu_run=true"):
         harness.measure(workload, "smoke")
     assert workload.calls == 0
     allowed = Long(WorkloadConfig.for_profile("smoke", warmup=2, repetitions=5,
@@ -129,7 +129,7 @@ def test_cli_refuses_a_long_cpu_run_without_a_record(tmp_path, monkeypatch, caps
                      "--set", "warmup=2", "--set", "repetitions=5", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "about 2.2 h for 8 calls (one step, timed)" in err
-    assert "gpusurvey: this run would take about 2.2 h on the CPU" in err
+    assert "gpusurvey: this run would take about 133 min on the CPU" in err
     assert "allow_long_cpu_run" in err and not out.exists()
 
 
@@ -196,3 +196,12 @@ def test_stable_diffusion_smoke_reports_its_steps_and_estimate(name):
         per_image = ([("step", i, config.steps) for i in range(1, config.steps + 1)]
                      + [("step", i, config.hires_steps) for i in range(1, config.hires_steps + 1)])
         assert first_call == per_image * config.images
+
+
+def test_llm_decode_estimates_from_the_prefill_and_one_token():
+    pytest.importorskip("transformers")
+    cls = workloads.get("llm-decode")
+    record = harness.measure(cls(cls.CONFIG.for_profile("smoke"), "cpu"), "smoke")
+    assert record.status == "ok", record.error
+    assert "prefill" in record.extra["run_estimate"]["method"]
+    assert record.extra["run_estimate"]["estimated_s"] > 0

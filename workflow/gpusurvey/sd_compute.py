@@ -208,7 +208,7 @@ def sd_bound_it_per_s(flops_per_step: float, peak_tflops: float) -> float:
     """Denoising steps per second at the processor's peak rate: ``peak / FLOPs per step``.
 
     ``peak_tflops`` is a GPU's dense FP16 tensor throughput with FP32 accumulate (what PyTorch's
-    fp16 matrix products use; ``fp16_tensor_tflops_fp32acc`` of ``data/gpus.csv``), or for a CPU
+    fp16 matrix products use; ``fp16_tflops_fp32acc`` of ``data/gpus.csv``), or for a CPU
     the peak fp32 GEMM rate the ``matmul`` workload measured on that machine."""
     if flops_per_step <= 0 or peak_tflops <= 0:
         raise ValueError(f"expected positive FLOPs per step and peak TFLOPS, got "

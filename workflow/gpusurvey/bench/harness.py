@@ -55,9 +55,9 @@ def check_duration(device: str, config: WorkloadConfig, seconds: float, method: 
     if device != "cpu" or config.allow_long_cpu_run or seconds <= config.max_cpu_hours * 3600:
         return
     raise LongRunRefused(
-        f"this run would take about {seconds / 3600:.1f} h on the CPU ({method}), more than "
+        f"this run would take about {seconds / 60:.0f} min on the CPU ({method}), more than "
         f"max_cpu_hours={config.max_cpu_hours:g}; run it with --set allow_long_cpu_run=true "
-        "to start it anyway, or choose fewer steps or repetitions (for example --profile cpu)")
+        "to start it anyway, or with fewer steps or repetitions (--profile cpu has fewer)")
 
 
 def resolve_device(device: str) -> str:

@@ -16,7 +16,7 @@ from ..environment import REPO_ROOT
 from ..llama_arch import PRESETS, LlamaShape, read_config
 from ..llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
 from ..llm_roofline import quantised_parameters, roofline
-from ..workload import Workload
+from ..workload import Calibration, Workload
 
 
 @dataclass
@@ -107,6 +107,17 @@ class LlmDecodeWorkload(Workload):
             "prefill_tokens_per_s": cfg.prompt_tokens / gen.ttft_s,
             "ttft_s": gen.ttft_s,
         }
+
+    def calibrate(self) -> Calibration:
+        """The prefill and up to two decoded tokens, timed once; a call is the prefill and
+        ``new_tokens - 1`` decoded tokens."""
+        sample = min(3, self.config.new_tokens)
+        gen = self._runner.generate(self.prompt, sample)
+        token = gen.decode_s / (sample - 1)
+        return Calibration(
+            gen.ttft_s + (self.config.new_tokens - 1) * token,
+            f"the {self.config.prompt_tokens}-token prefill ({gen.ttft_s:.3g} s) and one decoded "
+            f"token ({token:.3g} s) x {self.config.new_tokens - 1}, timed once")
 
     def teardown(self) -> None:
         if self._runner is not None:
