@@ -58,8 +58,9 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
-def console_progress(label: str):
-    """A harness Progress that tells the console each call, and each step inside it."""
+def console_progress(label: str, calls: bool):
+    """A harness Progress that tells the console the run's estimate and, with ``calls``, each
+    call and each step inside it."""
     from tqdm import tqdm
 
     from .bench.harness import Progress
@@ -75,6 +76,8 @@ def console_progress(label: str):
             self.current = f"{label} {phase} {index}/{total}"
 
         def step(self, done: int, total: int) -> None:
+            if not calls:
+                return
             if self.bar is None:
                 self.bar = tqdm(total=total, desc=self.current, unit="step", file=sys.stderr)
             self.bar.update(done - self.bar.n)
@@ -83,7 +86,8 @@ def console_progress(label: str):
             if self.bar is not None:
                 self.bar.close()
                 self.bar = None
-            _say(f"{self.current}: {seconds:.3g} s")
+            if calls:
+                _say(f"{self.current}: {seconds:.3g} s")
 
     return Console()
 
@@ -99,12 +103,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     device = harness.resolve_device(args.device)
     workload = cls(config, device)
     label = f"{args.workload} [{device}]"
-    if not args.quiet:
-        why = " (auto: torch sees no CUDA GPU)" if args.device == "auto" and device == "cpu" else ""
-        _say(f"{label}{why}, profile {args.profile}: setup, calibration where the workload has "
-             f"one, a first call, {config.warmup} warm-up and {config.repetitions} timed "
-             f"repetitions; record to {args.out}")
-    progress = None if args.quiet else console_progress(label)
+    why = " (auto: torch sees no CUDA GPU)" if args.device == "auto" and device == "cpu" else ""
+    _say(f"{label}{why}, profile {args.profile}: setup, calibration where the workload has one, "
+         f"a first call, {config.warmup} warm-up and {config.repetitions} timed repetitions; "
+         f"record to {args.out}")
+    progress = console_progress(label, calls=not args.quiet)
     record = harness.measure(workload, args.profile, gpu=args.gpu_model, progress=progress)
     save(record, args.out)
     summary = {"workload": record.workload, "status": record.status, "unit": record.unit,
@@ -165,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="override one workload setting (see `gpusurvey settings WORKLOAD`)")
     bench.add_argument("--strict", action="store_true",
                        help="exit non-zero when the record's status is oom or error")
-    bench.add_argument("--quiet", action="store_true", help="no progress bar")
+    bench.add_argument("--quiet", action="store_true",
+                       help="no progress per call and step (what runs and the estimate are still "
+                            "printed)")
     bench.set_defaults(func=cmd_bench)
 
     plan = sub.add_parser("plan", help="which workloads `measure` runs on this machine, which it "
