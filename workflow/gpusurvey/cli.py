@@ -58,8 +58,8 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
-def console_progress(label: str, calls: bool):
-    """A harness Progress that tells the console the run's estimate and, with ``calls``, each
+def console_progress(label: str, verbose: bool):
+    """A harness Progress that tells the console the run's estimate and, when ``verbose``, each
     call and each step inside it."""
     from tqdm import tqdm
 
@@ -76,7 +76,7 @@ def console_progress(label: str, calls: bool):
             self.current = f"{label} {phase} {index}/{total}"
 
         def step(self, done: int, total: int) -> None:
-            if not calls:
+            if not verbose:
                 return
             if self.bar is None:
                 self.bar = tqdm(total=total, desc=self.current, unit="step", file=sys.stderr)
@@ -86,7 +86,7 @@ def console_progress(label: str, calls: bool):
             if self.bar is not None:
                 self.bar.close()
                 self.bar = None
-            if calls:
+            if verbose:
                 _say(f"{self.current}: {seconds:.3g} s")
 
     return Console()
@@ -107,7 +107,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _say(f"{label}{why}, profile {args.profile}: setup, calibration where the workload has one, "
          f"a first call, {config.warmup} warm-up and {config.repetitions} timed repetitions; "
          f"record to {args.out}")
-    progress = console_progress(label, calls=not args.quiet)
+    progress = console_progress(label, verbose=not args.quiet)
     record = harness.measure(workload, args.profile, gpu=args.gpu_model, progress=progress)
     save(record, args.out)
     summary = {"workload": record.workload, "status": record.status, "unit": record.unit,
