@@ -86,6 +86,10 @@ class MatmulWorkload(Workload):
 
     config: MatmulConfig
 
+    def __init__(self, config: MatmulConfig, device: str):
+        super().__init__(config, device)
+        self._gemm_rates: list[float] = []  # GFLOPS of the large GEMM, one per call
+
     def setup(self) -> None:
         import numpy as np
         import torch
@@ -108,7 +112,7 @@ class MatmulWorkload(Workload):
             "cpu_fp32_gemm_gflops": (torch.matmul, pa, pb, torch.empty(big, big),
                                      self.config.peak_loops, None),
         }
-        self._gemm_rates: list[float] = []
+        self._gemm_rates = []
         self._cuda_cases: dict[str, tuple[int, Any]] = {}
         if self.device != "cuda":
             return
