@@ -205,3 +205,30 @@ def test_llm_decode_estimates_from_the_prefill_and_one_token():
     assert record.status == "ok", record.error
     assert "prefill" in record.extra["run_estimate"]["method"]
     assert record.extra["run_estimate"]["estimated_s"] > 0
+
+
+def test_committed_cpu_records_are_full_size_and_below_their_bound():
+    """The CPU rows: SD 1.5's full architecture in the cpu profile beside the same machine's
+    matmul (all-core, one-thread and peak GEMM figures), one folder below the GPU records."""
+    from gpusurvey import sd_compute
+    from gpusurvey.bench.workloads.stable_diffusion import Txt2ImgConfig
+
+    folders = sorted(ROOT.glob("data/measurements/*/cpu"))
+    assert folders, "no committed CPU records under data/measurements/<machine>/cpu/"
+    for folder in folders:
+        sd = rec.load(folder / "sd-txt2img.json")
+        matmul = rec.load(folder / "matmul.json")
+        assert sd.status == matmul.status == "ok"
+        assert sd.device == matmul.device == "cpu" and sd.gpu is None
+        assert sd.machine == matmul.machine == folder.parent.name
+        assert sd.profile == "cpu" and sd.weights["kind"] == "synthetic"
+        profile = Txt2ImgConfig.for_profile("cpu").to_dict()
+        for key in ("architecture", "width", "height", "batch", "steps", "checkpoint"):
+            assert sd.params[key] == profile[key], key
+        assert sd.extra["parameters"]["unet"] == 859_520_964  # SD 1.5's UNet
+        assert {"cpu_torch_fp32_ms", "cpu_torch_fp32_1thread_ms"} <= set(matmul.metrics)
+        peak = matmul.extra["cpu_peak_gflops"]
+        assert peak == max(matmul.metrics["cpu_fp32_gemm_gflops"].samples)
+        flops = sd_compute.step_flops(sd_compute.record_step_shape("sd-txt2img", sd.params))
+        bound = sd_compute.sd_bound_it_per_s(flops, peak / 1e3)
+        assert 0 < sd_compute.efficiency(sd.value, bound, what=str(folder)) <= 1
