@@ -27,3 +27,7 @@ rule all:
 # Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the
 # benchmarks, become cluster jobs; tables, figures, notebooks and LaTeX run on this machine.
 workflow.localrules(*rules_without_gpu())
+
+
+onstart:
+    announce_bench_plan()

@@ -17,7 +17,8 @@ from gpusurvey.core import record as rec
 from gpusurvey.core.schemas import load_schema
 from helpers import ROOT, loaded_modules
 
-CPU_METRICS = {"cpu_torch_fp32_ms", "cpu_numpy_fp32_ms"}
+CPU_METRICS = {"cpu_torch_fp32_ms", "cpu_torch_fp32_1thread_ms", "cpu_numpy_fp32_ms",
+               "cpu_fp32_gemm_gflops"}
 CUDA_METRICS = {"cuda_fp32_ms", "cuda_fp32_512_tflops", "cuda_fp16_512_tflops",
                 "cuda_fp32_4096_tflops", "cuda_fp16_4096_tflops"}
 
@@ -52,26 +53,35 @@ class OutOfMemory(Failing):
 def test_matmul_smoke_through_harness(tmp_path):
     config = MatmulConfig.for_profile("smoke", inner_loops=2)
     progress = []
-    record = harness.measure(MatmulWorkload(config, "cpu"), "smoke",
-                             progress=lambda done, total: progress.append((done, total)))
+
+    class Calls(harness.Progress):
+        def call(self, phase, index, total):
+            progress.append((phase, index, total))
+
+    record = harness.measure(MatmulWorkload(config, "cpu"), "smoke", progress=Calls())
     assert record.status == "ok", record.error
     assert set(record.metrics) == CPU_METRICS
-    for metric in record.metrics.values():
+    for name, metric in record.metrics.items():
         assert len(metric.samples) == config.repetitions == 5
         assert all(s > 0 for s in metric.samples)
         assert metric.first_call > 0
-        assert metric.unit == "ms"
+        assert metric.unit == ("GFLOPS" if name == "cpu_fp32_gemm_gflops" else "ms")
     assert record.params["size"] == 256 and record.params["inner_loops"] == 2
     assert record.warmup == 1 and record.repetitions == 5
     assert record.backend["torch_threads"] == torch.get_num_threads()
     assert set(record.backend["thread_env"]) == {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                                  "MKL_NUM_THREADS"}
     assert "cuda_fp32_matmul_precision" not in record.backend
-    assert record.extra == {}  # the ratios need CUDA
+    # The GPU ratios need CUDA; the CPU's peak is the best timed repetition of the large GEMM.
+    assert set(record.extra) == {"cpu_peak_gflops", "cpu_all_threads_over_one"}
+    assert record.extra["cpu_peak_gflops"] == max(record.metrics["cpu_fp32_gemm_gflops"].samples)
+    assert record.backend["cpu_threads"]["cpu_torch_fp32_1thread_ms"] == 1
+    assert torch.get_num_threads() == record.backend["torch_threads"]  # restored after 1 thread
     assert record.gpu is None and record.machine.startswith("cpu-")
     assert record.peak_memory["rss_bytes"] > 0 and record.peak_memory["vram_bytes"] is None
     assert record.environment["packages"]["numpy"]
-    assert progress == [(i, 5) for i in range(1, 6)]
+    assert progress == [("first call", 1, 1), ("warm-up", 1, 1),
+                        *[("repetition", i, 5) for i in range(1, 6)]]
     rec.save(record, tmp_path / "matmul.json")
     assert rec.load(tmp_path / "matmul.json").value == pytest.approx(
         record.metrics["cpu_torch_fp32_ms"].mean)

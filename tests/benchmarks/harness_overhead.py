@@ -1,8 +1,8 @@
 """Does the harness report the rate the work really runs at? (a benchmark script, not a test)
 
 Runs the CPU matmul workload through ``harness.measure`` and, between its timed repetitions
-(from the progress callback, outside the timed region), one repetition of a bare loop of the
-same work: idle, the same torch products timed with ``perf_counter``, idle, the same numpy
+(from the progress hook after each, outside the timed region), one repetition of a bare loop
+of the same work: idle, the same torch products timed with ``perf_counter``, idle, the same numpy
 products. Each harness repetition thus has a bare twin measured a moment later under the same
 load, which matters on a shared machine where the load changes from second to second. The
 script prints the median of the harness's reported samples, the median of the bare ones, and
@@ -66,8 +66,13 @@ def paired_round(config: MatmulConfig) -> tuple[list[float], list[float]]:
     for _ in range(1 + config.warmup):
         bare.repetition()
     bare_samples: list[float] = []
-    record = harness.measure(MatmulWorkload(config, "cpu"), "full",
-                             progress=lambda done, total: bare_samples.append(bare.repetition()))
+
+    class Twin(harness.Progress):
+        def call_done(self, phase: str, index: int, total: int, seconds: float) -> None:
+            if phase == "repetition":
+                bare_samples.append(bare.repetition())
+
+    record = harness.measure(MatmulWorkload(config, "cpu"), "full", progress=Twin())
     if record.status != "ok":
         sys.exit(f"harness run failed: {record.error}")
     return record.metrics["cpu_torch_fp32_ms"].samples, bare_samples

@@ -2,6 +2,7 @@
 submit records.
 
     gpusurvey bench matmul --device auto --profile smoke --out results/measurements/x/matmul.json
+    gpusurvey plan --measure auto
     gpusurvey env
     gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
     gpusurvey submit results/measurements/*/*.json
@@ -15,9 +16,11 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from gpusurvey.bench import workloads
+from gpusurvey.bench.config import PROFILES
 from gpusurvey.registry import WORKLOADS
 
 SYNTH_CHECKPOINTS = ["llama-13b-gptq", "llama-tiny-gptq"]
@@ -33,7 +36,67 @@ def _parse_set(items: list[str]) -> dict[str, str]:
     return overrides
 
 
+def check_out(path: Path) -> None:
+    """Fail now, before any work, when the record could not be written to ``path``: its folder
+    is created and a scratch file written there and removed."""
+    if path.is_dir():
+        raise OSError(f"--out {path}: is a folder; expected the record's file path (JSON)")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".gpusurvey-write-test-"):
+            pass
+    except OSError as exc:
+        raise OSError(f"--out {path}: cannot write into {folder} "
+                      f"({exc.strerror or type(exc).__name__})") from None
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
+def console_progress(label: str, verbose: bool):
+    """A harness Progress that tells the console the run's estimate and, when ``verbose``, each
+    call and each step inside it."""
+    from tqdm import tqdm
+
+    from gpusurvey.bench.harness import Progress
+
+    class Console(Progress):
+        bar = None
+        current = ""
+
+        def estimate(self, seconds: float, calls: int, method: str) -> None:
+            _say(f"{label}: about {_duration(seconds)} for {calls} calls ({method})")
+
+        def call(self, phase: str, index: int, total: int) -> None:
+            self.current = f"{label} {phase} {index}/{total}"
+
+        def step(self, done: int, total: int) -> None:
+            if not verbose:
+                return
+            if self.bar is None:
+                self.bar = tqdm(total=total, desc=self.current, unit="step", file=sys.stderr)
+            self.bar.update(done - self.bar.n)
+
+        def call_done(self, phase: str, index: int, total: int, seconds: float) -> None:
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None
+            if verbose:
+                _say(f"{self.current}: {seconds:.3g} s")
+
+    return Console()
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
+    check_out(args.out)
     from gpusurvey.bench import harness
     from gpusurvey.core.record import save
 
@@ -42,21 +105,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     config = cls.CONFIG.for_profile(args.profile, **_parse_set(args.set))
     device = harness.resolve_device(args.device)
     workload = cls(config, device)
-
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=config.repetitions, desc=f"{args.workload} [{device}]", unit="rep",
-                   file=sys.stderr)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.update(1)
-
+    label = f"{args.workload} [{device}]"
+    why = " (auto: torch sees no CUDA GPU)" if args.device == "auto" and device == "cpu" else ""
+    _say(f"{label}{why}, profile {args.profile}: setup, calibration where the workload has one, "
+         f"a first call, {config.warmup} warm-up and {config.repetitions} timed repetitions; "
+         f"record to {args.out}")
+    progress = console_progress(label, verbose=not args.quiet)
     record = harness.measure(workload, args.profile, gpu=args.gpu_model, progress=progress)
-    if bar is not None:
-        bar.close()
     save(record, args.out)
     summary = {"workload": record.workload, "status": record.status, "unit": record.unit,
                "value": record.value, "out": str(args.out)}
@@ -67,6 +122,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
         summary["error"] = record.error
     print(json.dumps(summary))
     return 1 if args.strict and record.status != "ok" else 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from gpusurvey.bench.plan import bench_plan, describe
+    from gpusurvey.core.machine import gpu_name, machine_slug
+
+    measure = {"auto": "auto", "true": True, "false": False}[args.measure]
+    wanted = args.workloads or list(WORKLOADS)
+    unknown = sorted(set(wanted) - set(WORKLOADS))
+    if unknown:
+        raise ValueError(f"unknown workloads {unknown}; expected some of {sorted(WORKLOADS)}")
+    print(describe(bench_plan(wanted, measure, gpu_name()), machine_slug()))
+    return 0
 
 
 def cmd_env(args: argparse.Namespace) -> int:
@@ -134,8 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run one workload and write its measurement record")
     bench.add_argument("workload", choices=sorted(WORKLOADS))
     bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    bench.add_argument("--profile", default="full", choices=["full", "smoke"],
-                       help="full: the survey's settings; smoke: tiny models, seconds on a CPU")
+    bench.add_argument("--profile", default="full", choices=PROFILES,
+                       help="full: the survey's settings; smoke: tiny models, seconds on a CPU; "
+                            "cpu: full architectures, fewer steps and repetitions")
     bench.add_argument("--out", type=Path, required=True, help="record path (JSON)")
     bench.add_argument("--gpu-model", default=None,
                        help="GPU label for the record (default: the name the driver reports)")
@@ -143,12 +212,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="override one workload setting (see `gpusurvey settings WORKLOAD`)")
     bench.add_argument("--strict", action="store_true",
                        help="exit non-zero when the record's status is oom or error")
-    bench.add_argument("--quiet", action="store_true", help="no progress bar")
+    bench.add_argument("--quiet", action="store_true",
+                       help="no progress per call and step (what runs and the estimate are still "
+                            "printed)")
     bench.set_defaults(func=cmd_bench)
+
+    plan = sub.add_parser("plan", help="which workloads `measure` runs on this machine, which it "
+                                       "skips and why")
+    plan.add_argument("workloads", nargs="*", metavar="WORKLOAD",
+                      help=f"workloads to consider (default: all of {sorted(WORKLOADS)})")
+    plan.add_argument("--measure", default="auto", choices=["auto", "true", "false"],
+                      help="the `measure` key of workflow/config.yaml")
+    plan.set_defaults(func=cmd_plan)
 
     settings = sub.add_parser("settings", help="list a workload's settings with their help")
     settings.add_argument("workload", choices=sorted(WORKLOADS))
-    settings.add_argument("--profile", default="full", choices=["full", "smoke"])
+    settings.add_argument("--profile", default="full", choices=PROFILES)
     settings.set_defaults(func=cmd_settings)
 
     synth = sub.add_parser("synth", help="write a synthetic checkpoint (real shapes, seeded values) "

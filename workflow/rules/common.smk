@@ -3,6 +3,7 @@
 import sys
 
 import yaml
+from gpusurvey.bench.plan import bench_plan, describe
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
@@ -50,15 +51,25 @@ def code_inputs(script):
     return list(package_modules(f"workflow/scripts/{script}", "workflow"))
 
 
+# What `measure` does with each workload on this machine (nvidia-smi asked once, not torch).
+BENCH_PLAN = bench_plan(
+    config["bench"]["workloads"],
+    config["measure"],
+    gpu_name() if config["measure"] is not False else None,
+)
+
+
 def local_workloads():
     """Workloads this machine measures, following `measure` (auto: GPU ones only with CUDA)."""
-    measure = config["measure"]
-    if measure is False:
-        return []
-    wanted = config["bench"]["workloads"]
-    if measure == "auto" and gpu_name() is None:
-        return [w for w in wanted if not WORKLOADS[w].gpu_only]
-    return list(wanted)
+    return [item.workload for item in BENCH_PLAN if item.runs]
+
+
+def announce_bench_plan():
+    """Where `measure` skips a workload on this machine, say which and why on stderr. Every run
+    that reads this machine's records (bench, the tables, the paper) measures it, so the message
+    comes when a run starts (onstart in the Snakefile), not on a dry run or a lint."""
+    if not CLUSTER_GPUS and not all(item.runs for item in BENCH_PLAN):
+        print(describe(BENCH_PLAN, machine_slug()), file=sys.stderr)
 
 
 def local_records():
@@ -234,3 +245,5 @@ def cluster_resource(key):
 def rules_without_gpu():
     """Rules that stay on this machine under an executor profile: all that ask for no GPU."""
     return [rule.name for rule in workflow.rules if "gpu" not in rule.resources]
+
+

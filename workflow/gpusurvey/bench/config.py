@@ -7,7 +7,9 @@ import typing
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
-PROFILES = ("full", "smoke")
+PROFILES = ("full", "smoke", "cpu")
+"""full: the survey's settings; smoke: tiny models, seconds on a CPU; cpu: the full architectures
+with fewer steps and repetitions, for a machine without a GPU (per-step speed is the same)."""
 
 
 def option(default: Any, help: str) -> Any:  # noqa: A002 - mirrors argparse's name
@@ -21,6 +23,11 @@ class WorkloadConfig:
 
     warmup: int = option(2, "untimed calls after the timed first call")
     repetitions: int = option(10, "timed repetitions after warm-up (at least 5)")
+    allow_long_cpu_run: bool = option(
+        False, "start a CPU run whose calibrated estimate is above max_cpu_hours anyway")
+    max_cpu_hours: float = option(
+        1.0, "a CPU run estimated (from a short calibration) to take longer refuses to start "
+             "unless allow_long_cpu_run is true")
 
     #: Field values that differ from the defaults, per profile ("full" is the default set).
     PROFILE_OVERRIDES: ClassVar[dict[str, dict[str, Any]]] = {}
@@ -30,6 +37,8 @@ class WorkloadConfig:
             raise ValueError(f"repetitions: expected at least 5, got {self.repetitions}")
         if self.warmup < 0:
             raise ValueError(f"warmup: expected 0 or more, got {self.warmup}")
+        if self.max_cpu_hours <= 0:
+            raise ValueError(f"max_cpu_hours: expected a positive number, got {self.max_cpu_hours}")
 
     @classmethod
     def for_profile(cls, profile: str, **overrides: Any) -> WorkloadConfig:

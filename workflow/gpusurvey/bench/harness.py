@@ -1,6 +1,8 @@
 """Runs a workload the same way every time and turns what it measured into a record.
 
-Order of calls: setup; one cold first call (timed, kept apart); ``warmup`` untimed calls;
+Order of calls: setup; calibration (where the workload has one: a short timed sample scaled to
+the whole run, which refuses to start a CPU run estimated above ``max_cpu_hours`` unless
+``allow_long_cpu_run`` is set); one cold first call (timed, kept apart); ``warmup`` untimed calls;
 ``repetitions`` timed calls, each followed by a telemetry reading; teardown. An out-of-memory
 error anywhere gives a record with status ``oom``; any other exception status ``error``. A
 failure while deriving ``extra`` values after a finished run keeps the run (``extra_error``).
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import time
 import traceback
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,11 +22,44 @@ from typing import Any
 from gpusurvey.bench import environment
 from gpusurvey.bench.config import WorkloadConfig
 from gpusurvey.bench.telemetry import Telemetry
-from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workload import Calibration, Workload
 from gpusurvey.core import record as rec
 from gpusurvey.core.machine import machine_slug
 from gpusurvey.core.record_text import printable
 from gpusurvey.registry import WORKLOADS
+
+PHASES = ("first call", "warm-up", "repetition")
+
+
+class LongRunRefused(RuntimeError):
+    """A CPU run whose calibrated estimate is above ``max_cpu_hours``, without
+    ``allow_long_cpu_run``: it does not start and writes no record."""
+
+
+class Progress:
+    """What the harness reports while it runs; this base class reports nothing."""
+
+    def estimate(self, seconds: float, calls: int, method: str) -> None:
+        """Before the first call: the whole run's estimated duration."""
+
+    def call(self, phase: str, index: int, total: int) -> None:
+        """A call starts: ``phase`` is one of PHASES, ``index`` counts from 1 within it."""
+
+    def step(self, done: int, total: int) -> None:
+        """A step inside the current call finished (denoising step, decoded token)."""
+
+    def call_done(self, phase: str, index: int, total: int, seconds: float) -> None:
+        """The call finished after ``seconds`` of wall time."""
+
+
+def check_duration(device: str, config: WorkloadConfig, seconds: float, method: str) -> None:
+    """Raise LongRunRefused for a CPU run estimated above ``config.max_cpu_hours``."""
+    if device != "cpu" or config.allow_long_cpu_run or seconds <= config.max_cpu_hours * 3600:
+        return
+    raise LongRunRefused(
+        f"this run would take about {seconds / 60:.0f} min on the CPU ({method}), more than "
+        f"max_cpu_hours={config.max_cpu_hours:g}; run it with --set allow_long_cpu_run=true "
+        "to start it anyway, or with fewer steps or repetitions (--profile cpu has fewer)")
 
 
 def resolve_device(device: str) -> str:
@@ -75,10 +111,11 @@ def measure(
     profile: str,
     *,
     gpu: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> rec.Record:
     """Run ``workload`` through the fixed call order and return its record (never raises
-    for a failure inside the workload: that becomes status ``oom`` or ``error``)."""
+    for a failure inside the workload: that becomes status ``oom`` or ``error``; a refused
+    long CPU run raises LongRunRefused)."""
     config: WorkloadConfig = workload.config
     device = workload.device
     cls = type(workload)
@@ -93,24 +130,40 @@ def measure(
         warmup=config.warmup,
         repetitions=config.repetitions,
     )
+    progress = progress or Progress()
+    workload.on_step = progress.step
     telemetry = Telemetry(device)
     samples: dict[str, list[float]] = defaultdict(list)
     first: dict[str, float] = {}
+
+    def call(phase: str, index: int, total: int) -> dict[str, float]:
+        progress.call(phase, index, total)
+        start = time.perf_counter()
+        values = workload.run()
+        progress.call_done(phase, index, total, time.perf_counter() - start)
+        return values
+
     try:
         reset_peak_vram(device)
         workload.setup()
-        first = workload.run()
-        for _ in range(config.warmup):
-            workload.run()
+        calibration = workload.calibrate()
+        started = time.perf_counter()
+        if calibration is not None:
+            _plan(record, device, config, calibration, progress)
+        first = call(PHASES[0], 1, 1)
+        for i in range(config.warmup):
+            call(PHASES[1], i + 1, config.warmup)
         for i in range(config.repetitions):
-            values = workload.run()
+            values = call(PHASES[2], i + 1, config.repetitions)
             for name, value in values.items():
                 samples[name].append(value)
             record.telemetry.append({"repetition": i, **telemetry.sample()})
-            if progress is not None:
-                progress(i + 1, config.repetitions)
+        if calibration is not None:
+            record.extra["run_estimate"]["actual_s"] = time.perf_counter() - started
         record.weights = workload.weights()
         record.backend = workload.backend()
+    except LongRunRefused:
+        raise
     except Exception as exc:  # noqa: BLE001 - every failure becomes a record
         record.status = "oom" if is_oom(exc) else "error"
         record.error = printable(f"{type(exc).__name__}: {exc}")
@@ -141,6 +194,18 @@ def measure(
     record.gpu = gpu or record.environment.get("gpu_name")
     record.machine = machine_slug(record.gpu)
     return record
+
+
+def _plan(record: rec.Record, device: str, config: WorkloadConfig, calibration: Calibration,
+          progress: Progress) -> None:
+    """Estimate the run from the calibration, report it, keep it in the record, and refuse
+    a CPU run above ``max_cpu_hours``."""
+    calls = 1 + config.warmup + config.repetitions
+    seconds = calls * calibration.seconds_per_call
+    progress.estimate(seconds, calls, calibration.method)
+    record.extra["run_estimate"] = {"estimated_s": seconds, "calls": calls,
+                                    "method": calibration.method}
+    check_duration(device, config, seconds, calibration.method)
 
 
 def _safe(fn: Callable[[], Any], default: Any) -> Any:

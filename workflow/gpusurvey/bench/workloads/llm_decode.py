@@ -13,7 +13,7 @@ from gpusurvey.bench import gpu_bandwidth
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.environment import REPO_ROOT
 from gpusurvey.bench.llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
-from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workload import Calibration, Workload
 from gpusurvey.core.errors import DataError
 from gpusurvey.models.llama import PRESETS, LlamaShape, read_config
 from gpusurvey.models.roofline import quantised_parameters, roofline
@@ -106,6 +106,17 @@ class LlmDecodeWorkload(Workload):
             "prefill_tokens_per_s": cfg.prompt_tokens / gen.ttft_s,
             "ttft_s": gen.ttft_s,
         }
+
+    def calibrate(self) -> Calibration:
+        """The prefill and up to two decoded tokens, timed once; a call is the prefill and
+        ``new_tokens - 1`` decoded tokens."""
+        sample = min(3, self.config.new_tokens)
+        gen = self._runner.generate(self.prompt, sample)
+        token = gen.decode_s / (sample - 1)
+        return Calibration(
+            gen.ttft_s + (self.config.new_tokens - 1) * token,
+            f"the {self.config.prompt_tokens}-token prefill ({gen.ttft_s:.3g} s) and one decoded "
+            f"token ({token:.3g} s) x {self.config.new_tokens - 1}, timed once")
 
     def teardown(self) -> None:
         if self._runner is not None:

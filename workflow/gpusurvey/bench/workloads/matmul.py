@@ -1,6 +1,11 @@
 """The survey's Figure 1 (a 1000x1000 fp32 matrix product, CPU against GPU, ms per product)
 and its tensor-core claim (fp16 GEMM about 4x faster than fp32 at 512 and 9x at 4096).
 
+On the CPU the product is timed as users run it, with torch's default thread count (every
+core, as the survey's CPU ran it), and on one thread beside it; a large fp32 GEMM on every
+thread gives the CPU's peak GEMM rate (best of the timed repetitions, ``extra.cpu_peak_gflops``),
+the compute bound of the Stable Diffusion workloads on that machine (``gpusurvey.models.sd_compute``).
+
 Each repetition times a loop of back-to-back products and reports the time of one product, so
 that one reading is long enough for the clock: ``perf_counter`` on the CPU, CUDA events on the
 GPU. The fp32 CUDA figures run with TF32 off (true fp32 on the CUDA cores); otherwise Ampere
@@ -26,6 +31,9 @@ TENSOR_CORE_SIZES = (512, 4096)
 class MatmulConfig(WorkloadConfig):
     size: int = option(1000, "side of the square fp32 matrices of the ms-per-product figure")
     inner_loops: int = option(10, "CPU products per repetition (the time of one is reported)")
+    peak_size: int = option(
+        2048, "side of the large fp32 GEMM on every thread whose best rate is the CPU's peak")
+    peak_loops: int = option(3, "large GEMMs per repetition (the rate of one is reported)")
     cuda_inner_loops: int = option(50, "CUDA products per repetition, for each size and dtype")
     cuda_graphs: bool = option(
         True, "replay the CUDA products from a CUDA graph, so that small GEMMs are not "
@@ -37,12 +45,12 @@ class MatmulConfig(WorkloadConfig):
 
     PROFILE_OVERRIDES = {
         "smoke": {"size": 256, "inner_loops": 3, "cuda_inner_loops": 10, "settle_s": 0.0,
-                  "warmup": 1, "repetitions": 5},
+                  "peak_size": 256, "peak_loops": 2, "warmup": 1, "repetitions": 5},
     }
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("size", "inner_loops", "cuda_inner_loops"):
+        for name in ("size", "inner_loops", "cuda_inner_loops", "peak_size", "peak_loops"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: expected 1 or more, got {getattr(self, name)}")
         if self.settle_s < 0:
@@ -58,8 +66,13 @@ class MatmulWorkload(Workload):
     NAME = "matmul"
     CONFIG = MatmulConfig
     METRICS = {
-        "cpu_torch_fp32_ms": ("ms", "one size x size fp32 product with torch on the CPU"),
+        "cpu_torch_fp32_ms": ("ms", "one size x size fp32 product with torch on the CPU "
+                                    "(torch's default threads: every core)"),
+        "cpu_torch_fp32_1thread_ms": ("ms", "one size x size fp32 product with torch on one "
+                                            "CPU thread"),
         "cpu_numpy_fp32_ms": ("ms", "one size x size fp32 product with numpy on the CPU"),
+        "cpu_fp32_gemm_gflops": ("GFLOPS", "peak_size^3 fp32 GEMM with torch on every CPU "
+                                           "thread (2 FLOPs per multiply-add)"),
         "cuda_fp32_ms": ("ms", "one size x size fp32 product with torch on CUDA (TF32 off)"),
         **{
             f"cuda_{dtype}_{n}_tflops": (
@@ -72,6 +85,10 @@ class MatmulWorkload(Workload):
 
     config: MatmulConfig
 
+    def __init__(self, config: MatmulConfig, device: str):
+        super().__init__(config, device)
+        self._gemm_rates: list[float] = []  # GFLOPS of the large GEMM, one per call
+
     def setup(self) -> None:
         import numpy as np
         import torch
@@ -80,11 +97,21 @@ class MatmulWorkload(Workload):
         n = self.config.size
         generator = torch.Generator().manual_seed(self.config.seed)
         a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
+        big = self.config.peak_size
+        pa, pb = (torch.randn(big, big, generator=generator) for _ in range(2))
+        # name -> (product, a, b, out, products per repetition, threads: None for the default)
         self._cpu_cases = {
-            "cpu_torch_fp32_ms": (torch.matmul, a, b, torch.empty(n, n)),
+            "cpu_torch_fp32_ms": (torch.matmul, a, b, torch.empty(n, n), self.config.inner_loops,
+                                  None),
+            "cpu_torch_fp32_1thread_ms": (torch.matmul, a, b, torch.empty(n, n),
+                                          self.config.inner_loops, 1),
             "cpu_numpy_fp32_ms": (np.matmul, a.numpy().copy(), b.numpy().copy(),
-                                  np.empty((n, n), dtype=np.float32)),
+                                  np.empty((n, n), dtype=np.float32), self.config.inner_loops,
+                                  None),
+            "cpu_fp32_gemm_gflops": (torch.matmul, pa, pb, torch.empty(big, big),
+                                     self.config.peak_loops, None),
         }
+        self._gemm_rates = []
         self._cuda_cases: dict[str, tuple[int, Any]] = {}
         if self.device != "cuda":
             return
@@ -122,12 +149,19 @@ class MatmulWorkload(Workload):
             eager()
         return graph.replay
 
-    def _cpu_seconds(self, matmul: Any, a: Any, b: Any, out: Any) -> float:
-        loops = self.config.inner_loops
-        start = time.perf_counter()
-        for _ in range(loops):
-            matmul(a, b, out=out)
-        return (time.perf_counter() - start) / loops
+    def _cpu_seconds(self, matmul: Any, a: Any, b: Any, out: Any, loops: int,
+                     threads: int | None) -> float:
+        torch = self._torch
+        default = torch.get_num_threads()
+        if threads is not None:
+            torch.set_num_threads(threads)
+        try:
+            start = time.perf_counter()
+            for _ in range(loops):
+                matmul(a, b, out=out)
+            return (time.perf_counter() - start) / loops
+        finally:
+            torch.set_num_threads(default)
 
     def _cuda_seconds(self, loop: Any) -> float:
         self._start.record()
@@ -141,7 +175,12 @@ class MatmulWorkload(Workload):
         for name, case in self._cpu_cases.items():
             if self.config.settle_s:
                 time.sleep(self.config.settle_s)
-            values[name] = self._cpu_seconds(*case) * 1e3
+            seconds = self._cpu_seconds(*case)
+            if name.endswith("_gflops"):
+                values[name] = _tflops(self.config.peak_size, seconds) * 1e3
+                self._gemm_rates.append(values[name])
+            else:
+                values[name] = seconds * 1e3
         for key, (n, loop) in self._cuda_cases.items():
             seconds = self._cuda_seconds(loop)
             values[f"cuda_{key}"] = seconds * 1e3 if key.endswith("_ms") else _tflops(n, seconds)
@@ -166,6 +205,12 @@ class MatmulWorkload(Workload):
             "thread_env": {key: os.environ.get(key) for key in THREAD_ENV},
             "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
                           f"{self.config.settle_s} s idle before each library's loop",
+            "cpu_threads": {"cpu_torch_fp32_ms": torch.get_num_threads(),
+                            "cpu_torch_fp32_1thread_ms": 1,
+                            "cpu_fp32_gemm_gflops": torch.get_num_threads()},
+            "cpu_peak_gemm": f"{self.config.peak_size}x{self.config.peak_size} fp32 torch.matmul "
+                             f"on {torch.get_num_threads()} threads, {self.config.peak_loops} "
+                             "per repetition; the peak is the best timed repetition",
         }
         if self.device == "cuda":
             precision = torch.backends.cuda.matmul.fp32_precision
@@ -181,8 +226,17 @@ class MatmulWorkload(Workload):
         return info
 
     def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
-        """fp16 over fp32 speed-up at each tensor-core size; CPU over CUDA for Figure 1."""
+        """fp16 over fp32 speed-up at each tensor-core size; CPU over CUDA for Figure 1; the
+        CPU's peak GEMM rate (best of the timed repetitions, which are the last calls) and
+        the all-core speed-up over one thread."""
         ratios: dict[str, Any] = {}
+        timed = self._gemm_rates[-self.config.repetitions:]
+        if timed:
+            ratios["cpu_peak_gflops"] = max(timed)
+        one, every = metric_means.get("cpu_torch_fp32_1thread_ms"), metric_means.get(
+            "cpu_torch_fp32_ms")
+        if one and every:
+            ratios["cpu_all_threads_over_one"] = one / every
         for n in TENSOR_CORE_SIZES:
             fp16, fp32 = metric_means.get(f"cuda_fp16_{n}_tflops"), metric_means.get(
                 f"cuda_fp32_{n}_tflops")

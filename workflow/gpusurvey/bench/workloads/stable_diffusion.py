@@ -17,8 +17,9 @@ from typing import Any
 
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.timing import now
-from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workload import Calibration, Workload
 from gpusurvey.bench.workloads import sd_models
+from gpusurvey.models import sd_compute
 
 PROMPT = ("a photograph of an astronaut riding a horse on the moon, detailed, sharp focus, "
           "studio lighting, 8k")
@@ -62,6 +63,9 @@ class Txt2ImgConfig(StableDiffusionConfig):
     PROFILE_OVERRIDES = {
         "smoke": {"architecture": "sd-tiny", "width": 64, "height": 64, "steps": 4,
                   "warmup": 1, "repetitions": 5},
+        # SD 1.5 at 512x512 on a CPU: the cold first call is the warm-up; a step takes tens of
+        # seconds on two cores, and six calls of 5 steps stay under max_cpu_hours.
+        "cpu": {"steps": 5, "warmup": 0, "repetitions": 5},
     }
 
     def __post_init__(self) -> None:
@@ -85,6 +89,7 @@ class HiresConfig(StableDiffusionConfig):
         "smoke": {"architecture": "sd-tiny", "width": 64, "height": 40, "steps": 2,
                   "hires_width": 128, "hires_height": 72, "hires_steps": 3, "images": 2,
                   "warmup": 1, "repetitions": 5},
+        "cpu": {"steps": 5, "hires_steps": 3, "images": 1, "warmup": 0, "repetitions": 5},
     }
 
     def __post_init__(self) -> None:
@@ -114,10 +119,11 @@ class LoopClock:
     """Times one pipeline's denoising loop from inside the pipeline (see the module docstring).
 
     Only the two ends synchronise with the GPU, so the steps in between run as they would
-    under a plain progress bar."""
+    under a plain progress bar. ``on_step(done, total)`` hears of every finished step."""
 
-    def __init__(self, pipe, device: str):
+    def __init__(self, pipe, device: str, on_step=None):
         self.device = device
+        self.on_step = on_step
         self.start = self.end = None
         self.steps = 0
         self.pipe = pipe
@@ -142,6 +148,8 @@ class LoopClock:
         self.steps += 1
         if step == pipe.num_timesteps - 1:
             self.end = now(self.device)
+        if self.on_step is not None:
+            self.on_step(self.steps, pipe.num_timesteps)
         return callback_kwargs
 
     def seconds(self) -> float:
@@ -165,7 +173,7 @@ class _StableDiffusion(Workload):
 
     def clock(self, pipe) -> LoopClock:
         """A ``LoopClock`` on ``pipe``, detached again at teardown."""
-        clock = LoopClock(pipe, self.device)
+        clock = LoopClock(pipe, self.device, self.step_done)
         self.clocks.append(clock)
         return clock
 
@@ -224,6 +232,42 @@ class _StableDiffusion(Workload):
             embeds = encoder(ids)[0]
         return {"prompt_embeds": embeds[:1], "negative_prompt_embeds": embeds[1:]}
 
+    def guidance(self) -> bool:
+        return self.config.guidance_scale > 1
+
+    def time_unet_step(self, width: int, height: int, images: int) -> float:
+        """Seconds of one UNet call as a denoising step makes it (both guidance branches), on
+        random latents and text embeddings of the encoder's shape (the values do not change the
+        work; uncompiled: a compile would count into the calibration)."""
+        import torch
+
+        unet = getattr(self.pipe.unet, "_orig_mod", self.pipe.unet)
+        batch = images * (2 if self.guidance() else 1)
+        tokens = self.pipe.text_encoder.config.max_position_embeddings
+        context = torch.randn(batch, tokens, unet.config.cross_attention_dim, device=self.device,
+                              dtype=unet.dtype)
+        latents = torch.randn(batch, unet.config.in_channels, height // 8, width // 8,
+                              device=self.device, dtype=unet.dtype)
+        timestep = torch.tensor(self.pipe.scheduler.config.num_train_timesteps - 1,
+                                device=self.device)
+        start = now(self.device)
+        unet(latents, timestep, encoder_hidden_states=context)
+        return now(self.device) - start
+
+    def time_vae(self, width: int, height: int, images: int, encode: bool = False) -> float:
+        """Seconds of one VAE decode (or encode) at ``width`` x ``height``."""
+        import torch
+
+        vae = self.pipe.vae
+        if encode:
+            tensor = torch.rand(images, 3, height, width, device=self.device, dtype=vae.dtype)
+        else:
+            tensor = torch.randn(images, vae.config.latent_channels, height // 8, width // 8,
+                                 device=self.device, dtype=vae.dtype)
+        start = now(self.device)
+        vae.encode(tensor) if encode else vae.decode(tensor)
+        return now(self.device) - start
+
     def generator(self):
         import torch
 
@@ -269,6 +313,19 @@ class Txt2ImgWorkload(_StableDiffusion):
     def setup_pipelines(self) -> None:
         self.loop_clock = self.clock(self.pipe)
 
+    def calibrate(self) -> Calibration:
+        """One UNet step and one VAE decode at the run's size, timed once (cold)."""
+        import torch
+
+        cfg = self.config
+        with torch.inference_mode():
+            step = self.time_unet_step(cfg.width, cfg.height, cfg.batch)
+            decode = self.time_vae(cfg.width, cfg.height, cfg.batch)
+        return Calibration(
+            cfg.steps * step + decode,
+            f"one UNet step ({step:.3g} s) x {cfg.steps} steps + one VAE decode ({decode:.3g} s) "
+            f"at {cfg.width}x{cfg.height}, each timed once")
+
     def run(self) -> dict[str, float]:
         import torch
 
@@ -307,6 +364,30 @@ class HiresWorkload(_StableDiffusion):
                                                       requires_safety_checker=False)
         self.first_clock = self.clock(self.pipe)
         self.hires_clock = self.clock(self.img2img)
+
+    def calibrate(self) -> Calibration:
+        """One UNet step, VAE decode and encode at the first pass's size, timed once (cold);
+        the high-resolution step scaled by the FLOP ratio of the two sizes, the VAE by pixels."""
+        import torch
+
+        cfg = self.config
+        with torch.inference_mode():
+            step = self.time_unet_step(cfg.width, cfg.height, 1)
+            decode = self.time_vae(cfg.width, cfg.height, 1)
+            encode = self.time_vae(cfg.width, cfg.height, 1, encode=True)
+        architecture = "sd15" if cfg.checkpoint is not None else cfg.architecture
+        low, high = (sd_compute.step_flops(sd_compute.StepShape(w, h, 1, self.guidance()),
+                                           architecture)
+                     for w, h in ((cfg.width, cfg.height), (cfg.hires_width, cfg.hires_height)))
+        pixels = cfg.hires_width * cfg.hires_height / (cfg.width * cfg.height)
+        per_image = (cfg.steps * step + decode + cfg.hires_steps * step * high / low
+                     + (encode + decode) * pixels)
+        return Calibration(
+            cfg.images * per_image,
+            f"one UNet step ({step:.3g} s), VAE decode ({decode:.3g} s) and encode "
+            f"({encode:.3g} s) at {cfg.width}x{cfg.height}, each timed once; the "
+            f"{cfg.hires_width}x{cfg.hires_height} step scaled by FLOPs (x{high / low:.3g}), "
+            f"its VAE by pixels (x{pixels:.3g})")
 
     def teardown(self) -> None:
         self.img2img = None
