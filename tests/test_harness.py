@@ -72,7 +72,8 @@ def test_matmul_smoke_through_harness(tmp_path):
     assert record.gpu is None and record.machine.startswith("cpu-")
     assert record.peak_memory["rss_bytes"] > 0 and record.peak_memory["vram_bytes"] is None
     assert record.environment["packages"]["numpy"]
-    assert progress == [(i, 5) for i in range(1, 6)]
+    # one call per step: the cold call, one warm-up, five timed repetitions
+    assert progress == [(i, 7) for i in range(1, 8)]
     rec.save(record, tmp_path / "matmul.json")
     assert rec.load(tmp_path / "matmul.json").value == pytest.approx(
         record.metrics["cpu_torch_fp32_ms"].mean)

@@ -76,7 +76,11 @@ def measure(
     progress: Callable[[int, int], None] | None = None,
 ) -> rec.Record:
     """Run ``workload`` through the fixed call order and return its record (never raises
-    for a failure inside the workload: that becomes status ``oom`` or ``error``)."""
+    for a failure inside the workload: that becomes status ``oom`` or ``error``).
+
+    ``progress(done, total)`` is called after every call of ``run`` (the cold one, the
+    warm-ups and the timed ones: ``total`` counts them all), so that a progress bar's estimate
+    of the time left covers the whole run."""
     config: WorkloadConfig = workload.config
     device = workload.device
     cls = type(workload)
@@ -97,16 +101,21 @@ def measure(
     try:
         reset_peak_vram(device)
         workload.setup()
+        calls = 1 + config.warmup + config.repetitions
         first = workload.run()
-        for _ in range(config.warmup):
+        if progress is not None:
+            progress(1, calls)
+        for i in range(config.warmup):
             workload.run()
+            if progress is not None:
+                progress(2 + i, calls)
         for i in range(config.repetitions):
             values = workload.run()
             for name, value in values.items():
                 samples[name].append(value)
             record.telemetry.append({"repetition": i, **telemetry.sample()})
             if progress is not None:
-                progress(i + 1, config.repetitions)
+                progress(2 + config.warmup + i, calls)
         record.weights = workload.weights()
         record.backend = workload.backend()
     except Exception as exc:  # noqa: BLE001 - every failure becomes a record

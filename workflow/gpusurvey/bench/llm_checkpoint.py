@@ -12,9 +12,7 @@ from typing import Any
 
 from ..errors import DataError
 from .synth.llama_gptq import MARKER, existing_preset
-
-Inventory = dict[str, tuple[str, tuple[int, ...]]]
-"""tensor name -> (safetensors dtype such as F16 or I32, shape)."""
+from .weight_formats import Inventory
 
 
 def safetensors_files(folder: str | os.PathLike) -> list[Path]:

@@ -1,16 +1,21 @@
 """Bytes read per decoded token and the memory-bandwidth bound of batch-1 decoding.
 
-At batch size 1 every weight that takes part in a token is read once from GPU memory per
-token, and the arithmetic is too little to hide it, so tokens/s <= bandwidth / bytes per token.
-What counts, from the tensors the backend actually holds:
+At batch size 1 every weight that takes part in a token is read once from memory (the GPU's,
+or the CPU's for a CPU run) per token, and the arithmetic is too little to hide it, so
+tokens/s <= bandwidth / bytes per token. What counts, from the tensors the backend holds:
 
-- every linear layer in full: for GPTQ its ``qweight``, ``qzeros`` and ``scales``; ``g_idx``
-  is left out (with ``desc_act`` false it only says which group a row is in, which the loader
-  turns into the matrix layout once);
-- the output layer (``lm_head``) in full, the RMSNorm weights in full;
-- the token embedding as one row per token: it is a gather, not a full read (unless the
-  embedding doubles as the output layer, tied, when it is read in full);
+- every linear layer in full: for GGUF its blocks (codes and scales together, sized by
+  ``weight_formats``); for GPTQ its ``qweight``, ``qzeros`` and ``scales``; ``g_idx`` is left
+  out (with ``desc_act`` false it only says which group a row is in, which the loader turns
+  into the matrix layout once);
+- the output layer (``lm_head``, GGUF ``output``) in full, the RMSNorm weights in full;
+- the token embedding (``embed_tokens``, GGUF ``token_embd``) as one row per token: it is a
+  gather, not a full read (unless the embedding doubles as the output layer, tied, when it is
+  read in full);
 - the KV cache: K and V of every layer at the mean context length of the decode steps.
+
+The same count serves every format, so Q4_0, Q4_K_M, Q8_0 and GPTQ are compared on one footing
+(``format_weight_bytes_per_token`` gives it from the tensor list alone).
 """
 
 from __future__ import annotations
@@ -19,34 +24,54 @@ import math
 from dataclasses import dataclass
 
 from .llama_arch import LlamaShape
-from .llm_checkpoint import Inventory
+from .weight_formats import GGML_BLOCKS, Inventory, format_inventory, ggml_tensor_bytes
 
 DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2,
                "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}
 
 
 def tensor_bytes(dtype: str, shape: tuple[int, ...]) -> int:
-    return math.prod(shape) * DTYPE_BYTES[dtype]
+    """Bytes of a tensor stored as a safetensors dtype or a ggml (GGUF) type."""
+    if dtype in DTYPE_BYTES:
+        return math.prod(shape) * DTYPE_BYTES[dtype]
+    if dtype in GGML_BLOCKS:
+        return ggml_tensor_bytes(dtype, shape)
+    raise ValueError(f"storage type '{dtype}': expected a safetensors dtype ({sorted(DTYPE_BYTES)}) "
+                     f"or a ggml type ({sorted(GGML_BLOCKS)})")
+
+
+EMBEDDINGS = ("embed_tokens.weight", "token_embd.weight")
+OUTPUTS = ("lm_head.weight", "output.weight")
 
 
 def weight_bytes_per_token(tensors: Inventory) -> int:
     """Weight bytes one decode step reads (see the module's docstring for what counts)."""
-    tied = "lm_head.weight" not in tensors
+    tied = not any(name in tensors for name in OUTPUTS)
     total = 0
     for name, (dtype, shape) in tensors.items():
         if name.endswith(".g_idx"):
             continue
-        if name.endswith("embed_tokens.weight") and not tied:
-            total += shape[-1] * DTYPE_BYTES[dtype]
+        if name.endswith(EMBEDDINGS) and not tied:
+            total += tensor_bytes(dtype, shape[-1:])
             continue
         total += tensor_bytes(dtype, shape)
     return total
 
 
+def format_weight_bytes_per_token(shape: LlamaShape, fmt: str) -> int:
+    """Weight bytes one decode step reads from a checkpoint of ``shape`` in ``fmt`` (a name of
+    ``weight_formats.FORMATS``), from the tensor list alone, with no file."""
+    return weight_bytes_per_token(format_inventory(shape, fmt))
+
+
 def quantised_parameters(tensors: Inventory, bits: int = 4) -> int:
-    """Weights held in the quantised linear layers: each int32 of ``qweight`` packs 32 / bits."""
-    return sum(shape[0] * (32 // bits) * shape[1]
+    """Weights held in the quantised linear layers: each int32 of a GPTQ ``qweight`` packs
+    32 / bits; a GGUF layer matrix (``blk.N.*``, 2-D, in a block type) holds its shape's product."""
+    gptq = sum(shape[0] * (32 // bits) * shape[1]
                for name, (_, shape) in tensors.items() if name.endswith(".qweight"))
+    gguf = sum(math.prod(shape) for name, (dtype, shape) in tensors.items()
+               if name.startswith("blk.") and len(shape) == 2 and GGML_BLOCKS.get(dtype, (1,))[0] > 1)
+    return gptq + gguf
 
 
 def mean_decode_context(prompt_tokens: int, new_tokens: int) -> float:
