@@ -56,6 +56,7 @@ def test_transformers_backend_on_a_tiny_llama_writes_a_valid_record(tmp_path):
     assert extra["bound_tokens_per_s"] == pytest.approx(50e9 / extra["bytes_per_token"])
     assert extra["efficiency"] == pytest.approx(loaded.value / extra["bound_tokens_per_s"])
     assert extra["quantised_parameters"] == 0  # fp32, nothing quantised
+    assert extra["backend_timer"] is None  # transformers keeps no timer of its own
 
 
 def test_cli_runs_the_shape_of_a_gptq_checkpoint_with_transformers(tiny, tmp_path):

@@ -213,6 +213,9 @@ def test_llama_cpp_backend_runs_each_tiny_format_through_the_cli(tiny_files, tmp
     assert probe["threads"] == 1 and probe["gbs"] > 0 and probe["buffer_bytes"] == 64 * 1024**2
     assert extra["memory_bandwidth_gbs"] == probe["gbs"]
     assert extra["memory_bandwidth_source"].startswith("measured: torch.sum")
+    timer = extra["backend_timer"]  # llama.cpp's own count of the same decode steps
+    assert timer["evals"] == 7 and timer["decode_tokens_per_s"] > 0
+    assert timer["harness_over_backend"] == pytest.approx(record.value / timer["decode_tokens_per_s"])
     bound = probe["gbs"] * 1e9 / extra["bytes_per_token"]
     assert extra["efficiency"] == pytest.approx(record.value / bound)
 

@@ -72,6 +72,10 @@ class Backend(ABC):
     @abstractmethod
     def describe(self) -> dict[str, Any]: ...
 
+    def own_timer(self) -> dict[str, float] | None:
+        """The library's own timing of the last generation, where it keeps one."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free the model and cache."""
 

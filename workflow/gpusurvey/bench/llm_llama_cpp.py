@@ -5,8 +5,8 @@ The generation is the other backends' (``llm_backends``): clear the KV cache; ev
 prompt in one batch whose last logits give the first new token (time to first token); then
 ``new_tokens - 1`` single-token evaluations, each feeding the previous greedy token (the argmax
 of the logits, taken here rather than by llama.cpp's sampler); end-of-sequence is never checked.
-llama.cpp's own timer (``llama_perf_context``) counts the same evaluations, which is how
-``tests/benchmarks/llama_cpp_timer.py`` checks this timing.
+llama.cpp's own timer (``llama_perf_context``) counts the same evaluations: the record keeps its
+decode rate beside the harness's, and ``tests/benchmarks/llama_cpp_timer.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ class LlamaCppBackend(Backend):
     def generate(self, prompt: list[int], new_tokens: int) -> Generation:
         model = self.model
         model.reset()
+        self.reset_perf()
         start = now(self.device)
         model.eval(prompt)
         token = self._argmax_last()
@@ -155,7 +156,11 @@ class LlamaCppBackend(Backend):
         fed = len(prompt) + new_tokens - 1
         if model.n_tokens != fed:
             raise RuntimeError(f"llama.cpp holds {model.n_tokens} positions after generating; expected {fed}")
+        self._last_perf = self.perf()
         return Generation(ttft_s=first - start, decode_s=end - first)
+
+    def own_timer(self) -> dict[str, float] | None:
+        return getattr(self, "_last_perf", None)
 
     def perf(self) -> dict[str, float]:
         """llama.cpp's own counters since the last ``reset_perf``: prompt and single-token

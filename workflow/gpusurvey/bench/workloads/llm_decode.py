@@ -109,6 +109,7 @@ class LlmDecodeWorkload(Workload):
         self._runner: Backend | None = None
         self.threads = config.threads or cpu_bandwidth.default_threads()
         self._cpu_bandwidth: dict[str, Any] | None = None
+        self._own_timer: list[dict[str, float]] = []
 
     def setup(self) -> None:
         cfg, shape = self.config, self.shape
@@ -141,6 +142,9 @@ class LlmDecodeWorkload(Workload):
     def run(self) -> dict[str, float]:
         cfg = self.config
         gen = self._runner.generate(self.prompt, cfg.new_tokens)
+        timer = self._runner.own_timer()
+        if timer is not None:
+            self._own_timer.append(timer)
         return {
             "decode_tokens_per_s": (cfg.new_tokens - 1) / gen.decode_s,
             "prefill_tokens_per_s": cfg.prompt_tokens / gen.ttft_s,
@@ -179,9 +183,21 @@ class LlmDecodeWorkload(Workload):
             "memory_bandwidth_gbs": bandwidth,
             "memory_bandwidth_source": source,
             "cpu_bandwidth_probe": self._cpu_bandwidth,
+            "backend_timer": self._backend_timer(decode),
             "bound_tokens_per_s": bound,
             "efficiency": decode / bound if bound and decode else None,
         }
+
+    def _backend_timer(self, decode: float | None) -> dict[str, Any] | None:
+        """The backend's own decode rate over the timed repetitions (the last ``repetitions``
+        generations) beside the harness's; None where the backend keeps no timer."""
+        timed = self._own_timer[-self.config.repetitions:]
+        if len(timed) < self.config.repetitions:
+            return None
+        rates = [t["evals"] / (t["eval_ms"] / 1e3) for t in timed]
+        own = sum(rates) / len(rates)
+        return {"source": "llama_perf_context (eval time and count)", "evals": timed[-1]["evals"],
+                "decode_tokens_per_s": own, "harness_over_backend": decode / own if decode else None}
 
     def _bandwidth(self) -> tuple[float | None, str]:
         """(GB/s, where it came from); (None, why) when it is not known."""
