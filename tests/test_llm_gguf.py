@@ -260,3 +260,11 @@ def test_bench_rule_writes_the_tiny_gguf_then_a_llama_cpp_record(project):
     assert record.status == "ok" and record.device == "cpu", record.error
     assert record.params["checkpoint"] == gguf and record.backend["format"] == "gguf-q4_k_m"
     assert record.extra["efficiency"] > 0
+
+
+def test_env_command_measures_the_cpu_bandwidth_when_asked(monkeypatch, capsys):
+    real = cpu_bandwidth.measure
+    monkeypatch.setattr(cpu_bandwidth, "measure", lambda threads: real(threads, nbytes=16 * 1024**2))
+    assert cli.main(["env", "--device", "cpu", "--cpu-bandwidth", "--threads", "1"]) == 0
+    env = json.loads(capsys.readouterr().out)
+    assert env["cpu_read_bandwidth"]["threads"] == 1 and env["cpu_read_bandwidth"]["gbs"] > 0
