@@ -17,13 +17,16 @@ CORES   ?= 1
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(EXTRAS)
 SNAKEMAKE := $(BIN)/snakemake --profile workflow/profiles/default
+# The tests also run the llama.cpp backend, whose package compiles from source once (pip keeps
+# the wheel in its cache); `make paper` does not need it.
+TEST_STAMP := $(VENV)/.installed-$(EXTRAS),bench-llm-cpp
 
-.PHONY: paper test install system-deps system-deps-test lint clean
+.PHONY: paper test install install-test system-deps system-deps-test lint clean
 
 paper: system-deps install
 	$(SNAKEMAKE) --cores $(CORES) paper
 
-test: system-deps-test install
+test: system-deps-test install-test
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 	$(BIN)/snakemake --cores 1 check_records
@@ -31,11 +34,14 @@ test: system-deps-test install
 
 install: $(STAMP)
 
+install-test: $(TEST_STAMP)
+
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
-$(STAMP): pyproject.toml
+# The stamp's name after .installed- is the list of extras installed.
+$(VENV)/.installed-%: pyproject.toml
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	$(BIN)/python -m pip install -q -e '.[$*]'
 	touch $@
 
 system-deps:

@@ -60,6 +60,7 @@ def test_transformers_backend_on_a_tiny_llama_writes_a_valid_record(tmp_path):
     assert extra["bound_tokens_per_s"] == pytest.approx(50e9 / extra["bytes_per_token"])
     assert extra["efficiency"] == pytest.approx(loaded.value / extra["bound_tokens_per_s"])
     assert extra["quantised_parameters"] == 0  # fp32, nothing quantised
+    assert extra["backend_timer"] is None  # transformers keeps no timer of its own
 
 
 def test_cli_runs_the_shape_of_a_gptq_checkpoint_with_transformers(tiny, tmp_path):
@@ -78,7 +79,10 @@ def test_cli_runs_the_shape_of_a_gptq_checkpoint_with_transformers(tiny, tmp_pat
     assert record.weights["name"].startswith("llama-tiny-gptq shape")
     # The unquantised fp32 model reads 4 bytes per linear weight.
     assert record.extra["weight_bytes_per_token"] > 4 * 2 * 7 * 256 * 256
-    assert record.extra["efficiency"] is None  # no GPU and no bandwidth given
+    # No GPU and no bandwidth given: the CPU's read bandwidth, measured with the run's threads.
+    assert record.extra["memory_bandwidth_source"].startswith("measured: torch.sum")
+    assert record.extra["memory_bandwidth_gbs"] == record.extra["cpu_bandwidth_probe"]["gbs"] > 0
+    assert record.extra["efficiency"] > 0
 
 
 def test_exllamav2_without_cuda_is_a_clear_error_before_importing_it():

@@ -6,6 +6,7 @@ submit records.
     gpusurvey env
     gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
     gpusurvey submit results/measurements/*/*.json
+    gpusurvey synth llama-13b-gguf-q4_k_m results/weights/llama-13b-gguf-q4_k_m.gguf
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -23,7 +24,10 @@ from gpusurvey.bench import workloads
 from gpusurvey.bench.config import PROFILES
 from gpusurvey.registry import WORKLOADS
 
-SYNTH_CHECKPOINTS = ["llama-13b-gptq", "llama-tiny-gptq"]
+SYNTH_GPTQ = ["llama-13b-gptq", "llama-tiny-gptq"]
+SYNTH_GGUF = [f"{preset}-{fmt}" for preset in ("llama-13b", "llama-tiny")
+              for fmt in ("gguf-q4_0", "gguf-q4_k_m", "gguf-q8_0")]
+SYNTH_CHECKPOINTS = SYNTH_GPTQ + SYNTH_GGUF
 
 
 def _parse_set(items: list[str]) -> dict[str, str]:
@@ -141,11 +145,23 @@ def cmd_env(args: argparse.Namespace) -> int:
     from gpusurvey.bench import environment, harness
 
     device = harness.resolve_device(args.device)
-    print(json.dumps(environment.capture(device), indent=2))
+    env = environment.capture(device)
+    if args.cpu_bandwidth:
+        from gpusurvey.bench import cpu_bandwidth
+
+        env["cpu_read_bandwidth"] = cpu_bandwidth.measure(args.threads or cpu_bandwidth.default_threads())
+    print(json.dumps(env, indent=2))
     return 0
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    if args.checkpoint in SYNTH_GGUF:
+        from gpusurvey.bench.synth import llama_gguf
+
+        preset, _, fmt = args.checkpoint.partition("-gguf-")
+        path = llama_gguf.write(preset, f"gguf-{fmt}", args.folder, progress=not args.quiet)
+        print(json.dumps({"checkpoint": args.checkpoint, "path": str(path)}))
+        return 0
     from gpusurvey.bench.synth import llama_gptq
 
     preset = args.checkpoint.removesuffix("-gptq")
@@ -234,8 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
                                          "once; an existing complete one is reused")
     synth.add_argument("checkpoint", choices=SYNTH_CHECKPOINTS,
                        help="llama-13b-gptq: LLaMA-13B's shapes, GPTQ 4-bit group 128 (7.3 GB); "
-                            "llama-tiny-gptq: the same format at toy size, for tests")
-    synth.add_argument("folder", type=Path, help="output folder (written atomically)")
+                            "llama-13b-gguf-{q4_0,q4_k_m,q8_0}: one GGUF file in llama.cpp's "
+                            "mixture (7.3, 7.8, 13.7 GB); llama-tiny-*: the same format at toy "
+                            "size, for tests")
+    synth.add_argument("folder", type=Path,
+                       help="output folder (GPTQ) or .gguf file (GGUF), written atomically")
+    synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.set_defaults(func=cmd_synth)
 
     submit = sub.add_parser("submit", help="check records with the build's rules, copy them into "
@@ -252,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     env = sub.add_parser("env", help="print the environment record of this machine")
     env.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    env.add_argument("--cpu-bandwidth", action="store_true",
+                     help="also measure the CPU's memory read bandwidth (a 2 GB buffer, seconds)")
+    env.add_argument("--threads", type=int, default=None,
+                     help="threads for --cpu-bandwidth (default: every CPU this process may use)")
     env.set_defaults(func=cmd_env)
     return parser
 

@@ -86,6 +86,13 @@ def committed_records():
     return sorted(str(p) for p in folder.glob("*/*.json"))
 
 
+def every_committed_record():
+    """Every committed record, the deeper folders' too (cpu/, formats/, variants/): what
+    `check_records` checks."""
+    folder = Path(config["data"]["measurements"])
+    return sorted(str(p) for p in folder.glob("*/**/*.json"))
+
+
 def measurement_records():
     """Every record the tables and figures read: this machine's (or the cluster's), and the
     committed ones of other machines and workloads: a new run of a machine replaces its
@@ -211,13 +218,16 @@ def bench_inputs(wildcards):
 
 
 def llm_checkpoint():
-    """The checkpoint folder llm-decode reads: bench.settings.llm-decode.checkpoint when set,
-    else the synthetic one of the profile (LLaMA-13B's shapes for full, a tiny one for smoke)."""
-    configured = config["bench"]["settings"].get("llm-decode", {}).get("checkpoint")
-    if configured:
-        return configured
-    tiny = config["bench"]["profile"] == "smoke"
-    return "results/weights/" + ("llama-tiny-gptq" if tiny else "llama-13b-gptq")
+    """The checkpoint llm-decode reads: bench.settings.llm-decode.checkpoint when set, else the
+    synthetic one of the profile (LLaMA-13B's shapes for full, a tiny one for smoke): a GPTQ
+    folder, or for backend llama.cpp a Q4_K_M GGUF file."""
+    settings = config["bench"]["settings"].get("llm-decode", {})
+    if settings.get("checkpoint"):
+        return settings["checkpoint"]
+    preset = "llama-tiny" if config["bench"]["profile"] == "smoke" else "llama-13b"
+    if settings.get("backend") == "llama.cpp":
+        return f"results/weights/{preset}-gguf-q4_k_m.gguf"
+    return f"results/weights/{preset}-gptq"
 
 
 # A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.

@@ -16,3 +16,17 @@ rule synth_checkpoint:
     script:
         "../scripts/synth_checkpoint.py"
 
+
+
+rule synth_gguf:
+    output:
+        "results/weights/{preset}-{fmt}.gguf",
+    wildcard_constraints:
+        preset="llama-13b|llama-tiny",
+        fmt="gguf-q4_0|gguf-q4_k_m|gguf-q8_0",
+    log:
+        "logs/synth/{preset}-{fmt}.log",
+    conda:
+        "../../envs/bench-llm.yaml"
+    script:
+        "../scripts/synth_gguf.py"

@@ -82,7 +82,7 @@ rule verify:
 rule check_records:
     input:
         gpus=config["data"]["gpus"],
-        records=committed_records(),
+        records=every_committed_record(),
         code=code_inputs("check_records.py"),
     output:
         "results/checks/records.txt",

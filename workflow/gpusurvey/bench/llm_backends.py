@@ -1,5 +1,6 @@
-"""The two ways ``llm-decode`` runs a LLaMA: exllamav2 on a GPTQ checkpoint (CUDA only) and
-transformers unquantised (fp16 on CUDA, fp32 on the CPU). Both time the same thing the same way.
+"""The ways ``llm-decode`` runs a LLaMA: exllamav2 on a GPTQ checkpoint (CUDA only),
+transformers unquantised (fp16 on CUDA, fp32 on the CPU), and llama.cpp on a GGUF file
+(``llm_llama_cpp``, imported only when chosen). All time the same thing the same way.
 
 One generation: reset the cache; prefill the prompt in one forward pass whose last logits give
 the first new token (time to first token); then ``new_tokens - 1`` single-token forward passes,
@@ -21,7 +22,7 @@ from gpusurvey.bench.timing import now
 from gpusurvey.models.llama import LlamaShape
 from gpusurvey.models.roofline import Inventory
 
-BACKENDS = ("auto", "exllamav2", "transformers")
+BACKENDS = ("auto", "exllamav2", "llama.cpp", "transformers")
 
 
 def resolve_backend(name: str, device: str) -> str:
@@ -35,7 +36,7 @@ def resolve_backend(name: str, device: str) -> str:
         raise RuntimeError(
             "backend 'exllamav2' needs a CUDA GPU: it compiles its CUDA extension when imported, "
             f"and this run's device is '{device}'. On this machine use the transformers backend "
-            "(--set backend=transformers, or backend: auto)."
+            "(--set backend=transformers, or backend: auto), or llama.cpp on a GGUF file."
         )
     return name
 
@@ -70,6 +71,10 @@ class Backend(ABC):
 
     @abstractmethod
     def describe(self) -> dict[str, Any]: ...
+
+    def own_timer(self) -> dict[str, float] | None:
+        """The library's own timing of the last generation, where it keeps one."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free the model and cache."""

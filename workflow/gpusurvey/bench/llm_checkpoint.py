@@ -12,7 +12,7 @@ from typing import Any
 
 from gpusurvey.bench.synth.llama_gptq import MARKER, existing_preset
 from gpusurvey.core.errors import DataError
-from gpusurvey.models.roofline import Inventory
+from gpusurvey.models.weight_formats import Inventory
 
 
 def safetensors_files(folder: str | os.PathLike) -> list[Path]:

@@ -3,19 +3,22 @@ the memory-bandwidth bound of batch-1 decoding.
 
 At batch size 1 every weight that takes part in a token is read once from memory per token,
 and the arithmetic is too little to hide it, so tokens/s <= bandwidth / bytes per token.
-A measured row counts the tensors its backend actually holds (``weight_bytes_per_token`` of
-the checkpoint's inventory, plus its KV cache); a published row counts the tensors of the
-checkpoint its model and weight format imply (``gptq_bytes_per_token``: the survey's
-LLaMA-13B in GPTQ 4-bit, group size 128), without the KV cache, whose context the survey
-does not give (at a few hundred tokens it adds under 5 %, and the bound stays an upper
-limit). What counts:
+The memory is the GPU's, or the CPU's for a CPU run. A measured row counts the tensors its
+backend actually holds (``weight_bytes_per_token`` of the checkpoint's inventory, plus its KV
+cache); a published row counts the tensors of the checkpoint its model and weight format
+imply (``format_weight_bytes_per_token``: the survey's LLaMA-13B in GPTQ 4-bit, group size
+128), without the KV cache, whose context the survey does not give (at a few hundred tokens
+it adds under 5 %, and the bound stays an upper limit). The same count serves every format
+(``gpusurvey.models.weight_formats``), so Q4_0, Q4_K_M, Q8_0 and GPTQ are compared on one
+footing. What counts:
 
-- every linear layer in full: for GPTQ its ``qweight``, ``qzeros`` and ``scales``; ``g_idx``
-  is left out (with ``desc_act`` false it only says which group a row is in, which the loader
-  turns into the matrix layout once);
-- the output layer (``lm_head``) in full, the RMSNorm weights in full;
-- the token embedding as one row per token: it is a gather, not a full read (unless the
-  embedding doubles as the output layer, tied, when it is read in full);
+- every linear layer in full: for GGUF its blocks (codes and scales together); for GPTQ its
+  ``qweight``, ``qzeros`` and ``scales``; ``g_idx`` is left out (with ``desc_act`` false it
+  only says which group a row is in, which the loader turns into the matrix layout once);
+- the output layer (``lm_head``, GGUF ``output``) in full, the RMSNorm weights in full;
+- the token embedding (``embed_tokens``, GGUF ``token_embd``) as one row per token: it is a
+  gather, not a full read (unless the embedding doubles as the output layer, tied, when it is
+  read in full);
 - the KV cache: K and V of every layer at the mean context length of the decode steps.
 """
 
@@ -25,36 +28,61 @@ import math
 from dataclasses import dataclass
 
 from gpusurvey.models.llama import PRESETS, LlamaShape, gptq_tensors
-
-Inventory = dict[str, tuple[str, tuple[int, ...]]]
-"""Tensor name -> (safetensors dtype, shape): what a checkpoint holds."""
+from gpusurvey.models.weight_formats import (
+    GGML_BLOCKS,
+    GGUF_FORMATS,
+    GPTQ_FORMAT,
+    Inventory,
+    format_inventory,
+    ggml_tensor_bytes,
+)
 
 DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2,
                "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}
 
 
 def tensor_bytes(dtype: str, shape: tuple[int, ...]) -> int:
-    return math.prod(shape) * DTYPE_BYTES[dtype]
+    """Bytes of a tensor stored as a safetensors dtype or a ggml (GGUF) type."""
+    if dtype in DTYPE_BYTES:
+        return math.prod(shape) * DTYPE_BYTES[dtype]
+    if dtype in GGML_BLOCKS:
+        return ggml_tensor_bytes(dtype, shape)
+    raise ValueError(f"storage type '{dtype}': expected a safetensors dtype ({sorted(DTYPE_BYTES)}) "
+                     f"or a ggml type ({sorted(GGML_BLOCKS)})")
+
+
+EMBEDDINGS = ("embed_tokens.weight", "token_embd.weight")
+OUTPUTS = ("lm_head.weight", "output.weight")
 
 
 def weight_bytes_per_token(tensors: Inventory) -> int:
     """Weight bytes one decode step reads (see the module's docstring for what counts)."""
-    tied = "lm_head.weight" not in tensors
+    tied = not any(name in tensors for name in OUTPUTS)
     total = 0
     for name, (dtype, shape) in tensors.items():
         if name.endswith(".g_idx"):
             continue
-        if name.endswith("embed_tokens.weight") and not tied:
-            total += shape[-1] * DTYPE_BYTES[dtype]
+        if name.endswith(EMBEDDINGS) and not tied:
+            total += tensor_bytes(dtype, shape[-1:])
             continue
         total += tensor_bytes(dtype, shape)
     return total
 
 
+def format_weight_bytes_per_token(shape: LlamaShape, fmt: str) -> int:
+    """Weight bytes one decode step reads from a checkpoint of ``shape`` in ``fmt`` (a name of
+    ``weight_formats.FORMATS``), from the tensor list alone, with no file."""
+    return weight_bytes_per_token(format_inventory(shape, fmt))
+
+
 def quantised_parameters(tensors: Inventory, bits: int = 4) -> int:
-    """Weights held in the quantised linear layers: each int32 of ``qweight`` packs 32 / bits."""
-    return sum(shape[0] * (32 // bits) * shape[1]
+    """Weights held in the quantised linear layers: each int32 of a GPTQ ``qweight`` packs
+    32 / bits; a GGUF layer matrix (``blk.N.*``, 2-D, in a block type) holds its shape's product."""
+    gptq = sum(shape[0] * (32 // bits) * shape[1]
                for name, (_, shape) in tensors.items() if name.endswith(".qweight"))
+    gguf = sum(math.prod(shape) for name, (dtype, shape) in tensors.items()
+               if name.startswith("blk.") and len(shape) == 2 and GGML_BLOCKS.get(dtype, (1,))[0] > 1)
+    return gptq + gguf
 
 
 def mean_decode_context(prompt_tokens: int, new_tokens: int) -> float:
@@ -91,12 +119,7 @@ def roofline(tensors: Inventory, shape: LlamaShape, prompt_tokens: int, new_toke
     )
 
 
-def gptq_bytes_per_token(shape: LlamaShape) -> int:
-    """Weight bytes one decoded token reads from a GPTQ checkpoint of ``shape`` (no KV cache)."""
-    return weight_bytes_per_token({name: (dtype, dims) for name, dtype, dims in gptq_tensors(shape)})
-
-
-LLAMA13B_GPTQ_BYTES_PER_TOKEN = gptq_bytes_per_token(PRESETS["llama-13b"])
+LLAMA13B_GPTQ_BYTES_PER_TOKEN = format_weight_bytes_per_token(PRESETS["llama-13b"], GPTQ_FORMAT)
 """The survey's Table 5 model: LLaMA-13B in GPTQ 4-bit, group size 128, about 6.92 GB per token."""
 
 
@@ -125,11 +148,14 @@ def dense_tensors(shape: LlamaShape, dtype: str) -> Inventory:
 
 def format_tensors(shape: LlamaShape, weights_format: str) -> Inventory:
     """The tensors a decode reads for a weights format as a record's ``backend.weights`` names it:
-    ``gptq int4 group 128`` (exllamav2) or a dtype (``float16``: the transformers backend).
-    Raises ValueError for any other."""
+    ``gptq int4 group 128`` (exllamav2), ``gguf Q4_K_M`` (llama.cpp) or a dtype (``float16``:
+    the transformers backend). Raises ValueError for any other."""
     if weights_format.startswith("gptq"):
         return {name: (dtype, dims) for name, dtype, dims in gptq_tensors(shape)}
+    gguf = {f"gguf {label}": fmt for fmt, label in GGUF_FORMATS.items()}
+    if weights_format in gguf:
+        return format_inventory(shape, gguf[weights_format])
     if weights_format in DENSE_DTYPES:
         return dense_tensors(shape, DENSE_DTYPES[weights_format])
-    raise ValueError(f"unknown weights format '{weights_format}'; expected 'gptq ...' or one of "
-                     f"{sorted(DENSE_DTYPES)}")
+    raise ValueError(f"unknown weights format '{weights_format}'; expected 'gptq ...', one of "
+                     f"{sorted(gguf)} or one of {sorted(DENSE_DTYPES)}")

@@ -9,37 +9,46 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from gpusurvey.bench import gpu_bandwidth
+from gpusurvey.bench import cpu_bandwidth, gpu_bandwidth
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.environment import REPO_ROOT
 from gpusurvey.bench.llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
 from gpusurvey.bench.workload import Calibration, Workload
 from gpusurvey.core.errors import DataError
-from gpusurvey.models.llama import PRESETS, LlamaShape, read_config
+from gpusurvey.models.llama import PRESETS, read_config
 from gpusurvey.models.roofline import quantised_parameters, roofline
+from gpusurvey.models.weight_formats import GPTQ_FORMAT
 
 
 @dataclass
 class LlmDecodeConfig(WorkloadConfig):
-    backend: str = option("auto", "exllamav2 (CUDA only, GPTQ checkpoint), transformers (unquantised: "
-                                  "fp16 on CUDA, fp32 on the CPU) or auto (exllamav2 on CUDA, else "
-                                  "transformers)")
-    checkpoint: str | None = option(None, "GPTQ 4-bit group-128 LLaMA checkpoint folder (config.json "
-                                          "and safetensors); exllamav2 needs one (`gpusurvey synth "
-                                          "llama-13b-gptq DIR` writes a synthetic one); transformers "
-                                          "takes only its shape")
+    backend: str = option("auto", "exllamav2 (CUDA only, GPTQ checkpoint), llama.cpp (a GGUF file, "
+                                  "CPU or CUDA; needs the bench-llm-cpp extra), transformers "
+                                  "(unquantised: fp16 on CUDA, fp32 on the CPU) or auto (exllamav2 "
+                                  "on CUDA, else transformers)")
+    checkpoint: str | None = option(None, "exllamav2: a GPTQ 4-bit group-128 LLaMA checkpoint folder "
+                                          "(`gpusurvey synth llama-13b-gptq DIR` writes a synthetic "
+                                          "one); llama.cpp: a LLaMA .gguf file (`gpusurvey synth "
+                                          "llama-13b-gguf-q4_k_m FILE`); transformers takes only "
+                                          "the folder's shape")
     model: str = option("llama-13b", "architecture preset when no checkpoint is given "
                                      f"(transformers backend): {', '.join(PRESETS)}")
     prompt_tokens: int = option(128, "prompt length in tokens (random ids, no tokenizer)")
     new_tokens: int = option(400, "tokens generated per repetition, exactly (greedy, EOS ignored)")
     seed: int = option(0, "seed of the prompt's token ids and of the transformers backend's weights")
-    memory_bandwidth_gbs: float | None = option(None, "GPU memory bandwidth in GB/s for the roofline; "
-                                                      "default: the detected GPU's row of gpus_csv")
+    threads: int | None = option(None, "CPU threads for llama.cpp and the CPU bandwidth probe; default: "
+                                       "every CPU this process may run on")
+    bandwidth_probe_bytes: int = option(cpu_bandwidth.DEFAULT_BYTES,
+                                        "buffer the CPU memory-bandwidth probe sums (CPU runs without "
+                                        "memory_bandwidth_gbs); far larger than the caches")
+    memory_bandwidth_gbs: float | None = option(None, "memory bandwidth in GB/s for the roofline; "
+                                                      "default: the detected GPU's row of gpus_csv, "
+                                                      "on the CPU the probe's measurement")
     gpus_csv: str = option("data/gpus.csv", "GPU table for the bandwidth (relative to the repository root)")
 
     PROFILE_OVERRIDES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": {"model": "llama-tiny", "prompt_tokens": 16, "new_tokens": 8, "warmup": 1,
-                  "repetitions": 5},
+                  "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2},
     }
 
     def __post_init__(self) -> None:
@@ -52,6 +61,11 @@ class LlmDecodeConfig(WorkloadConfig):
         if self.memory_bandwidth_gbs is not None and self.memory_bandwidth_gbs <= 0:
             raise ValueError(f"memory_bandwidth_gbs: expected a positive number, got "
                              f"{self.memory_bandwidth_gbs}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads: expected 1 or more, got {self.threads}")
+        if self.bandwidth_probe_bytes < 1024**2:
+            raise ValueError(f"bandwidth_probe_bytes: expected at least 1 MiB, got "
+                             f"{self.bandwidth_probe_bytes}")
         if self.model not in PRESETS:
             raise ValueError(f"model: expected one of {sorted(PRESETS)}, got '{self.model}'")
 
@@ -74,21 +88,47 @@ class LlmDecodeWorkload(Workload):
         if self.backend_name == "exllamav2" and not config.checkpoint:
             raise ValueError("backend 'exllamav2' needs a checkpoint folder (--set checkpoint=DIR); "
                              "write a synthetic one with `gpusurvey synth llama-13b-gptq DIR`")
-        self.shape: LlamaShape = (read_config(config.checkpoint) if config.checkpoint
-                                  else PRESETS[config.model])
+        self.format = GPTQ_FORMAT if self.backend_name == "exllamav2" else None
+        if self.backend_name == "llama.cpp":
+            from gpusurvey.bench.llm_llama_cpp import read_header, require_llama_cpp
+
+            require_llama_cpp()
+            if not config.checkpoint:
+                raise ValueError("backend 'llama.cpp' needs a GGUF file (--set checkpoint=FILE); write "
+                                 "a synthetic one with `gpusurvey synth llama-13b-gguf-q4_k_m FILE`")
+            self.shape, self.format = read_header(config.checkpoint)
+        else:
+            self.shape = (read_config(config.checkpoint) if config.checkpoint
+                          else PRESETS[config.model])
         total = config.prompt_tokens + config.new_tokens
         if total > self.shape.max_positions:
             raise DataError(config.checkpoint or config.model,
                             f"prompt_tokens + new_tokens = {total} exceeds the model's "
                             f"{self.shape.max_positions} positions")
         self._runner: Backend | None = None
+        self.threads = config.threads or cpu_bandwidth.default_threads()
+        self._cpu_bandwidth: dict[str, Any] | None = None
+        self._own_timer: list[dict[str, float]] = []
 
     def setup(self) -> None:
         cfg, shape = self.config, self.shape
         total = cfg.prompt_tokens + cfg.new_tokens
+        if self.device == "cpu" and cfg.memory_bandwidth_gbs is None:
+            # Before the model is loaded, so that the probe's buffer and the weights never
+            # compete for memory.
+            self._cpu_bandwidth = cpu_bandwidth.measure(self.threads, cfg.bandwidth_probe_bytes)
         if self.backend_name == "exllamav2":
             self._runner = ExLlamaV2Backend(cfg.checkpoint, shape, self.device, total)
+        elif self.backend_name == "llama.cpp":
+            from gpusurvey.bench.llm_llama_cpp import LlamaCppBackend
+
+            self._runner = LlamaCppBackend(cfg.checkpoint, shape, self.format, self.device, total,
+                                           cfg.prompt_tokens, self.threads, cfg.seed)
         else:
+            if self.device == "cpu":
+                import torch
+
+                torch.set_num_threads(self.threads)
             self._runner = TransformersBackend(shape, self.device, cfg.seed,
                                                source=cfg.checkpoint or cfg.model)
         self._runner.load()
@@ -101,6 +141,9 @@ class LlmDecodeWorkload(Workload):
     def run(self) -> dict[str, float]:
         cfg = self.config
         gen = self._runner.generate(self.prompt, cfg.new_tokens)
+        timer = self._runner.own_timer()
+        if timer is not None:
+            self._own_timer.append(timer)
         return {
             "decode_tokens_per_s": (cfg.new_tokens - 1) / gen.decode_s,
             "prefill_tokens_per_s": cfg.prompt_tokens / gen.ttft_s,
@@ -131,7 +174,7 @@ class LlmDecodeWorkload(Workload):
         return getattr(self, "_described", {"library": self.backend_name})
 
     def packages(self) -> tuple[str, ...]:
-        return ("torch", "transformers", "exllamav2", "safetensors")
+        return ("torch", "transformers", "exllamav2", "safetensors", "llama-cpp-python", "gguf")
 
     def extra(self, metric_means: dict[str, float | None]) -> dict[str, Any]:
         cfg = self.config
@@ -141,6 +184,7 @@ class LlmDecodeWorkload(Workload):
         bound = roof.bound_tokens_per_s(bandwidth) if bandwidth else None
         decode = metric_means.get("decode_tokens_per_s")
         return {
+            "weight_format": self.format or f"unquantised {self._described.get('weights')}",
             "quantised_parameters": quantised_parameters(tensors, self.shape.bits),
             "weight_bytes_per_token": roof.weight_bytes,
             "kv_bytes_per_token": roof.kv_bytes,
@@ -148,14 +192,30 @@ class LlmDecodeWorkload(Workload):
             "bytes_per_token": roof.bytes_per_token,
             "memory_bandwidth_gbs": bandwidth,
             "memory_bandwidth_source": source,
+            "cpu_bandwidth_probe": self._cpu_bandwidth,
+            "backend_timer": self._backend_timer(decode),
             "bound_tokens_per_s": bound,
             "efficiency": decode / bound if bound and decode else None,
         }
+
+    def _backend_timer(self, decode: float | None) -> dict[str, Any] | None:
+        """The backend's own decode rate over the timed repetitions (the last ``repetitions``
+        generations) beside the harness's; None where the backend keeps no timer."""
+        timed = self._own_timer[-self.config.repetitions:]
+        if len(timed) < self.config.repetitions:
+            return None
+        rates = [t["evals"] / (t["eval_ms"] / 1e3) for t in timed]
+        own = sum(rates) / len(rates)
+        return {"source": "llama_perf_context (eval time and count)", "evals": timed[-1]["evals"],
+                "decode_tokens_per_s": own, "harness_over_backend": decode / own if decode else None}
 
     def _bandwidth(self) -> tuple[float | None, str]:
         """(GB/s, where it came from); (None, why) when it is not known."""
         if self.config.memory_bandwidth_gbs is not None:
             return float(self.config.memory_bandwidth_gbs), "config"
+        if self._cpu_bandwidth is not None:
+            probe = self._cpu_bandwidth
+            return probe["gbs"], f"measured: {probe['method']}, {probe['threads']} threads"
         if self.device != "cuda":
             return None, "no GPU ran; set memory_bandwidth_gbs for a roofline"
         import torch
