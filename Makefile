@@ -28,13 +28,21 @@ test: system-deps-test install
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
 
-install: $(STAMP)
-
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
+PIP_INSTALL ?= $(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+
+# The stamp alone is not trusted: a venv that no longer satisfies the project (pip check, the
+# package's import, snakemake) loses its stamp and is reinstalled, then checked again.
+install:
+	@bash envs/check-venv.sh $(VENV) $(EXTRAS) 2>/dev/null || { \
+	  test ! -e $(STAMP) || echo "make: $(VENV) no longer satisfies the project; reinstalling"; \
+	  bash envs/check-venv.sh $(VENV) $(EXTRAS) || true; rm -f $(STAMP); }
+	@$(MAKE) --no-print-directory $(STAMP)
+	@bash envs/check-venv.sh $(VENV) $(EXTRAS)
+
 $(STAMP): pyproject.toml
-	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	test -x $(BIN)/python || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PIP_INSTALL)
 	touch $@
 
 system-deps:
