@@ -1,6 +1,7 @@
 # Two commands set up a fresh machine (see README.md):
 #   make paper   install what is missing, then build the survey
-#   make test    install what is missing, then run the linters and the test suite
+#   make test    install what is missing, then run the linters (ruff, snakefmt, snakemake --lint)
+#                and the test suite
 # Everything else is plain Snakemake with the default profile (one core; after an interrupted
 # run, incomplete outputs are rebuilt): .venv/bin/snakemake --profile workflow/profiles/default <target>.
 
@@ -17,6 +18,7 @@ CORES   ?= 1
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(EXTRAS)
 SNAKEMAKE := $(BIN)/snakemake --profile workflow/profiles/default
+SNAKEFILES := Snakefile workflow/rules
 
 .PHONY: paper test install system-deps system-deps-test lint clean
 
@@ -25,6 +27,7 @@ paper: system-deps install
 
 test: system-deps-test install
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check $(SNAKEFILES)
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
 
@@ -54,6 +57,7 @@ system-deps-test:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check $(SNAKEFILES)
 	$(BIN)/snakemake --lint
 
 clean:
