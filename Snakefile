@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "workflow/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"

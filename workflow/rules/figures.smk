@@ -7,9 +7,21 @@ rule figure:
         unpack(figure_inputs),
     output:
         ko_pdf="results/figures/{name}.ko.pdf",
-        ko_png="results/figures/{name}.ko.png",
+        ko_png=report(
+            "results/figures/{name}.ko.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            subcategory="{name}",
+            labels={"figure": "{name}", "language": "ko"},
+        ),
         en_pdf="results/figures/{name}.en.pdf",
-        en_png="results/figures/{name}.en.png",
+        en_png=report(
+            "results/figures/{name}.en.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            subcategory="{name}",
+            labels={"figure": "{name}", "language": "en"},
+        ),
     wildcard_constraints:
         name="|".join(FIGURES),
     params:

@@ -8,7 +8,12 @@ rule run_notebook:
         unpack(notebook_inputs),
     output:
         ipynb="results/notebooks/{name}.ipynb",
-        html="results/notebooks/{name}.html",
+        html=report(
+            "results/notebooks/{name}.html",
+            caption="../report/notebook.rst",
+            category="Notebooks",
+            labels={"notebook": "{name}"},
+        ),
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
     params:

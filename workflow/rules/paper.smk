@@ -51,6 +51,7 @@ rule paper_pdf:
         tex="paper/{lang}/survey.tex",
         preamble="paper/preamble.tex",
         bib="paper/references.bib",
+        bst="paper/unsrt-ko.bst",
         macros=rules.macros.output,
         errata="results/paper/errata.{lang}.tex",
         provenance="results/paper/provenance.{lang}.tex",
@@ -58,7 +59,12 @@ rule paper_pdf:
         figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
         code=code_inputs("paper_pdf.py"),
     output:
-        "results/paper/survey-{lang}.pdf",
+        report(
+            "results/paper/survey-{lang}.pdf",
+            caption="../report/paper.rst",
+            category="Paper",
+            labels={"edition": "{lang}"},
+        ),
     wildcard_constraints:
         lang="|".join(LANGS),
     params:

@@ -7,7 +7,12 @@ rule spec_table:
         gpus=config["data"]["gpus"],
         code=code_inputs("spec_table.py"),
     output:
-        csv="results/tables/table{n}.csv",
+        csv=report(
+            "results/tables/table{n}.csv",
+            caption="../report/table.rst",
+            category="Tables",
+            labels={"table": "{n}"},
+        ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
     wildcard_constraints:
@@ -29,7 +34,12 @@ rule perf_table:
         records=perf_table_records,
         code=code_inputs("perf_table.py"),
     output:
-        csv="results/tables/table{n}.csv",
+        csv=report(
+            "results/tables/table{n}.csv",
+            caption="../report/table.rst",
+            category="Tables",
+            labels={"table": "{n}"},
+        ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
     wildcard_constraints:
