@@ -197,7 +197,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
         low, high = shown["value_per_dollar"].min(), shown["value_per_dollar"].max()
         ax.set_ylim(low - (high - low) * 0.12, high + (high - low) * 0.18)
         ax.set_xlim(shown["price_usd"].min() - 150, shown["price_usd"].max() + 250)
-        _place_labels(ax, shown["price_usd"], shown["value_per_dollar"],
+        place_labels(ax, shown["price_usd"], shown["value_per_dollar"],
                       [_label(row, lang) for _, row in shown.iterrows()])
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.04))
@@ -205,7 +205,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     return fig
 
 
-def _place_labels(ax, xs, ys, names) -> None:
+def place_labels(ax, xs, ys, names) -> None:
     """Label each point with its name, moved (with a leader line) off every other label and
     point; ``adjustText`` finds the positions, deterministically."""
     from adjustText import adjust_text
@@ -251,7 +251,7 @@ def roofline(table: pd.DataFrame, lang: str):
     ax.set_xlabel(words["bandwidth"])
     ax.set_ylabel(words["decode"])
     # Short GeForce names ("4090"), each point labelled on its own.
-    _place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
+    place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
                   [_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()])
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
     return fig
