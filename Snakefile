@@ -21,10 +21,10 @@ include: "workflow/rules/synth.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.paper.input,
         rules.notebooks.input,
-    default_target: True
 
 
 # Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the

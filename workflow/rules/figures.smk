@@ -22,16 +22,16 @@ rule figure:
             subcategory="{name}",
             labels={"figure": "{name}", "language": "en"},
         ),
+    log:
+        "logs/figures/{name}.log",
     wildcard_constraints:
         name="|".join(FIGURES),
+    conda:
+        "../../envs/analysis.yaml"
     params:
         name=lambda wildcards: wildcards.name,
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
-    log:
-        "logs/figures/{name}.log",
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../scripts/figure.py"
 

@@ -5,14 +5,13 @@
 rule synth_checkpoint:
     output:
         directory("results/weights/{checkpoint}"),
-    wildcard_constraints:
-        checkpoint="llama-13b-gptq|llama-tiny-gptq",
-    params:
-        preset=lambda wildcards: wildcards.checkpoint.removesuffix("-gptq"),
     log:
         "logs/synth/{checkpoint}.log",
+    wildcard_constraints:
+        checkpoint="llama-13b-gptq|llama-tiny-gptq",
     conda:
         "../../envs/bench-llm.yaml"
+    params:
+        preset=lambda wildcards: wildcards.checkpoint.removesuffix("-gptq"),
     script:
         "../scripts/synth_checkpoint.py"
-

@@ -15,14 +15,14 @@ rule spec_table:
         ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
-    wildcard_constraints:
-        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
-    params:
-        number=lambda wildcards: int(wildcards.n),
     log:
         "logs/tables/table{n}.log",
+    wildcard_constraints:
+        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
     conda:
         "../../envs/analysis.yaml"
+    params:
+        number=lambda wildcards: int(wildcards.n),
     script:
         "../scripts/spec_table.py"
 
@@ -42,16 +42,16 @@ rule perf_table:
         ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
+    log:
+        "logs/tables/table{n}.log",
     wildcard_constraints:
         n="|".join(str(t.number) for t in perf_tables()),
+    conda:
+        "../../envs/analysis.yaml"
     params:
         number=lambda wildcards: int(wildcards.n),
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
-    log:
-        "logs/tables/table{n}.log",
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../scripts/perf_table.py"
 
@@ -85,4 +85,3 @@ rule verify:
         "../../envs/analysis.yaml"
     script:
         "../scripts/verify.py"
-
