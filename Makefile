@@ -1,6 +1,7 @@
 # Two commands set up a fresh machine (see README.md):
 #   make paper   install what is missing, then build the survey
-#   make test    install what is missing, then run the linters and the test suite
+#   make test    install what is missing, then run the linters (ruff, snakefmt, snakemake --lint)
+#                and the test suite
 # Everything else is plain Snakemake with the default profile (one core; after an interrupted
 # run, incomplete outputs are rebuilt): .venv/bin/snakemake --profile workflow/profiles/default <target>.
 
@@ -17,9 +18,10 @@ CORES   ?= 1
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(EXTRAS)
 SNAKEMAKE := $(BIN)/snakemake --profile workflow/profiles/default
+SNAKEFILES := Snakefile workflow/rules
 # The tests also run the llama.cpp backend, whose package compiles from source once (pip keeps
 # the wheel in its cache); `make paper` does not need it.
-TEST_STAMP := $(VENV)/.installed-$(EXTRAS),bench-llm-cpp
+TEST_EXTRAS := $(EXTRAS),bench-llm-cpp
 
 .PHONY: paper test install install-test system-deps system-deps-test lint clean
 
@@ -28,20 +30,29 @@ paper: system-deps install
 
 test: system-deps-test install-test
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check $(SNAKEFILES)
 	$(BIN)/snakemake --lint
 	$(BIN)/snakemake --cores 1 check_records
 	$(BIN)/pytest
 
-install: $(STAMP)
-
-install-test: $(TEST_STAMP)
-
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
-# The stamp's name after .installed- is the list of extras installed.
+PIP_INSTALL ?= $(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+
+# The stamp alone is not trusted: a venv that no longer satisfies the project (pip check, the
+# package's import, snakemake) loses its stamp and is reinstalled, then checked again.
+install:
+	@bash envs/check-venv.sh $(VENV) $(EXTRAS) 2>/dev/null || { \
+	  test ! -e $(STAMP) || echo "make: $(VENV) no longer satisfies the project; reinstalling"; \
+	  bash envs/check-venv.sh $(VENV) $(EXTRAS) || true; rm -f $(STAMP); }
+	@$(MAKE) --no-print-directory $(STAMP)
+	@bash envs/check-venv.sh $(VENV) $(EXTRAS)
+
+install-test:
+	@$(MAKE) --no-print-directory install EXTRAS=$(TEST_EXTRAS)
+
 $(VENV)/.installed-%: pyproject.toml
-	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$*]'
+	test -x $(BIN)/python || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PIP_INSTALL)
 	touch $@
 
 system-deps:
@@ -53,6 +64,7 @@ system-deps-test:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check $(SNAKEFILES)
 	$(BIN)/snakemake --lint
 
 clean:

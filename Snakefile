@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "workflow/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
@@ -18,10 +21,10 @@ include: "workflow/rules/synth.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.paper.input,
         rules.notebooks.input,
-    default_target: True
 
 
 # Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the

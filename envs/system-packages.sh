@@ -2,7 +2,8 @@
 # Installs the Debian packages the pipeline needs beyond Python: venv support for python3,
 # XeLaTeX with kotex (Korean), Nanum fonts, latexmk and poppler-utils (pdftotext for the
 # paper's tests). With the argument `test` (make test) also SLURM and munge, for the tests
-# that run the cluster profile against a real single-node SLURM (tests/slurm_cluster.py).
+# that run the cluster profile against a real single-node SLURM (tests/slurm_cluster.py), and
+# Chromium, which opens the Snakemake report headless (tests/test_report.py).
 # Does nothing when every tool is already there.
 set -euo pipefail
 
@@ -21,8 +22,8 @@ kpsewhich booktabs.sty >/dev/null 2>&1 || missing+=(texlive-latex-extra)
 kpsewhich pzdr.tfm >/dev/null 2>&1 || missing+=(texlive-fonts-recommended)
 fc-list 2>/dev/null | grep -q NanumMyeongjo || missing+=(fonts-nanum)
 if [ "${1:-}" = test ]; then
-  packages+=(slurmctld slurmd slurm-client munge)
-  for cmd in slurmctld slurmd sbatch munged mungekey; do
+  packages+=(slurmctld slurmd slurm-client munge chromium)
+  for cmd in slurmctld slurmd sbatch munged mungekey chromium; do
     command -v "$cmd" >/dev/null || { missing+=("$cmd"); break; }
   done
 fi

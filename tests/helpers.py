@@ -130,4 +130,5 @@ def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda
         packages={"torch": "2.13.0+cpu", "numpy": "2.3.0", "diffusers": None},
         gpu_memory_bytes=85_000_000_000 if gpu else None, driver="580.65" if gpu else None,
         cuda="13.0" if gpu else None, utc_time="2026-11-25T10:00:00Z")
+    record.backend = {"library": "torch and numpy", "dtype": "float32"}
     write_record(path, record)

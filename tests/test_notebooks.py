@@ -137,6 +137,16 @@ def test_notebooks_execute_and_render_with_plots(project):
     assert "no measured rows yet" not in shown["stable_diffusion"]
     assert "H100 SXM" in shown["llm"]
     assert "test-h100" in shown["matmul"] and "no record with both" not in shown["matmul"]
+    # Notes (the tables' last column) are blank where a row has none, not NaN; a plot comes
+    # before any table.
+    for name in ("stable_diffusion", "llm"):
+        with_notes = [t for t in shown[name].split("<table") if "<th>note</th>" in t]
+        assert with_notes, name
+        assert not [t for t in with_notes if re.search(r"<td>NaN</td>\s*</tr>", t)], name
+    for name in NOTEBOOKS:
+        kinds = [mime for o in _outputs(project / f"results/notebooks/{name}.ipynb")
+                 for mime in o.get("data", {}) if mime in ("image/png", "text/html")]
+        assert kinds and kinds[0] == "image/png", (name, kinds[:3])
 
 
 @pytest.mark.workflow

@@ -162,3 +162,70 @@ def test_hand_typed_number_scan_catches_a_typed_value():
     assert hand_typed_numbers(r"the RTX 4090 reaches 28.923 it/s % 7.13 in a comment") == {"4090", "28.923"}
     assert hand_typed_numbers("bounded at 146 tokens per second, 4 times, LLaMA-13B") == {"146"}
     assert hand_typed_numbers(r"\includegraphics[width=0.66\linewidth]{x} 1.25\linewidth") == set()
+
+
+PARTICLES = ("에서는", "에서", "에는", "으로", "보다", "까지", "부터",
+             "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "로", "도", "만")
+UNITS = ("배", "억", "만", "천", "개", "종", "초", "판")
+_AFTER_LATIN = re.compile(r"[A-Za-z0-9)\]]$")
+_PARTICLE_START = re.compile("^(?:" + "|".join(PARTICLES + UNITS) + r")(?=[\s,.:;)]|$|이다|였다|이고|이며)")
+
+
+def particle_line_starts(text: str) -> list[str]:
+    """Lines of ``pdftotext -layout`` output that start with a particle or unit while the line
+    before ends in a Latin word or a number: a line break between ``GPU`` and ``에서``.
+
+    The particle must stand alone (a space or punctuation follows), so a line that merely
+    starts with a word like ``초당`` is not taken for one."""
+    found = []
+    previous = ""
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        if _AFTER_LATIN.search(previous) and _PARTICLE_START.match(line):
+            found.append(f"{previous[-30:]!r} / {line[:30]!r}")
+        previous = line
+    return found
+
+
+def test_no_korean_line_starts_with_a_particle_after_a_latin_word_or_number(built):
+    project, _ = built
+    assert particle_line_starts(pdf_text(project, "ko")) == []
+
+
+def test_the_particle_check_finds_the_breaks_it_looks_for():
+    text = ("위험이 있다. ChatGPT\n의 개인정보 정책도\n"
+            "U-Net의 매개변수는 약 8\n억 6천만 개\n"
+            "Stable Diffusion WebUI\n에서는 원하지 않는\n"
+            "1.47배, LLaMA에서 0.27\n배이다. 가격\n"
+            "20  25  30\n초당 반복 횟수 (it/s)\n")
+    assert particle_line_starts(text) == [
+        "'위험이 있다. ChatGPT' / '의 개인정보 정책도'", "'U-Net의 매개변수는 약 8' / '억 6천만 개'",
+        "'Stable Diffusion WebUI' / '에서는 원하지 않는'", "'1.47배, LLaMA에서 0.27' / '배이다. 가격'"]
+
+
+def test_the_korean_edition_follows_korean_conventions(built):
+    project, _ = built
+    text = pdf_text(project, "ko")
+    flat = " ".join(text.split())
+    # Bibliography: 및 and 외 for "and" and "et al.", 10판 for "10 edition".
+    assert "Chelsea Voss, Alec Radford, Mark Chen 및" in flat and "정태인 및 최은아" in flat
+    assert " 외." in flat and "10판" in flat
+    references = flat[flat.index("참고 문헌"):]
+    assert "Casey Chu and Mark Chen" not in references and "Casey Chu 및 Mark Chen" in references
+    assert "et al." not in references and "edition" not in references
+    # Product names are not hyphenated across lines.
+    assert not re.search(r"(DALL|LLaMA|U)-\n", text)
+    # Appendix B: Korean words for the backend, a whole version number.
+    appendix = flat[flat.index("측정 기록의 실행 환경"):]
+    assert "라이브러리: torch, numpy" in appendix and "library=" not in appendix
+    assert "torch 2.13.0+cpu" in appendix
+
+
+def test_tables_1_and_2_are_set_upright_on_the_text_pages(built):
+    project, _ = built
+    for lang, caption in (("ko", "RTX 40 시리즈"), ("en", "The RTX 40 series")):
+        pages = pdf_text(project, lang).split("\f")
+        page = next(p for p in pages if caption in p)
+        # Upright: the header row reads left to right on one line, beside running text.
+        assert re.search(r"RTX 4090\s+RTX 4080\s+RTX 4070 Ti", page), page[:2000]

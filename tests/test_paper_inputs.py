@@ -101,9 +101,26 @@ def test_matmul_records_become_macros_and_provenance(tmp_path, inputs):
     assert "torch 2.13.0+cpu" in flat and "diffusers" not in flat  # absent packages are left out
     assert r"Model\_X" in flat and "Python 3.11.2" in flat
     assert "git 커밋" in ko and "2026{-}11{-}25T10:00:00Z" in ko.replace(r"\allowbreak{}", "")
+    # A version number is never split across lines; a path breaks after its slashes.
+    assert "torch 2.13.0+cpu" in en and "Python 3.11.2" in en
+    assert r"measurements/\allowbreak{}cpu" in en
     # A smoke record is not reported: the tables do not show smoke runs.
     write_provenance([record], ["smoke"], tmp_path / "s.ko.tex", tmp_path / "s.en.tex")
     assert (tmp_path / "s.en.tex").read_text().strip() == ""
+
+
+def test_the_backend_is_described_in_each_editions_language():
+    from gpusurvey.paper.provenance_words import backend_items
+
+    backend = {"library": "torch and numpy", "compiled": False, "dtype": "float32",
+               "cpu_timing": "perf_counter around 20 products, 0.5 s idle before each library's loop",
+               "thread_env": {"OMP_NUM_THREADS": None}, "new_key": "as recorded"}
+    assert dict(backend_items(backend, "ko")) == {
+        "라이브러리": "torch, numpy", "컴파일": "아니요", "자료형": "float32",
+        "CPU 시간 측정": "곱 20회를 perf_counter로 재고, 라이브러리마다 재기 전 0.5초 대기",
+        "스레드 환경 변수": "OMP_NUM_THREADS=설정 안 됨", "new_key": "as recorded"}
+    assert dict(backend_items(backend, "en"))["compiled"] == "no"
+    assert dict(backend_items(backend, "en"))["library"] == "torch and numpy"
 
 
 def test_a_cuda_matmul_record_gives_the_gpu_figures(tmp_path, inputs):

@@ -73,7 +73,9 @@ def test_a_measured_row_without_its_cv_is_a_difference(root, regenerated, tmp_pa
 def test_verify_target_passes_then_fails_on_a_changed_printed_cell(project):
     record = make_record("llm-decode", samples=(30.0, 30.5, 29.5))
     write_record(project / "data/measurements/nvidia-geforce-rtx-4060/llm-decode.json", record)
-    snakemake(project, "--cores", "1", "--config", "measure=False", "--", "verify")
+    passed = snakemake(project, "--cores", "1", "--config", "measure=False", "--", "verify")
+    # The verdict is printed, not only written to the report.
+    assert "verify: tables [1, 2, 3, 4, 5] reproduce all " in passed.stderr
     table5 = pd.read_csv(project / "results/tables/table5.csv", dtype=str, keep_default_na=False)
     assert table5["source"].tolist().count("measured") == 1
     assert (project / "results/verify/report.txt").exists()
@@ -87,6 +89,7 @@ def test_verify_target_passes_then_fails_on_a_changed_printed_cell(project):
     assert proc.returncode != 0
     line = "table3 RTX 4090 / value_text: ours '28.923', printed '28.924' (row 1, column 2 'Iteration/sec')"
     assert line in proc.stderr
+    assert "verify: 1 difference(s) from the survey's printed tables" in proc.stderr
     assert line in (project / "logs/verify.log").read_text(encoding="utf-8")
     # The script itself fails (exit status 1), not Snakemake's check of its output afterwards.
     assert "MissingOutputException" not in proc.stderr and "Missing files after" not in proc.stderr

@@ -10,9 +10,19 @@ rule bench_workload:
         unpack(bench_inputs),
     output:
         "results/measurements/{machine}/{workload}.json",
+    log:
+        "logs/bench/{machine}/{workload}.log",
     wildcard_constraints:
         machine="[a-z0-9][a-z0-9-]*",
         workload="[a-z0-9-]+",
+    conda:
+        bench_env
+    resources:
+        gpu=bench_gpus,
+        # On a cluster (config cluster.gpus): the nodes with the job's GPU model.
+        gpu_model=cluster_resource("gpu_model"),
+        slurm_partition=cluster_resource("slurm_partition"),
+        constraint=cluster_resource("constraint"),
     params:
         workload=lambda wildcards: wildcards.workload,
         profile=config["bench"]["profile"],
@@ -20,16 +30,6 @@ rule bench_workload:
         settings=bench_settings,
         strict=config["bench"]["strict"],
         gpu_model=bench_gpu_model,
-    resources:
-        gpu=bench_gpus,
-        # On a cluster (config cluster.gpus): the nodes with the job's GPU model.
-        gpu_model=cluster_resource("gpu_model"),
-        slurm_partition=cluster_resource("slurm_partition"),
-        constraint=cluster_resource("constraint"),
-    log:
-        "logs/bench/{machine}/{workload}.log",
-    conda:
-        bench_env
     script:
         "../scripts/bench.py"
 

@@ -20,17 +20,21 @@ def check_config_keys(schema_path):
     known = sorted(schema["properties"])
     unknown = sorted(set(config) - set(known))
     if unknown:
-        raise WorkflowError(f"unknown config key(s) {', '.join(map(repr, unknown))} (workflow/config.yaml "
-                            f"or --config); expected one of: {', '.join(known)}")
+        raise WorkflowError(
+            f"unknown config key(s) {', '.join(map(repr, unknown))} (workflow/config.yaml "
+            f"or --config); expected one of: {', '.join(known)}"
+        )
 
 
 # Snakemake runs a rule's script through the interpreter's path unquoted: under a path with
 # a space every job fails with exit 127 (the Makefile refuses such a checkout too).
 for folder, what in ((Path.cwd(), "the working folder"), (Path(sys.executable).parent, "Python")):
     if " " in str(folder):
-        raise WorkflowError(f"{what} lies under '{folder}', a path with a space, from which Snakemake "
-                            "cannot run scripts; move or clone the project (and its .venv) to a path "
-                            "without spaces")
+        raise WorkflowError(
+            f"{what} lies under '{folder}', a path with a space, from which Snakemake "
+            "cannot run scripts; move or clone the project (and its .venv) to a path "
+            "without spaces"
+        )
 check_config_keys("workflow/schemas/config.schema.yaml")
 validate(config, "../schemas/config.schema.yaml")
 
@@ -101,8 +105,9 @@ def measurement_records():
     local = local_records()
     measured_here = {Path(p).parts[-2:] for p in local}
     here = machine_slug()
-    measured_here |= {(submit_folder(here, machine_id()), name)
-                      for folder, name in list(measured_here) if folder == here}
+    measured_here |= {
+        (submit_folder(here, machine_id()), name) for folder, name in list(measured_here) if folder == here
+    }
     committed = [p for p in committed_records() if Path(p).parts[-2:] not in measured_here]
     return committed + local
 
@@ -160,7 +165,6 @@ def figure_inputs(wildcards):
 # Benchmark rules (bench.smk).
 
 
-
 def bench_env(wildcards):
     """The conda environment of a workload (relative to workflow/rules)."""
     return f"../../envs/{WORKLOADS[wildcards.workload].env}.yaml"
@@ -210,6 +214,7 @@ def notebook_values(wildcards):
 
 # llm-decode (bench.smk) and its synthetic checkpoint (synth.smk).
 
+
 def bench_inputs(wildcards):
     """Files a workload reads, by setting name: llm-decode's checkpoint folder."""
     if wildcards.workload == "llm-decode":
@@ -255,5 +260,3 @@ def cluster_resource(key):
 def rules_without_gpu():
     """Rules that stay on this machine under an executor profile: all that ask for no GPU."""
     return [rule.name for rule in workflow.rules if "gpu" not in rule.resources]
-
-

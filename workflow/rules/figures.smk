@@ -7,19 +7,31 @@ rule figure:
         unpack(figure_inputs),
     output:
         ko_pdf="results/figures/{name}.ko.pdf",
-        ko_png="results/figures/{name}.ko.png",
+        ko_png=report(
+            "results/figures/{name}.ko.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            subcategory="{name}",
+            labels={"figure": "{name}", "language": "ko"},
+        ),
         en_pdf="results/figures/{name}.en.pdf",
-        en_png="results/figures/{name}.en.png",
+        en_png=report(
+            "results/figures/{name}.en.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            subcategory="{name}",
+            labels={"figure": "{name}", "language": "en"},
+        ),
+    log:
+        "logs/figures/{name}.log",
     wildcard_constraints:
         name="|".join(FIGURES),
+    conda:
+        "../../envs/analysis.yaml"
     params:
         name=lambda wildcards: wildcards.name,
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
-    log:
-        "logs/figures/{name}.log",
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../scripts/figure.py"
 

@@ -3,21 +3,27 @@
 # to results/notebooks/.
 # A cell that raises fails the rule, and neither file is written.
 
+
 rule run_notebook:
     input:
         unpack(notebook_inputs),
     output:
         ipynb="results/notebooks/{name}.ipynb",
-        html="results/notebooks/{name}.html",
+        html=report(
+            "results/notebooks/{name}.html",
+            caption="../report/notebook.rst",
+            category="Notebooks",
+            labels={"notebook": "{name}"},
+        ),
+    log:
+        "logs/notebooks/{name}.log",
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
+    conda:
+        "../../envs/notebooks.yaml"
     params:
         values=notebook_values,
         timeout=config["notebooks"]["cell_timeout"],
-    log:
-        "logs/notebooks/{name}.log",
-    conda:
-        "../../envs/notebooks.yaml"
     script:
         "../scripts/run_notebook.py"
 

@@ -2,7 +2,6 @@
 # The paper reports the same records the tables and figures read (measurement_records()).
 
 
-
 rule macros:
     input:
         spec_tables=[table_csv(t.number) for t in TABLES.values() if t.workload is None],
@@ -14,13 +13,13 @@ rule macros:
         code=code_inputs("paper_macros.py"),
     output:
         "results/macros/numbers.tex",
-    params:
-        baseline=config["tables"]["baseline_gpu"],
-        profiles=config["tables"]["profiles"],
     log:
         "logs/paper/macros.log",
     conda:
         "../../envs/latex.yaml"
+    params:
+        baseline=config["tables"]["baseline_gpu"],
+        profiles=config["tables"]["profiles"],
     script:
         "../scripts/paper_macros.py"
 
@@ -36,12 +35,12 @@ rule paper_appendix:
         errata_en="results/paper/errata.en.tex",
         provenance_ko="results/paper/provenance.ko.tex",
         provenance_en="results/paper/provenance.en.tex",
-    params:
-        profiles=config["tables"]["profiles"],
     log:
         "logs/paper/appendix.log",
     conda:
         "../../envs/latex.yaml"
+    params:
+        profiles=config["tables"]["profiles"],
     script:
         "../scripts/paper_appendix.py"
 
@@ -51,6 +50,7 @@ rule paper_pdf:
         tex="paper/{lang}/survey.tex",
         preamble="paper/preamble.tex",
         bib="paper/references.bib",
+        bst="paper/unsrt-ko.bst",
         macros=rules.macros.output,
         errata="results/paper/errata.{lang}.tex",
         provenance="results/paper/provenance.{lang}.tex",
@@ -58,17 +58,22 @@ rule paper_pdf:
         figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
         code=code_inputs("paper_pdf.py"),
     output:
-        "results/paper/survey-{lang}.pdf",
+        report(
+            "results/paper/survey-{lang}.pdf",
+            caption="../report/paper.rst",
+            category="Paper",
+            labels={"edition": "{lang}"},
+        ),
+    log:
+        "logs/paper/survey-{lang}.log",
     wildcard_constraints:
         lang="|".join(LANGS),
+    conda:
+        "../../envs/latex.yaml"
     params:
         scratch=lambda wildcards: f"results/paper/.build-{wildcards.lang}",
         published=lambda wildcards: f"{PUBLISHED}/paper/survey-{wildcards.lang}.pdf",
         source_date_epoch=config["paper"]["source_date_epoch"],
-    log:
-        "logs/paper/survey-{lang}.log",
-    conda:
-        "../../envs/latex.yaml"
     script:
         "../scripts/paper_pdf.py"
 

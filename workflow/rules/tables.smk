@@ -7,17 +7,22 @@ rule spec_table:
         gpus=config["data"]["gpus"],
         code=code_inputs("spec_table.py"),
     output:
-        csv="results/tables/table{n}.csv",
+        csv=report(
+            "results/tables/table{n}.csv",
+            caption="../report/table.rst",
+            category="Tables",
+            labels={"table": "{n}"},
+        ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
-    wildcard_constraints:
-        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
-    params:
-        number=lambda wildcards: int(wildcards.n),
     log:
         "logs/tables/table{n}.log",
+    wildcard_constraints:
+        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
     conda:
         "../../envs/analysis.yaml"
+    params:
+        number=lambda wildcards: int(wildcards.n),
     script:
         "../scripts/spec_table.py"
 
@@ -29,19 +34,24 @@ rule perf_table:
         records=perf_table_records,
         code=code_inputs("perf_table.py"),
     output:
-        csv="results/tables/table{n}.csv",
+        csv=report(
+            "results/tables/table{n}.csv",
+            caption="../report/table.rst",
+            category="Tables",
+            labels={"table": "{n}"},
+        ),
         ko="results/tables/table{n}.ko.tex",
         en="results/tables/table{n}.en.tex",
+    log:
+        "logs/tables/table{n}.log",
     wildcard_constraints:
         n="|".join(str(t.number) for t in perf_tables()),
+    conda:
+        "../../envs/analysis.yaml"
     params:
         number=lambda wildcards: int(wildcards.n),
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
-    log:
-        "logs/tables/table{n}.log",
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../scripts/perf_table.py"
 
@@ -75,7 +85,6 @@ rule verify:
         "../../envs/analysis.yaml"
     script:
         "../scripts/verify.py"
-
 
 
 # Every committed record, checked with the build's rules (as `gpusurvey submit` checks it).

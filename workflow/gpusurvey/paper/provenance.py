@@ -11,11 +11,16 @@ import pandas as pd
 from pylatex.utils import escape_latex
 
 from gpusurvey.core.record import Record
+from gpusurvey.paper.provenance_words import backend_items
 from gpusurvey.reports.latex_tables import tabular
 from gpusurvey.reports.spec_tables import field_label, printed_value
 
 _BREAK = "\x00"
-_BREAK_AFTER = "/-_.,:;=+"
+_BREAK_AFTER = "/_,;:="
+_BREAK_BEFORE_LETTER = "-."
+"""A break after ``-`` or ``.`` only before a letter: a version number (``2.13.0+cu128``,
+``535.104.05``) is never split across lines."""
+
 
 LABELS = {
     "ko": {
@@ -25,6 +30,7 @@ LABELS = {
         "platform": "플랫폼", "commit": "git 커밋", "time": "측정 시각(UTC)", "file": "기록 파일",
         "dirty": "커밋되지 않은 변경 있음", "synthetic": "합성(무작위) 가중치", "none": "없음",
         "warmup": "워밍업", "reps": "반복", "cores": "코어", "profile": "프로필",
+        "driver": "드라이버",
     },
     "en": {
         "gpu": "GPU", "field": "Field", "printed": "Survey", "corrected": "Corrected",
@@ -33,17 +39,22 @@ LABELS = {
         "platform": "Platform", "commit": "Git commit", "time": "Measured (UTC)", "file": "Record",
         "dirty": "uncommitted changes", "synthetic": "synthetic (random) weights", "none": "none",
         "warmup": "warm-up", "reps": "repetitions", "cores": "cores", "profile": "profile",
+        "driver": "driver",
     },
 }
 
 
 def breakable(text: str) -> str:
-    """``text`` escaped for LaTeX, with line-break points after ``/ - _ . , : ; = +``.
+    """``text`` escaped for LaTeX, with line-break points after ``/ _ , ; : =``, and after
+    ``-`` and ``.`` where a letter follows.
 
-    Versions, paths and platform strings have no spaces; without break points they would
-    run into the margin.
+    Paths and platform strings have no spaces; without break points they would run into the
+    margin. Version numbers keep no break point, so each stays on one line.
     """
-    marked = "".join(c + _BREAK if c in _BREAK_AFTER else c for c in str(text))
+    text = str(text)
+    marked = "".join(
+        c + _BREAK if c in _BREAK_AFTER or (c in _BREAK_BEFORE_LETTER and text[i + 1:i + 2].isalpha())
+        else c for i, c in enumerate(text))
     return escape_latex(marked).replace(_BREAK, r"\allowbreak{}")
 
 
@@ -84,7 +95,7 @@ def _hardware(record: Record, words: dict[str, str]) -> str:
         if env.get("gpu_memory_bytes"):
             gpu += f", {env['gpu_memory_bytes'] / 2**30:.0f} GiB"
         if env.get("driver"):
-            gpu += f", driver {env['driver']}"
+            gpu += f", {words['driver']} {env['driver']}"
         if env.get("cuda"):
             gpu += f", CUDA {env['cuda']}"
         parts.append(gpu)
@@ -103,7 +114,7 @@ def provenance_list(records: list[tuple[str, Record]], lang: str) -> str:
         commit = env.get("git_commit") or "-"
         if env.get("git_dirty"):
             commit += f" ({words['dirty']})"
-        backend = ", ".join(f"{k}={v}" for k, v in sorted(record.backend.items())) or words["none"]
+        backend = "; ".join(f"{k}: {v}" for k, v in backend_items(record.backend, lang)) or words["none"]
         rows = [
             (words["result"], _result(record, words)),
             (words["weights"], _weights(record, words)),

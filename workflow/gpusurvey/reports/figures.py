@@ -31,6 +31,14 @@ FRONT_COLOR = "#55a868"
 BOUND_STYLES = ("-", "--", ":", "-.")
 """Line styles of the roofline's bound lines, one per bytes-per-token value."""
 
+COLUMN_WIDTH_IN = 4.3
+"""Width of a figure the paper sets at its default 0.66 of the text width (166 mm): drawn at
+the size it is printed, so the style's 8-9 pt type stays 8-9 pt on the page."""
+PAGE_WIDTH_IN = 6.5
+"""Width of a figure the paper sets at the full text width."""
+LABEL_SIZE = 7
+"""Point labels and bar values, in pt at print size."""
+
 TEXT = {
     "ko": {
         "it/s": "초당 반복 횟수 (it/s)",
@@ -144,7 +152,7 @@ def bars(table: pd.DataFrame, baseline: str, lang: str):
     plt = _pyplot()
     words = TEXT[lang]
     n = len(table)
-    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.28 * n))
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 1.2 + 0.24 * n))
     ys = list(range(n))[::-1]
     top = max(table["value"].max(), table["value_max"].max(skipna=True) if table["value_max"].notna().any()
               else 0.0)
@@ -159,17 +167,20 @@ def bars(table: pd.DataFrame, baseline: str, lang: str):
             ax.errorbar(value, y, xerr=[[errors[0]], [errors[1]]], fmt="none", ecolor="black",
                         elinewidth=0.8, capsize=2)
         end = value + (errors[1] if errors is not None else 0.0)
-        ax.text(end + top * 0.01, y, _value_label(row), va="center", fontsize=7)
+        ax.text(end + top * 0.01, y, _value_label(row), va="center", fontsize=LABEL_SIZE)
     ax.set_yticks(ys, [_label(row, lang, baseline) for _, row in table.iterrows()])
     ax.set_xlabel(words[table["unit"].iloc[0]])
-    ax.set_xlim(0, top * 1.12)
+    ax.set_xlim(0, top * 1.15)
+    ax.set_ylim(-0.6, n - 0.4)
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=PUBLISHED_COLOR, label=words["published"]),
                plt.Rectangle((0, 0), 1, 1, color=BASELINE_COLOR, label=f"{baseline} ({words['baseline']})")]
     if (table["source"] == "measured").any():
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor=MEASURED_COLOR, hatch="//",
                                      edgecolor="white", label=f"† {words['measured']}"))
-    ax.legend(handles=handles, loc="lower right")
+    # Above the axes, never over a bar or its value.
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, borderaxespad=0,
+              handlelength=1.2, columnspacing=1.0)
     return fig
 
 
@@ -190,17 +201,15 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     (the fastest GPU at or below each price) drawn through its GPUs."""
     plt = _pyplot()
     words = TEXT[lang]
-    fig, axes = plt.subplots(1, len(tables), figsize=(4.0 * len(tables), 3.6), squeeze=False)
-    for ax, (number, table) in zip(axes[0], sorted(tables.items()), strict=True):
+    # One panel per row at the full text width: each panel as wide as the page allows.
+    fig, axes = plt.subplots(len(tables), 1, figsize=(PAGE_WIDTH_IN, 0.4 + 2.7 * len(tables)), squeeze=False)
+    for ax, (number, table) in zip(axes[:, 0], sorted(tables.items()), strict=True):
         shown = table[(table["status"] == "ok") & table["price_usd"].notna()].reset_index(drop=True)
         for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
             part = shown[shown["source"] == source]
             if not part.empty:
                 ax.scatter(part["price_usd"], part["value_per_dollar"], color=color, marker=marker, s=22,
                            zorder=3, label=words[source])
-        for _, row in shown.iterrows():
-            ax.annotate(_label(row, lang), (row["price_usd"], row["value_per_dollar"]), fontsize=6,
-                        xytext=(3, 2), textcoords="offset points")
         front = pareto_front(list(zip(shown["price_usd"], shown["value"], strict=True)))
         ax.plot(shown.loc[front, "price_usd"], shown.loc[front, "value_per_dollar"], color=FRONT_COLOR,
                 linewidth=1.2, zorder=2, label=words["front"])
@@ -208,9 +217,30 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
         ax.set_title(words["table"].format(n=number))
         ax.set_xlabel(words["price"])
         ax.set_ylabel(words["per_dollar"].format(unit=unit))
+        low, high = shown["value_per_dollar"].min(), shown["value_per_dollar"].max()
+        ax.set_ylim(low - (high - low) * 0.12, high + (high - low) * 0.18)
+        ax.set_xlim(shown["price_usd"].min() - 150, shown["price_usd"].max() + 250)
+        place_labels(ax, shown["price_usd"], shown["value_per_dollar"],
+                      [_label(row, lang) for _, row in shown.iterrows()])
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.08))
+    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.04))
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
+
+
+def place_labels(ax, xs, ys, names) -> None:
+    """Label each point with its name, moved (with a leader line) off every other label and
+    point; ``adjustText`` finds the positions, deterministically."""
+    from adjustText import adjust_text
+
+    xs, ys = list(xs), list(ys)
+    texts = [ax.text(x, y, name, fontsize=LABEL_SIZE, zorder=4)
+             for x, y, name in zip(xs, ys, names, strict=True)]
+    if texts:
+        # Boxes grown by ``expand`` keep clear of the markers around each point, not only its centre.
+        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.4, 2.0), force_static=(0.3, 0.5),
+                    ensure_inside_axes=True,
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5})
 
 
 def roofline(table: pd.DataFrame, lang: str):
@@ -221,8 +251,8 @@ def roofline(table: pd.DataFrame, lang: str):
     plt = _pyplot()
     words = TEXT[lang]
     ok = table[table["status"] == "ok"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    low, high = table["memory_bandwidth_gbs"].min() * 0.7, table["memory_bandwidth_gbs"].max() * 1.4
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 3.6))
+    low, high = table["memory_bandwidth_gbs"].min() * 0.8, table["memory_bandwidth_gbs"].max() * 1.15
     xs = [low, high]
     for i, per_token in enumerate(sorted(table["bytes_per_token"].dropna().unique())):
         ax.plot(xs, [bound_tokens_per_s(x, per_token) for x in xs], color=BASELINE_COLOR, linewidth=1.2,
@@ -231,52 +261,35 @@ def roofline(table: pd.DataFrame, lang: str):
     for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
         part = ok[ok["source"] == source]
         if not part.empty:
-            ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=24,
+            ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=18,
                        zorder=3, label=words[source])
     for _, row in ok.iterrows():
         errors = spread(row)
         if errors is not None:
             ax.errorbar(row["memory_bandwidth_gbs"], row["value"], yerr=[[errors[0]], [errors[1]]],
                         fmt="none", ecolor=MEASURED_COLOR, elinewidth=0.8, capsize=2, zorder=2)
-    # Short GeForce names ("4090") and one label per cluster of close points keep labels apart.
-    points = [(row["memory_bandwidth_gbs"], row["value"], _label(row, lang).removeprefix("RTX "))
-              for _, row in ok.iterrows()]
-    for x, y, names in _clusters(points):
-        ax.annotate(", ".join(names), (x, y), fontsize=6, va="center", textcoords="offset points",
-                    xytext=(4, 0) if len(names) == 1 else (0, -8))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _plain_ticks(ax.xaxis)
-    _plain_ticks(ax.yaxis)
+    # The y axis fits the points, not the bound (which lies far above most of them): the line
+    # leaves the plot at its top, and every card is told apart.
+    ax.set_xlim(low, high)
+    ax.set_ylim(ok["value"].min() * 0.8, ok["value"].max() * 1.5)
+    _plain_ticks(ax.xaxis, subs=(1, 2, 3, 5, 7))
+    _plain_ticks(ax.yaxis, subs=(1, 1.5, 2, 3, 5, 7))
     ax.set_xlabel(words["bandwidth"])
     ax.set_ylabel(words["decode"])
-    ax.legend(loc="upper left")
+    # Short GeForce names ("4090"), each point labelled on its own.
+    place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
+                  [_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()])
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
     return fig
 
 
-def _clusters(points: Sequence[tuple[float, float, str]], gap: float = 0.05):
-    """Points close on log-log axes (within ``gap`` decades on both) grouped, so that one
-    label names them all; yields ``(x, y, names)`` in order of ``x``."""
-    import math
-
-    groups: list[list[tuple[float, float, str]]] = []
-    for point in sorted(points):
-        for group in groups:
-            x, y, _ = group[0]
-            if abs(math.log10(point[0] / x)) < gap and abs(math.log10(point[1] / y)) < gap:
-                group.append(point)
-                break
-        else:
-            groups.append([point])
-    for group in groups:
-        yield group[0][0], group[0][1], [name for *_, name in group]
-
-
-def _plain_ticks(axis) -> None:
-    """Log-axis ticks at 1, 2 and 5 times powers of ten, as plain numbers (``200``, not ``2 x 10^2``)."""
+def _plain_ticks(axis, subs: Sequence[float] = (1, 2, 5)) -> None:
+    """Log-axis ticks at ``subs`` times powers of ten, as plain numbers (``200``, not ``2 x 10^2``)."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    axis.set_major_locator(LogLocator(subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
 
@@ -297,12 +310,12 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
             else:
                 device = env.get("cpu_model", "CPU")
             bars_.append((f"{device} ({library}) †", kind, record.metrics[metric].mean, True))
-    fig, ax = plt.subplots(figsize=(6.4, 1.0 + 0.35 * len(bars_)))
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 1.2 + 0.3 * len(bars_)))
     ys = list(range(len(bars_)))[::-1]
     for y, (_, kind, value, measured) in zip(ys, bars_, strict=True):
         ax.barh(y, value, color=PUBLISHED_COLOR if kind == "cpu" else FRONT_COLOR, height=0.6,
                 hatch="//" if measured else None, edgecolor="white")
-        ax.text(value * 1.05, y, f"{value:.3g} ms", va="center", fontsize=7)
+        ax.text(value * 1.05, y, f"{value:.3g} ms", va="center", fontsize=LABEL_SIZE)
     ax.set_yticks(ys, [label for label, *_ in bars_])
     ax.set_xscale("log")
     _plain_ticks(ax.xaxis)
@@ -314,7 +327,7 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
     if any(b[3] for b in bars_):
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#999999", hatch="//", edgecolor="white",
                                      label=f"† {words['measured']}"))
-    ax.legend(handles=handles, loc="lower right")
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, borderaxespad=0)
     return fig
 
 

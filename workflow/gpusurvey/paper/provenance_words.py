@@ -1,0 +1,68 @@
+"""The words of a record's backend description in each edition's language.
+
+A record's ``backend`` holds what a workload reported about how it ran: keys (``attention``,
+``dtype``) and values that are names (``sdpa``, ``float16``), numbers, switches, or a few
+phrases the workloads write in English. Names and versions stay as they are; keys, switches
+and the known phrases are translated. A key or phrase not listed here is printed as
+recorded (a new workload's description still appears, in its own words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+KEYS = {
+    "ko": {
+        "library": "라이브러리", "attention": "어텐션", "dtype": "자료형", "scheduler": "스케줄러",
+        "tokenizer": "토크나이저", "compiled": "컴파일", "compile_mode": "컴파일 모드",
+        "unet_attention_processors": "U-Net 어텐션 프로세서",
+        "vae_attention_processors": "VAE 어텐션 프로세서", "torch_threads": "torch 스레드 수",
+        "numpy_blas": "NumPy BLAS", "thread_env": "스레드 환경 변수", "cpu_timing": "CPU 시간 측정",
+        "device": "장치", "bits": "비트", "group_size": "그룹 크기", "kernel": "커널",
+    },
+    "en": {
+        "library": "library", "attention": "attention", "dtype": "data type", "scheduler": "scheduler",
+        "tokenizer": "tokenizer", "compiled": "compiled", "compile_mode": "compile mode",
+        "unet_attention_processors": "U-Net attention processors",
+        "vae_attention_processors": "VAE attention processors", "torch_threads": "torch threads",
+        "numpy_blas": "NumPy BLAS", "thread_env": "thread environment variables",
+        "cpu_timing": "CPU timing", "device": "device", "bits": "bits", "group_size": "group size",
+        "kernel": "kernel",
+    },
+}
+
+SWITCHES = {"ko": {True: "예", False: "아니요", None: "설정 안 됨"},
+            "en": {True: "yes", False: "no", None: "unset"}}
+
+PHRASES = {
+    "ko": (
+        (re.compile(r"^perf_counter around (\d+) products, ([\d.]+) s idle before each library's loop$"),
+         r"곱 \1회를 perf_counter로 재고, 라이브러리마다 재기 전 \2초 대기"),
+        (re.compile(r"^(\w+) and (\w+)$"), r"\1, \2"),
+    ),
+    "en": (),
+}
+"""The English phrases the workloads record, and how the Korean edition says them."""
+
+
+def value_text(value: Any, lang: str) -> str:
+    """One backend value in ``lang``: switches as words, a mapping as ``key=value`` pairs,
+    a list joined by commas, a known phrase translated; anything else as recorded."""
+    if isinstance(value, bool) or value is None:
+        return SWITCHES[lang][value]
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={value_text(v, lang)}" for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v, lang) for v in value)
+    text = str(value)
+    for pattern, replacement in PHRASES[lang]:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text
+
+
+def backend_items(backend: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """``(key, value)`` of a record's backend in ``lang``, in the order of its keys."""
+    return [(KEYS[lang].get(key, key), value_text(value, lang)) for key, value in sorted(backend.items())]
