@@ -41,6 +41,9 @@ class Table:
     """Decimals of value per dollar, as the survey prints them."""
     roofline: bool = False
     """Adds the decode roofline columns (bandwidth, bytes per token, bound, efficiency)."""
+    compute_setting: str | None = None
+    """Adds the compute-bound columns for this Stable Diffusion setting
+    (``gpusurvey.models.sd_compute.SETTINGS``: peak TFLOPS, FLOPs per step, bound, efficiency)."""
     macro_prefix: str = ""
     """Prefix of the paper's macros about this table (``\\SdTxtBestGpu``)."""
 
@@ -96,8 +99,8 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in (
 TABLES: dict[int, Table] = {t.number: t for t in (
     Table(1),
     Table(2),
-    Table(3, "sd-txt2img", dollar_places=4, macro_prefix="SdTxt"),
-    Table(4, "sd-hires", dollar_places=6, macro_prefix="SdHires"),
+    Table(3, "sd-txt2img", dollar_places=4, compute_setting="sd-txt2img", macro_prefix="SdTxt"),
+    Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
 )}
 
