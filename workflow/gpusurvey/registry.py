@@ -67,6 +67,8 @@ class Figure:
     """Reads ``data/gpus.csv`` to resolve ``tables.baseline_gpu``."""
     records: str | None = None
     """Reads the records of this workload (and the survey's Figure 1 bars)."""
+    cpu_records: bool = False
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Notebook:
     gpus: bool = False
     records: str | None = None
     """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
+    cpu_records: bool = False
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
 
     @property
     def target(self) -> str:
@@ -111,6 +115,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
     Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
+    Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True),
 )}
 
 NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
@@ -118,6 +123,7 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("stable_diffusion", tables=(3, 4), gpus=True),
     Notebook("llm", tables=(5,)),
     Notebook("matmul", records="matmul"),
+    Notebook("cpu", tables=(3, 5), cpu_records=True),
 )}
 
 LANGS = ("ko", "en")
