@@ -47,6 +47,10 @@ def make_record(workload: str = "sd-txt2img", gpu: str | None = "NVIDIA GeForce 
     if metrics is None:
         metrics = {primary: Metric(unit=unit, samples=list(samples))} if status == "ok" else {}
     params, backend = {"profile": profile}, {}
+    if workload.startswith("sd-"):  # what the compute bound reads: the full profile's step
+        params.update(architecture="sd15", width=512, height=512, batch=1, guidance_scale=7.5)
+    if workload == "sd-hires":
+        params.update(width=768, height=432, hires_width=2048, hires_height=1152, images=1)
     if workload == "llm-decode":  # what the roofline model reads: LLaMA-13B, GPTQ 4-bit, 128 + 400 tokens
         params.update(model="llama-13b", prompt_tokens=128, new_tokens=400, backend="exllamav2")
         backend = {"library": "exllamav2", "weights": "gptq int4 group 128"}

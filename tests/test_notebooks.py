@@ -12,9 +12,9 @@ from gpusurvey.core.record import Metric
 from gpusurvey.reports.notebooks import find_dirty, inject_parameters, main, strip
 from helpers import make_record, snakemake, write_record
 
-NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul"]
+NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul", "cpu"]
 # Plots each notebook draws at least (one embedded PNG each).
-MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1}
+MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1, "cpu": 1}
 # An embedded plot (the page's stylesheet holds another PNG data URI, which this does not count).
 # An error or stderr output in the rendered page.
 STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'
@@ -147,6 +147,8 @@ def test_notebooks_execute_and_render_with_plots(project):
         kinds = [mime for o in _outputs(project / f"results/notebooks/{name}.ipynb")
                  for mime in o.get("data", {}) if mime in ("image/png", "text/html")]
         assert kinds and kinds[0] == "image/png", (name, kinds[:3])
+    # The committed CPU records against the survey's cheapest and fastest card of Table 3.
+    assert "RTX 3050" in shown["cpu"] and "RTX 4090" in shown["cpu"] and "cpu-amd-epyc" in shown["cpu"]
 
 
 @pytest.mark.workflow

@@ -54,7 +54,8 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert m["MatmulSurveyCpuMs"] == "49.9" and m["MatmulSurveyGpuMs"] == "4.46"
     assert m["ErrataCount"] == "4"
     assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
-                              "MeasuredRows": False, "Records": False}
+                              "MeasuredRows": False, "Records": False, "CpuRecords": False, "CpuSd": False,
+                              "CpuSdBound": False, "CpuMatmul": False, "CpuLlm": False}
     assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
     # Neither edition quotes prices or values per watt: no macro for them.
     assert not [name for name in m if name.endswith(("Price", "ValuePerWatt"))]

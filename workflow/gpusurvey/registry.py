@@ -41,6 +41,9 @@ class Table:
     """Decimals of value per dollar, as the survey prints them."""
     roofline: bool = False
     """Adds the decode roofline columns (bandwidth, bytes per token, bound, efficiency)."""
+    compute_setting: str | None = None
+    """Adds the compute-bound columns for this Stable Diffusion setting
+    (``gpusurvey.models.sd_compute.SETTINGS``: peak TFLOPS, FLOPs per step, bound, efficiency)."""
     macro_prefix: str = ""
     """Prefix of the paper's macros about this table (``\\SdTxtBestGpu``)."""
 
@@ -64,6 +67,8 @@ class Figure:
     """Reads ``data/gpus.csv`` to resolve ``tables.baseline_gpu``."""
     records: str | None = None
     """Reads the records of this workload (and the survey's Figure 1 bars)."""
+    cpu_records: bool = False
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Notebook:
     gpus: bool = False
     records: str | None = None
     """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
+    cpu_records: bool = False
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
 
     @property
     def target(self) -> str:
@@ -96,8 +103,8 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in (
 TABLES: dict[int, Table] = {t.number: t for t in (
     Table(1),
     Table(2),
-    Table(3, "sd-txt2img", dollar_places=4, macro_prefix="SdTxt"),
-    Table(4, "sd-hires", dollar_places=6, macro_prefix="SdHires"),
+    Table(3, "sd-txt2img", dollar_places=4, compute_setting="sd-txt2img", macro_prefix="SdTxt"),
+    Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
 )}
 
@@ -108,6 +115,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
     Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
+    Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True),
 )}
 
 NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
@@ -115,6 +123,7 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("stable_diffusion", tables=(3, 4), gpus=True),
     Notebook("llm", tables=(5,)),
     Notebook("matmul", records="matmul"),
+    Notebook("cpu", tables=(3, 5), cpu_records=True),
 )}
 
 LANGS = ("ko", "en")

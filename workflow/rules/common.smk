@@ -97,6 +97,15 @@ def every_committed_record():
     return sorted(str(p) for p in folder.glob("*/**/*.json"))
 
 
+def cpu_records():
+    """Committed records of machines without a GPU, one folder deeper so that no table reads
+    them: data/measurements/<machine>/cpu/*.json and, for llama.cpp's GGUF formats,
+    data/measurements/<machine>/formats/*.json. The "without a GPU" section, its figure and
+    notebook read them (gpusurvey.reports.cpu_compare keeps the CPU runs)."""
+    folder = Path(config["data"]["measurements"])
+    return sorted(str(p) for pattern in ("*/cpu/*.json", "*/formats/*.json") for p in folder.glob(pattern))
+
+
 def measurement_records():
     """Every record the tables and figures read: this machine's (or the cluster's), and the
     committed ones of other machines and workloads: a new run of a machine replaces its
@@ -159,6 +168,8 @@ def figure_inputs(wildcards):
     if spec.records:
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
         inputs["records"] = records_for(spec.records)
+    if spec.cpu_records:
+        inputs["cpu_records"] = cpu_records()
     return inputs
 
 
@@ -201,6 +212,8 @@ def notebook_inputs(wildcards):
     if spec.records:
         inputs["records"] = records_for(spec.records)
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
+    if spec.cpu_records:
+        inputs["cpu_records"] = cpu_records()
     notebook = f"notebooks/{wildcards.name}.ipynb"
     code = sorted({*code_inputs("run_notebook.py"), *package_modules(notebook, "workflow")})
     return {"notebook": notebook, "code": code, **inputs}

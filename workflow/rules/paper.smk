@@ -10,6 +10,7 @@ rule macros:
         errata=config["data"]["errata"],
         figure1=f"{config['data']['published']}/figure1.csv",
         records=measurement_records(),
+        cpu_records=cpu_records(),
         code=code_inputs("paper_macros.py"),
     output:
         "results/macros/numbers.tex",

@@ -18,4 +18,5 @@ with reason_on_terminal("figure"):
         baseline_gpu=snakemake.params.baseline_gpu,
         gpus=snakemake.input.get("gpus"),
         profiles=snakemake.params.profiles,
+        cpu_records=list(snakemake.input.get("cpu_records", [])),
     )

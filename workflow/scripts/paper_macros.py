@@ -17,4 +17,5 @@ with reason_on_terminal("macros"):
         records=list(snakemake.input.records),
         profiles=snakemake.params.profiles,
         baseline=snakemake.params.baseline,
+        cpu_records=list(snakemake.input.cpu_records),
     )

@@ -37,6 +37,7 @@ from gpusurvey.models.roofline import (
     mean_decode_context,
     weight_bytes_per_token,
 )
+from gpusurvey.models.sd_compute import record_step_shape, sd_bound_it_per_s, step_flops
 
 MAX_NUMBER = 1e9
 """No sample, mean or first call of any metric (it/s, tokens/s, ms, s, TFLOP/s) reaches this."""
@@ -221,20 +222,37 @@ def _decode_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
                  "headroom")
 
 
-SD_SANITY_CEILINGS = {"sd-txt2img": 1000.0, "sd-hires": 100.0}
-"""A sanity ceiling for Stable Diffusion, in it/s: NOT a physical bound. It refuses numbers
-that no card can reach (about 30 times the survey's fastest row: 28.9 it/s in Table 3,
-3.6 it/s in Table 4) until ``gpusurvey.models`` counts the UNet's operations per step, from
-which a compute bound per card (``data/gpus.csv``'s FP16 throughput) replaces it."""
+def sd_step_flops(path: str, record: rec.Record) -> int:
+    """FLOPs of the denoising step a Stable Diffusion record's ``it_per_s`` counts, by the one
+    compute model (``gpusurvey.models.sd_compute``) from its ``params`` (size, batch, guidance,
+    ``architecture``); DataError naming the key where the params cannot say."""
+    params = record.params
+    try:
+        shape = record_step_shape(record.workload, params)
+        return step_flops(shape, str(params.get("architecture", "sd15")))
+    except KeyError as exc:
+        raise DataError(path, f"key 'params/{exc.args[0]}': missing; expected the step's size, "
+                        "batch and guidance scale (the compute bound counts them)") from None
+    except (TypeError, ValueError) as exc:
+        raise DataError(path, f"key 'params': {exc}") from None
 
 
-def _sd_ceiling(path: str, record: rec.Record, facts: pd.Series) -> Bound:
-    ceiling = SD_SANITY_CEILINGS[record.workload]
-    return Bound(ceiling, f"the sanity ceiling of {record.workload} for any card (not a physical bound)")
+def sd_peak_tflops(facts: pd.Series) -> float:
+    """The card's dense FP16 tensor throughput with FP32 accumulate (``data/gpus.csv``)."""
+    return float(facts["fp16_tflops_fp32acc"])
 
 
-for _workload in SD_SANITY_CEILINGS:
-    bound(_workload)(_sd_ceiling)
+def _sd_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
+    flops = sd_step_flops(path, record)
+    peak = sd_peak_tflops(facts)
+    limit = sd_bound_it_per_s(flops, peak)
+    return Bound(limit, f"the compute bound of {facts.name} ({peak:g} TFLOPS FP16 from "
+                 f"data/gpus.csv / {flops / 1e12:.3f} TFLOP per step of "
+                 f"{record.params.get('architecture', 'sd15')})")
+
+
+for _workload in ("sd-txt2img", "sd-hires"):
+    bound(_workload)(_sd_bound)
 
 
 def check_files(paths, gpus) -> list[tuple[str, rec.Record]]:

@@ -160,6 +160,25 @@ def roofline_macros(macros: Macros, path: str | os.PathLike, rows: list[dict[str
     macros.set("LlmEfficiencyMin", _percent(low["efficiency"]))
 
 
+def compute_macros(macros: Macros, prefix: str, path: str | os.PathLike,
+                   rows: list[dict[str, str]]) -> None:
+    """Tables 3 and 4's compute bound: the FLOPs of the setting's step, the fastest published
+    card's bound and efficiency, and the lowest and highest efficiency with their cards."""
+    published = [r for r in rows if r["source"] == "published" and r["status"] == "ok"]
+    best = max(published, key=lambda r: _number(path, r, "value"))
+    high = max(published, key=lambda r: _number(path, r, "efficiency"))
+    low = min(published, key=lambda r: _number(path, r, "efficiency"))
+    macros.set(f"{prefix}TflopPerStep", fixed(to_decimal(_number(path, best, "flops_per_step"))
+                                               / 10**12, 2))
+    macros.text(f"{prefix}PeakTop", best["peak_tflops"])
+    macros.set(f"{prefix}BoundTop", fixed(_number(path, best, "bound_it_per_s"), 1))
+    macros.set(f"{prefix}EfficiencyTop", _percent(best["efficiency"]))
+    macros.text(f"{prefix}EfficiencyMaxGpu", high["gpu"])
+    macros.set(f"{prefix}EfficiencyMax", _percent(high["efficiency"]))
+    macros.text(f"{prefix}EfficiencyMinGpu", low["gpu"])
+    macros.set(f"{prefix}EfficiencyMin", _percent(low["efficiency"]))
+
+
 def _percent(fraction: str) -> str:
     """A table's fraction (``0.1772``) as a whole percentage, half up (``18``)."""
     return fixed(to_decimal(fraction) * 100, 0)

@@ -13,9 +13,11 @@ from gpusurvey.core.record import HIGH_CV, Record
 from gpusurvey.core.rounding import trimmed
 from gpusurvey.inputs.gpus import BASELINE_KEY, load_errata, load_gpus
 from gpusurvey.inputs.record_checks import load_checked
+from gpusurvey.paper.cpu_macros import cpu_macros
 from gpusurvey.paper.macros import (
     Macros,
     bench_macros,
+    compute_macros,
     matmul_macros,
     measured_macros,
     roofline_macros,
@@ -23,6 +25,7 @@ from gpusurvey.paper.macros import (
 )
 from gpusurvey.paper.provenance import errata_table, provenance_list
 from gpusurvey.registry import perf_tables
+from gpusurvey.reports.cpu_compare import load_comparison
 from gpusurvey.reports.perf_tables import table_columns
 
 
@@ -36,23 +39,28 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
                  bench_tables: Sequence[str | os.PathLike], errata: str | os.PathLike,
                  gpus: str | os.PathLike, figure1: str | os.PathLike,
                  records: Sequence[str | os.PathLike], profiles: Sequence[str],
-                 baseline: str) -> None:
+                 baseline: str, cpu_records: Sequence[str | os.PathLike] = ()) -> None:
     """``numbers.tex``: every number the prose quotes. ``spec_tables`` are the CSVs of the
     product lists (Tables 1-2) and ``bench_tables`` those of the speed tables (Tables 3-5), in
-    the order of ``gpusurvey.registry.TABLES``."""
+    the order of ``gpusurvey.registry.TABLES``; ``cpu_records`` are the committed CPU records
+    of the "without a GPU" section (``gpusurvey.paper.cpu_macros``)."""
     catalog = load_gpus(gpus)
     baseline = catalog.canonical(baseline, BASELINE_KEY)
     macros = Macros()
     spec_macros(macros, *spec_tables)
-    rows = {}
+    rows, paths = {}, {}
     for spec, path in zip(perf_tables(), bench_tables, strict=True):
+        paths[spec.workload] = path
         rows[spec.name] = read_table(path, table_columns(spec))
         bench_macros(macros, spec.macro_prefix, path, rows[spec.name], baseline)
+        if spec.compute_setting:
+            compute_macros(macros, spec.macro_prefix, path, rows[spec.name])
         if spec.roofline:
             roofline_macros(macros, path, rows[spec.name])
     loaded = [r for _, r in load_records(records, profiles)]
     measured_macros(macros, rows, loaded)
     matmul_macros(macros, figure1, loaded)
+    cpu_macros(macros, load_comparison(cpu_records, paths["sd-txt2img"], paths["llm-decode"]))
     macros.set("ErrataCount", str(len(load_errata(errata, catalog))))
     macros.set("HighCvPercent", trimmed(HIGH_CV * 100, 1))
     atomic.write_text(out, macros.render())

@@ -343,6 +343,8 @@ class FigureInputs:
     """The survey's Figure 1 bars."""
     records: Sequence[tuple[str, object]] = ()
     """(path, record) of the records the figure shows."""
+    cpu: object = None
+    """This CPU against the survey's cards (``gpusurvey.reports.cpu_compare.CpuComparison``)."""
 
     @property
     def table(self) -> pd.DataFrame:
@@ -351,10 +353,17 @@ class FigureInputs:
         return table
 
 
+def _cpu_workloads(comparison, lang: str):
+    from gpusurvey.reports.cpu_figure import cpu_workloads  # it imports this module's helpers
+
+    return cpu_workloads(comparison, lang)
+
+
 DRAWERS: dict[str, Callable[[FigureInputs, str], object]] = {
     "matmul": lambda inputs, lang: matmul(inputs.published, inputs.records, lang),
     "bars": lambda inputs, lang: bars(inputs.table, inputs.baseline, lang),
     "value_per_dollar": lambda inputs, lang: value_per_dollar(inputs.tables, lang),
     "roofline": lambda inputs, lang: roofline(inputs.table, lang),
+    "cpu_workloads": lambda inputs, lang: _cpu_workloads(inputs.cpu, lang),
 }
 """Drawing functions by the name a registry entry gives (``Figure.draw``)."""

@@ -5,10 +5,12 @@ workload and profile, their median, count and spread (``gpusurvey.inputs.measure
 a measured row never replaces a published one, with the survey's derived columns computed the survey's way:
 value per dollar = value / launch price and relative = value / the baseline GPU's published
 value, both in decimal arithmetic on the value as shown (``value_text``) and rounded half
-up. Columns the survey lacks: value per watt (TDP) and, for Table 5, the decode roofline.
+up. Columns the survey lacks: value per watt (TDP), for Tables 3 and 4 the compute bound
+(``gpusurvey.reports.compute_bounds``) and for Table 5 the decode roofline.
 
 The CSV columns are a contract (the paper and the notebooks read them; docs/data.md lists
-them): ``COLUMNS`` for every table, ``ROOFLINE_COLUMNS`` added for Table 5, then ``CV_COLUMNS``
+them): ``COLUMNS`` for every table, ``COMPUTE_COLUMNS`` added for Tables 3 and 4,
+``ROOFLINE_COLUMNS`` for Table 5, then ``CV_COLUMNS``
 and ``SPREAD_COLUMNS``.
 Which workload feeds which table is ``gpusurvey.registry.TABLES``.
 """
@@ -29,6 +31,15 @@ from gpusurvey.inputs.published import PublishedRow
 from gpusurvey.inputs.record_checks import decode_bytes_per_token
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
 from gpusurvey.registry import WORKLOADS, Table
+from gpusurvey.reports.compute_bounds import (
+    COMPUTE_COLUMNS,
+    card_flops,
+    compute_columns,
+    efficiency_percent,
+    measured_where,
+    published_where,
+    setting_flops,
+)
 from gpusurvey.reports.latex_tables import tabular
 
 COLUMNS = ["gpu", "source", "status", "value", "value_text", "unit", "price_usd", "value_per_dollar",
@@ -46,7 +57,8 @@ STATUS_TEXT = {"oom": "OOM", "error": "error"}
 
 def table_columns(spec: Table) -> list[str]:
     """The CSV columns of Table ``spec.number``."""
-    return COLUMNS + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS + SPREAD_COLUMNS
+    return (COLUMNS + (COMPUTE_COLUMNS if spec.compute_setting else [])
+            + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS + SPREAD_COLUMNS)
 
 
 def table_unit(spec: Table) -> str:
@@ -71,18 +83,21 @@ def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[M
         raise DataError(published_path, f"no row for the baseline GPU '{baseline_gpu}' "
                         "(config tables.baseline_gpu); expected it among the published rows")
     base_text = base_rows[0].value_text
+    flops = setting_flops(spec) if spec.compute_setting else None
 
     rows = []
     for p in published:
         rows.append(_row(spec, gpus, p.gpu, "published", "ok", p.value, p.value_text, base_text,
-                         note="", reference=p.reference))
+                         note="", reference=p.reference,
+                         compute=(flops, published_where(published_path, p.gpu))))
     for card in cards:
         ok = card.status == "ok"
         row = _row(spec, gpus, card.gpu, "measured", card.status, card.value,
                    fixed(card.value, 3) if ok else STATUS_TEXT[card.status], base_text,
                    note=card.note, reference=card.reference,
                    bytes_per_token=_bytes_per_token(card) if spec.roofline and ok
-                   else LLAMA13B_GPTQ_BYTES_PER_TOKEN)
+                   else LLAMA13B_GPTQ_BYTES_PER_TOKEN,
+                   compute=(card_flops(card) if ok and flops else flops, measured_where(card)))
         if ok and card.cv is not None:
             row["cv"] = round(card.cv, 6)
             row["high_cv"] = "true" if card.high_cv else "false"
@@ -94,7 +109,8 @@ def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[M
                    key=lambda i: (rows[i]["status"] != "ok", -(rows[i]["value"] or 0.0), i))
     table = pd.DataFrame([rows[i] for i in order], columns=table_columns(spec))
     for column in ("value", "value_per_watt", "cv", "value_min", "value_max",
-                   *(ROOFLINE_COLUMNS[2:] if spec.roofline else [])):
+                   *(ROOFLINE_COLUMNS[2:] if spec.roofline else []),
+                   *(COMPUTE_COLUMNS[2:] if spec.compute_setting else [])):
         table[column] = table[column].astype("float64")
     for column in ("n_records", "outliers"):
         table[column] = table[column].astype("Int64")
@@ -109,7 +125,8 @@ def _bytes_per_token(card: MeasuredCard) -> int:
 
 def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
          value_text: str, base_text: str, note: str, reference: str,
-         bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN) -> dict:
+         bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN,
+         compute: tuple[int | None, str] = (None, "")) -> dict:
     facts = gpus.table.loc[gpu]
     price, tdp = facts["launch_price_usd"], facts["tdp_w"]
     has_price = price is not None and not pd.isna(price)
@@ -125,6 +142,8 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
         "note": note, "reference": reference, "cv": None, "high_cv": None,
         "n_records": None, "value_min": None, "value_max": None, "outliers": None,
     }
+    if spec.compute_setting:
+        row.update(compute_columns(facts, value, ok, compute[0], compute[1]))
     if spec.roofline:
         bandwidth = facts["memory_bandwidth_gbs"]
         bound = bound_tokens_per_s(bandwidth, bytes_per_token)
@@ -138,9 +157,11 @@ DAGGER = r"$^{\dagger}$"
 
 _HEADERS = {
     "ko": {"gpu": "GPU", "price": "가격(USD)", "per_dollar": "가격당 성능", "relative": "{base} 대비(배)",
+           "efficiency": "연산 효율(%)",
            "it/s": "초당 반복(it/s)", "tokens/s": "초당 토큰(tokens/s)"},
     "en": {"gpu": "GPU", "price": "Price (USD)", "per_dollar": "{unit} per USD",
-           "relative": "Relative to {base}", "it/s": "Iterations/s", "tokens/s": "Tokens/s"},
+           "relative": "Relative to {base}", "efficiency": "Compute efficiency (%)", "it/s": "Iterations/s",
+           "tokens/s": "Tokens/s"},
 }
 _STATUS = {"ko": {"OOM": "메모리 부족(OOM)", "error": "오류"},
            "en": {"OOM": "out of memory", "error": "error"}}
@@ -165,6 +186,9 @@ def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str
     unit = table_unit(spec)
     header = [words["gpu"], words[unit], words["price"],
               words["per_dollar"].format(unit=unit), words["relative"].format(base=baseline_gpu)]
+    compute = bool(spec.compute_setting)
+    if compute:
+        header.append(words["efficiency"])
     rows, notes = [], []
     for row in table.itertuples(index=False):
         measured = row.source == "measured"
@@ -174,7 +198,8 @@ def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str
         if far:
             value = NoEscape(escape_latex(value) + DDAGGER)
         rows.append([gpu, value, _text(row.price_usd), _text(row.value_per_dollar),
-                     _text(row.relative_to_baseline)])
+                     _text(row.relative_to_baseline)]
+                    + ([efficiency_percent(row.efficiency)] if compute else []))
         if measured:
             cv = "" if pd.isna(row.cv) else f"; CV {row.cv * 100:.1f} %"
             noisy = f" ({_NOISY[lang]})" if row.high_cv == "true" else ""
@@ -183,7 +208,7 @@ def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str
             notes.append(DAGGER + " " + escape_latex(f"{_MEASURED[lang]}: {row.gpu} ({note}{cv}{noisy})"))
         if far and DDAGGER + " " + escape_latex(_FAR[lang]) not in notes:
             notes.append(DDAGGER + " " + escape_latex(_FAR[lang]))
-    return tabular(header, rows, "lrrrr", notes=notes)
+    return tabular(header, rows, "lrrrr" + ("r" if compute else ""), notes=notes)
 
 
 def _text(value) -> str:

@@ -54,13 +54,15 @@ def write_perf_table(gpus_path: str | os.PathLike, published_path: str | os.Path
 def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
                  tables: Sequence[str | os.PathLike] = (), published: str | os.PathLike | None = None,
                  records: Sequence[str | os.PathLike] = (), baseline_gpu: str | None = None,
-                 gpus: str | os.PathLike | None = None, profiles: Sequence[str] = ("full",)) -> None:
+                 gpus: str | os.PathLike | None = None, profiles: Sequence[str] = ("full",),
+                 cpu_records: Sequence[str | os.PathLike] = ()) -> None:
     """Draw figure ``name`` (``gpusurvey.registry.FIGURES``) in Korean and English; ``outputs``
     maps ``<lang>_<ext>`` to a path.
 
     ``tables`` are the regenerated table CSVs the entry names, in its order; Figure 1 reads
     ``published`` (``data/published/figure1.csv``) and the matmul ``records`` of ``profiles``;
-    the bar charts resolve ``baseline_gpu`` with ``gpus`` (``data/gpus.csv``).
+    the bar charts resolve ``baseline_gpu`` with ``gpus`` (``data/gpus.csv``); the CPU figure
+    reads ``cpu_records`` beside Tables 3 and 5.
     All inputs are read before the first file is written.
     """
     import pandas as pd
@@ -68,6 +70,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
     from gpusurvey.inputs.measurements import workload_records
     from gpusurvey.inputs.published import load_published_figure
     from gpusurvey.reports import figures
+    from gpusurvey.reports.cpu_compare import load_comparison
 
     if name not in FIGURES:
         raise ValueError(f"unknown figure '{name}'; expected one of {sorted(FIGURES)}")
@@ -81,6 +84,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
         baseline=load_gpus(gpus).canonical(baseline_gpu, BASELINE_KEY) if spec.baseline else None,
         published=load_published_figure(published) if spec.records else (),
         records=workload_records(load_all(records), spec.records, profiles) if spec.records else (),
+        cpu=load_comparison(cpu_records, *tables) if spec.cpu_records else None,
     )
     draw = figures.DRAWERS[spec.draw]
     for lang in LANGS:

@@ -1,0 +1,110 @@
+"""The "without a GPU" section: its numbers come from the committed CPU records, its figure
+draws in both languages, and a missing workload is said, not invented."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from gpusurvey.core.record import Metric, load, save
+from gpusurvey.models.sd_compute import EfficiencyAboveOneError
+from gpusurvey.paper.writers import write_macros
+from gpusurvey.reports.cpu_compare import load_comparison
+from gpusurvey.reports.writers import write_figure
+from helpers import make_record, write_record, write_tables
+
+CPU = "data/measurements/cpu-amd-epyc/cpu"
+
+
+def macro_values(text: str) -> dict[str, str]:
+    return dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", text))
+
+
+def switches(text: str) -> dict[str, bool]:
+    return {name: value == "true" for name, value in re.findall(r"\\(\w+?)(true|false)$", text, re.M)}
+
+
+@pytest.fixture
+def tables(tmp_path, root):
+    return write_tables(root, tmp_path / "results/tables")
+
+
+@pytest.fixture
+def cpu_records(tmp_path, root) -> list[Path]:
+    """Copies of this machine's committed CPU records, to change."""
+    folder = tmp_path / "measurements/cpu-test/cpu"
+    shutil.copytree(root / CPU, folder)
+    return sorted(folder.glob("*.json"))
+
+
+def _macros(tmp_path, root, tables, cpu_records) -> tuple[dict[str, str], dict[str, bool]]:
+    out = tmp_path / "numbers.tex"
+    write_macros(out, spec_tables=[tables[1], tables[2]], bench_tables=[tables[3], tables[4], tables[5]],
+                 errata=root / "data/errata.csv", gpus=root / "data/gpus.csv",
+                 figure1=root / "data/published/figure1.csv", records=[], profiles=["full"],
+                 baseline="RTX 3060", cpu_records=cpu_records)
+    text = out.read_text(encoding="utf-8")
+    return macro_values(text), switches(text)
+
+
+def _scale_it_per_s(path: Path, factor: float) -> float:
+    record = load(path)
+    metric = record.metrics["it_per_s"]
+    record.metrics["it_per_s"] = Metric(unit=metric.unit, samples=[s * factor for s in metric.samples],
+                                        first_call=metric.first_call, description=metric.description)
+    save(record, path)
+    return record.metrics["it_per_s"].mean
+
+
+def test_the_sections_macros_come_from_the_records(tmp_path, root, tables, cpu_records):
+    sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
+    value = load(sd).value
+    m, on = _macros(tmp_path, root, tables, cpu_records)
+    assert on["CpuRecords"] and on["CpuSd"] and on["CpuSdBound"] and on["CpuMatmul"]
+    assert not on["CpuLlm"]  # no llm-decode record on the CPU: the text says so
+    assert m["CpuSdCheapGpu"] == "RTX 3050" and m["CpuSdFastGpu"] == "RTX 4090"
+    assert float(m["CpuSdValue"]) == pytest.approx(value, rel=5e-3)
+    assert float(m["CpuSdFastTimes"]) == pytest.approx(28.923 / value, rel=5e-3)
+    assert 0 < float(m["CpuSdEfficiency"]) <= 100
+    before = dict(m)
+
+    doubled = _scale_it_per_s(sd, 2.0)
+    m, _ = _macros(tmp_path, root, tables, cpu_records)
+    assert float(m["CpuSdValue"]) == pytest.approx(doubled, rel=5e-3)
+    for name in ("CpuSdValue", "CpuSdSecondsPer", "CpuSdCheapTimes", "CpuSdFastTimes", "CpuSdEfficiency"):
+        assert m[name] != before[name], name
+    assert float(m["CpuSdFastTimes"]) == pytest.approx(float(before["CpuSdFastTimes"]) / 2, rel=1e-2)
+
+
+def test_an_llm_record_in_formats_is_compared_with_table_5(tmp_path, root, tables, cpu_records):
+    record = make_record("llm-decode", gpu=None, samples=(2.0, 2.1, 1.9), machine="cpu-test")
+    record.backend = {"library": "llama.cpp", "weights": "gguf q4_k_m"}
+    path = write_record(tmp_path / "measurements/cpu-test/formats/llm-decode-q4_k_m.json", record)
+    m, on = _macros(tmp_path, root, tables, [*cpu_records, path])
+    assert on["CpuLlm"]
+    assert m["CpuLlmValue"] == "2.00" and m["CpuLlmWeights"] == "gguf q4\\_k\\_m"
+    assert m["CpuLlmFastGpu"] == "RTX 4090" and m["CpuLlmFastTimes"] == "12.9"  # 25.82 / 2.0
+
+
+def test_no_cpu_records_turn_the_section_off(tmp_path, root, tables):
+    m, on = _macros(tmp_path, root, tables, [])
+    assert not any(on[name] for name in ("CpuRecords", "CpuSd", "CpuSdBound", "CpuMatmul", "CpuLlm"))
+    assert not [name for name in m if name.startswith("CpuSd")]
+
+
+def test_a_cpu_above_its_own_bound_fails_by_name(tmp_path, tables, cpu_records):
+    sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
+    _scale_it_per_s(sd, 10.0)  # about three times the CPU's peak GEMM rate allows
+    with pytest.raises(EfficiencyAboveOneError, match=r"sd-txt2img.json, key 'metrics/it_per_s/mean'"):
+        load_comparison(cpu_records, tables[3], tables[5])
+
+
+@pytest.mark.parametrize("with_records", [True, False])
+def test_the_figure_draws_in_both_languages(tmp_path, tables, cpu_records, with_records):
+    outputs = {f"{lang}_{ext}": tmp_path / f"cpu_workloads.{lang}.{ext}"
+               for lang in ("ko", "en") for ext in ("pdf", "png")}
+    write_figure("cpu_workloads", outputs, tables=[tables[3], tables[5]],
+                 cpu_records=cpu_records if with_records else [])
+    assert all(path.stat().st_size > 1000 for path in outputs.values())

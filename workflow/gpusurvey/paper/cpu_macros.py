@@ -1,0 +1,74 @@
+"""The numbers of the papers' "without a GPU" section, as macros (``\\CpuSd...``, ``\\CpuLlm...``,
+``\\CpuMatmul...``) from the committed CPU records and the regenerated tables
+(``gpusurvey.reports.cpu_compare``). Switches say which parts exist: ``\\ifCpuSd``,
+``\\ifCpuSdBound``, ``\\ifCpuLlm``, ``\\ifCpuMatmul``; a build without any CPU record keeps
+them all false and the section says so."""
+
+from __future__ import annotations
+
+from gpusurvey.core.rounding import fixed, to_decimal
+from gpusurvey.paper.macros import Macros
+from gpusurvey.reports.cpu_compare import CpuComparison, CpuWorkload
+
+SURVEY_STEPS = 100
+"""Denoising steps of one image in the survey's Table 3 runs: the CPU's time for one such image
+is quoted in minutes."""
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits, half up; whole numbers above that keep
+    every digit (``1279.6`` -> ``1280``)."""
+    if value == 0:
+        return "0"
+    places = max(0, digits - 1 - to_decimal(value).adjusted())
+    return fixed(value, places)
+
+
+def _versus(macros: Macros, prefix: str, item: CpuWorkload) -> None:
+    macros.set(f"{prefix}Value", significant(item.value))
+    macros.set(f"{prefix}SecondsPer", significant(item.seconds_per_unit))
+    for label, card in (("Cheap", item.cheapest), ("Fast", item.fastest)):
+        macros.text(f"{prefix}{label}Gpu", card.gpu)
+        macros.text(f"{prefix}{label}Value", card.value_text)
+        macros.set(f"{prefix}{label}Times", significant(item.times(card)))
+
+
+def cpu_macros(macros: Macros, comparison: CpuComparison) -> None:
+    """Every number of the section; see the module's docstring."""
+    record = comparison.cpu_record
+    macros.switch("CpuRecords", record is not None)
+    macros.text("CpuName", record.environment.get("cpu_model", record.machine) if record else "-")
+    macros.set("CpuThreads", str(record.environment.get("cpu_count", "-")) if record else "-")
+
+    sd = comparison.sd
+    macros.switch("CpuSd", sd is not None)
+    if sd is not None:
+        _versus(macros, "CpuSd", sd)
+        macros.set("CpuSdSteps", str(sd.record.params.get("steps", "-")))
+        macros.text("CpuSdDtype", str(sd.record.backend.get("dtype", "-")))
+        macros.set("CpuSdSurveyImageMinutes", significant(SURVEY_STEPS / sd.value / 60))
+    bound = comparison.bound
+    macros.switch("CpuSdBound", bound is not None)
+    if bound is not None:
+        macros.set("CpuPeakGflops", significant(bound.peak_gflops))
+        macros.set("CpuSdBoundValue", significant(bound.bound_it_per_s))
+        macros.set("CpuSdEfficiency", fixed(to_decimal(bound.efficiency) * 100, 0))
+        if sd is not None:
+            macros.set("CpuSdCheapOverBound", significant(sd.cheapest.value / bound.bound_it_per_s))
+
+    matmul = comparison.matmul
+    macros.switch("CpuMatmul", matmul is not None)
+    if matmul is not None:
+        metrics = matmul[1].metrics
+        for name, metric in (("AllMs", "cpu_torch_fp32_ms"), ("OneMs", "cpu_torch_fp32_1thread_ms"),
+                             ("GemmGflops", "cpu_fp32_gemm_gflops")):
+            macros.set(f"CpuMatmul{name}", significant(metrics[metric].mean) if metric in metrics else "-")
+        threads = matmul[1].backend.get("torch_threads")
+        macros.set("CpuMatmulThreads", str(threads) if threads is not None else "-")
+
+    llm = comparison.llm
+    macros.switch("CpuLlm", llm is not None)
+    if llm is not None:
+        _versus(macros, "CpuLlm", llm)
+        macros.text("CpuLlmWeights", str(llm.record.backend.get("weights", "-")))
+        macros.text("CpuLlmLibrary", str(llm.record.backend.get("library", "-")))
