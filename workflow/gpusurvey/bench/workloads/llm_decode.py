@@ -50,9 +50,9 @@ class LlmDecodeConfig(WorkloadConfig):
         "smoke": {"model": "llama-tiny", "prompt_tokens": 16, "new_tokens": 8, "warmup": 1,
                   "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2},
         # LLaMA-13B at full size on a machine without a GPU: llama.cpp (a GGUF checkpoint), a
-        # shorter prompt and 128 new tokens instead of the survey's 400, no warm-up beyond the
+        # shorter prompt and 64 new tokens instead of the survey's 400, no warm-up beyond the
         # cold first call, 5 timed repetitions.
-        "cpu": {"backend": "llama.cpp", "prompt_tokens": 32, "new_tokens": 128, "warmup": 0,
+        "cpu": {"backend": "llama.cpp", "prompt_tokens": 32, "new_tokens": 64, "warmup": 0,
                 "repetitions": 5},
     }
 
