@@ -8,7 +8,8 @@ from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
 from gpusurvey.inputs.cluster import cluster_gpus
-from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables
+from gpusurvey.registry import (FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables,
+                                survey_spec_tables, survey_tables)
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 

@@ -5,7 +5,7 @@
 
 rule macros:
     input:
-        spec_tables=[table_csv(t.number) for t in TABLES.values() if t.workload is None],
+        spec_tables=[table_csv(t.number) for t in survey_spec_tables()],
         perf_tables=[table_csv(t.number) for t in perf_tables()],
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
