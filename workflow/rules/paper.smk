@@ -56,6 +56,8 @@ rule paper_pdf:
         provenance="results/paper/provenance.{lang}.tex",
         tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],
         figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
+        since=[rules.since_macros.output[0], *(f"results/since/{name}.{{lang}}.tex" for name in SINCE_FRAGMENTS),
+               *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES)],
         code=code_inputs("paper_pdf.py"),
     output:
         "results/paper/survey-{lang}.pdf",
