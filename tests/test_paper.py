@@ -147,9 +147,14 @@ def test_paper_sources_type_no_measured_or_derived_number(built):
     project, _ = built
     from_data = {row[column] for name in BENCH_TABLES for row in table_rows(project, name)
                  for column in DERIVED_COLUMNS if row.get(column) and telling(row[column])}
-    macros = (project / "results/macros/numbers.tex").read_text(encoding="utf-8")
-    from_data |= {v for v in re.findall(r"\\newcommand\{\\\w+\}\{([\d.]+)\}", macros) if telling(v)}
-    assert {"28.923", "0.0259", "7.13", "6.92", "146"} <= from_data  # the scan sees the data
+    for name in ("numbers", "since"):
+        macros = (project / f"results/macros/{name}.tex").read_text(encoding="utf-8")
+        from_data |= {v for v in re.findall(r"\\newcommand\{\\\w+\}\{([\d.]+)\}", macros) if telling(v)}
+    for name in ("points", "predictions"):  # published and predicted values of "since the survey"
+        with open(project / f"results/since/{name}.csv", encoding="utf-8", newline="") as fh:
+            from_data |= {row[c] for row in csv.DictReader(fh) for c in ("value", "predicted", "bound")
+                          if telling(row.get(c) or "")}
+    assert {"28.923", "0.0259", "7.13", "6.92", "146", "113.5"} <= from_data  # the scan sees the data
     typed = {}
     for tex in sorted((ROOT / "paper").rglob("*.tex")):
         clash = hand_typed_numbers(tex.read_text(encoding="utf-8")) & from_data
@@ -229,3 +234,27 @@ def test_tables_1_and_2_are_set_upright_on_the_text_pages(built):
         page = next(p for p in pages if caption in p)
         # Upright: the header row reads left to right on one line, beside running text.
         assert re.search(r"RTX 4090\s+RTX 4080\s+RTX 4070 Ti", page), page[:2000]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
+    project, _ = built
+    text = pdf_text(project, lang)
+    words = set(text.split())
+    assert ("Since the survey" if lang == "en" else "서베이 이후") in text
+    # Table 6: every known cell of the RTX 50 table, and the unknown ones as unknown.
+    with open(project / "results/tables/table6.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cells = {v for row in rows for k, v in row.items() if k != "field" and v}
+    assert cells - words == set()
+    assert ("n/a" if lang == "en" else "미확인") in words
+    # Numbers of the section, from its macros (the leave-one-out errors among them).
+    macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{([^}]*)\}",
+                             (project / "results/macros/since.tex").read_text(encoding="utf-8")))
+    flat = " ".join(text.split())
+    for name in ("SinceLlmSurveyValue", "SinceLlmBestValue", "SinceSdBestValue", "SinceLlmTopPredicted"):
+        # Korean attaches the unit to the number (초당 196토큰): look for it as the text has it.
+        assert (macros[name] in words) if lang == "en" else (macros[name] in flat), name
+    if lang == "ko":
+        assert f"초당 {macros['SinceLlmTopPredicted']}토큰" in flat
+    assert f"{macros['SinceSdLooAllMedian']}%" in flat and f"{macros['SinceLlmLooAllMedian']}%" in flat

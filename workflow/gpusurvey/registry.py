@@ -46,6 +46,10 @@ class Table:
     (``gpusurvey.models.sd_compute.SETTINGS``: peak TFLOPS, FLOPs per step, bound, efficiency)."""
     macro_prefix: str = ""
     """Prefix of the paper's macros about this table (``\\SdTxtBestGpu``)."""
+    series: str | None = None
+    """A product list of a series the survey did not print (``RTX 50``): the rows of
+    ``data/gpus.csv`` of that ``series``, in the survey's layout. It has no printed twin in
+    ``data/expected/``, so ``verify`` skips it; Tables 1-2 list the survey's ``survey_table`` rows."""
 
     @property
     def name(self) -> str:
@@ -106,6 +110,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(3, "sd-txt2img", dollar_places=4, compute_setting="sd-txt2img", macro_prefix="SdTxt"),
     Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
+    Table(6, series="RTX 50"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (
@@ -128,6 +133,16 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
 
 LANGS = ("ko", "en")
 """The paper's editions; every table fragment and figure exists in each."""
+
+
+def survey_tables() -> list[Table]:
+    """The tables the survey printed (Tables 1-5): those ``verify`` compares cell for cell."""
+    return [t for t in TABLES.values() if t.series is None]
+
+
+def survey_spec_tables() -> list[Table]:
+    """Tables 1-2: the survey's product lists."""
+    return [t for t in survey_tables() if t.workload is None]
 
 
 def perf_tables() -> list[Table]:

@@ -8,7 +8,16 @@ from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
 from gpusurvey.inputs.cluster import cluster_gpus
-from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES, WORKLOADS, perf_tables
+from gpusurvey.registry import (
+    FIGURES,
+    LANGS,
+    NOTEBOOKS,
+    TABLES,
+    WORKLOADS,
+    perf_tables,
+    survey_spec_tables,
+    survey_tables,
+)
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
@@ -171,6 +180,31 @@ def figure_inputs(wildcards):
     if spec.cpu_records:
         inputs["cpu_records"] = cpu_records()
     return inputs
+
+
+# The section "since the survey" (since.smk).
+
+SINCE_FRAGMENTS = ("comparison", "predictions", "loo")
+SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
+
+
+def since_outputs():
+    """The section's CSVs and LaTeX fragments by name (``<fragment>_<lang>``)."""
+    outputs = {name: f"results/since/{name}.csv" for name in ("points", "predictions", "loo", "loo_summary")}
+    outputs |= {
+        f"{name}_{lang}": f"results/since/{name}.{lang}.tex" for name in SINCE_FRAGMENTS for lang in LANGS
+    }
+    return outputs
+
+
+def since_figure_outputs():
+    """The section's figures by ``<figure>_<lang>_<ext>``."""
+    return {
+        f"{name}_{lang}_{ext}": f"results/figures/{name}.{lang}.{ext}"
+        for name in SINCE_FIGURES
+        for lang in LANGS
+        for ext in ("pdf", "png")
+    }
 
 
 # Benchmark rules (bench.smk).

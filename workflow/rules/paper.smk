@@ -4,7 +4,7 @@
 
 rule macros:
     input:
-        spec_tables=[table_csv(t.number) for t in TABLES.values() if t.workload is None],
+        spec_tables=[table_csv(t.number) for t in survey_spec_tables()],
         perf_tables=[table_csv(t.number) for t in perf_tables()],
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
@@ -57,6 +57,11 @@ rule paper_pdf:
         provenance="results/paper/provenance.{lang}.tex",
         tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],
         figures=[f"results/figures/{name}.{{lang}}.pdf" for name in FIGURES],
+        since=[
+            rules.since_macros.output[0],
+            *(f"results/since/{name}.{{lang}}.tex" for name in SINCE_FRAGMENTS),
+            *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES),
+        ],
         code=code_inputs("paper_pdf.py"),
     output:
         report(

@@ -1,7 +1,10 @@
-"""Tables 1 and 2: the survey's product lists (RTX 40 and RTX 30 series), one column per GPU.
+"""Tables 1 and 2: the survey's product lists (RTX 40 and RTX 30 series), one column per GPU;
+and, in the same layout, the product list of a later series (``Table.series``: the RTX 50).
 
 The layout is the survey's: one row per field, one column per GPU, in the survey's order,
-with every value written as the survey prints it (``2022.8.12``, ``$1599``, ``450W``).
+with every value written as the survey prints it (``2022.8.12``, ``$1599``, ``450W``). A field
+no source confirmed (an empty cell of ``data/gpus.csv``, only outside the survey) stays empty
+in the CSV and is printed as ``UNKNOWN`` says, never filled in.
 """
 
 from __future__ import annotations
@@ -49,17 +52,27 @@ SPEC_FIELDS = (
 )
 """The rows of Tables 1-2, in the survey's order, with Korean and English labels."""
 
+UNKNOWN = {"ko": "미확인", "en": "n/a"}
+"""How a table fragment prints a field no source confirmed."""
 
-def spec_table(gpus: GpuCatalog, number: int) -> pd.DataFrame:
-    """Table ``number`` (1: RTX 40 series, 2: RTX 30 series) as printed strings.
+
+def spec_table(gpus: GpuCatalog, number: int, series: str | None = None) -> pd.DataFrame:
+    """Table ``number`` (1: RTX 40 series, 2: RTX 30 series) as printed strings; with ``series``,
+    the GPUs of that series in ``data/gpus.csv`` order, an unknown field as an empty cell (NA).
 
     Index: the field's column name in ``data/gpus.csv``; columns: canonical GPU names.
     """
-    chosen = gpus.survey_table(number)
-    if chosen.empty:
-        raise ValueError(f"{gpus.path}: no GPU has survey_table {number}")
+    if series is None:
+        chosen = gpus.survey_table(number)
+        if chosen.empty:
+            raise ValueError(f"{gpus.path}: no GPU has survey_table {number}")
+    else:
+        chosen = gpus.table[gpus.table["series"] == series]
+        if chosen.empty:
+            raise ValueError(f"{gpus.path}: no GPU has series '{series}' (Table {number})")
     cells = {
-        gpu: [f.fmt(row[f.column]) for f in SPEC_FIELDS] for gpu, row in chosen.iterrows()
+        gpu: [None if pd.isna(row[f.column]) else f.fmt(row[f.column]) for f in SPEC_FIELDS]
+        for gpu, row in chosen.iterrows()
     }
     table = pd.DataFrame(cells, index=[f.column for f in SPEC_FIELDS], dtype="string")
     table.index.name = "field"

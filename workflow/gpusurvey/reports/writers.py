@@ -11,18 +11,20 @@ from gpusurvey.inputs.gpus import BASELINE_KEY, load_gpus
 from gpusurvey.inputs.measured_cards import group_cards
 from gpusurvey.inputs.measurements import gpu_runs, load_all
 from gpusurvey.inputs.published import load_published_table
-from gpusurvey.registry import FIGURES, LANGS, TABLES
+from gpusurvey.registry import FIGURES, LANGS, TABLES, survey_tables
 from gpusurvey.reports.latex_tables import tabular
 from gpusurvey.reports.perf_tables import perf_fragment, perf_table, table_unit
-from gpusurvey.reports.spec_tables import field_label, spec_table
+from gpusurvey.reports.spec_tables import UNKNOWN, field_label, spec_table
 
 
 def write_spec_table(gpus_path: str | os.PathLike, number: int, out_csv, out_ko, out_en) -> None:
-    """Table 1 or 2: ``out_csv`` plus Korean and English LaTeX fragments."""
-    table = spec_table(load_gpus(gpus_path), number)
+    """Table 1 or 2 (or a later series' list, ``Table.series``): ``out_csv`` plus Korean and
+    English LaTeX fragments, an unknown field printed as ``UNKNOWN`` says."""
+    table = spec_table(load_gpus(gpus_path), number, TABLES[number].series)
     fragments = {}
     for lang in ("ko", "en"):
-        rows = [[field_label(field, lang), *values]
+        rows = [[field_label(field, lang), *(v if isinstance(v, str) else UNKNOWN[lang]
+                                             for v in values)]
                 for field, values in zip(table.index, table.values.tolist(), strict=True)]
         corner = "모델명" if lang == "ko" else "Model"
         fragments[lang] = tabular([corner, *table.columns], rows, "l" + "r" * len(table.columns))
@@ -94,11 +96,12 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
 def write_verify_report(gpus_path: str | os.PathLike, tables: Sequence[str | os.PathLike],
                         expected: Sequence[str | os.PathLike], out_report) -> list[str]:
     """Compare regenerated ``tables`` with the printed ``expected`` ones, both in the order of
-    ``gpusurvey.registry.TABLES`` (Tables 1-5). Returns the differences, each one readable line,
-    headed by a count; writes ``out_report`` only when there is none."""
+    ``gpusurvey.registry.survey_tables()`` (Tables 1-5: a later series' list has no printed twin).
+    Returns the differences, each one readable line, headed by a count; writes ``out_report``
+    only when there is none."""
     from gpusurvey.reports.verify import verify_tables
 
-    numbers = list(TABLES)
+    numbers = [t.number for t in survey_tables()]
     diffs, cells = verify_tables(dict(zip(numbers, tables, strict=True)),
                                  dict(zip(numbers, expected, strict=True)), load_gpus(gpus_path))
     if diffs:

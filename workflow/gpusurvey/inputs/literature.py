@@ -1,0 +1,115 @@
+"""Results published after the survey (``data/literature.csv``): loaded, checked, and sorted into
+the rows that may be compared with the survey's tables and those that may not.
+
+Every row names its source and quotes the line holding its value (the schema refuses an empty
+one); its GPU must resolve through ``data/gpus.csv``, its unit must be its workload's, and its
+``comparable`` cell must say what ``comparable`` (the rule) says of its settings, so the file
+states which rows count and the code checks that it states it right.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from gpusurvey.core.csv_rows import LINE, read_rows
+from gpusurvey.core.errors import DataError
+from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.registry import WORKLOADS
+
+SURVEY_SETTINGS = {
+    "sd-txt2img": "SD 1.5, 512x512, batch 1",
+    "llm-decode": "LLaMA-13B (or Llama-2-13B, the same shapes) with 4-bit weights, one sequence",
+}
+"""What a row must match to stand beside the survey's Table 3 or Table 5 (``comparable``)."""
+
+LLAMA_13B = ("LLaMA-13B", "Llama-2-13B")
+"""Models of LLaMA-13B's shapes (40 layers, hidden 5120, FFN 13824, vocabulary 32000): the
+decode roofline's bytes per token hold for both."""
+
+
+@dataclass(frozen=True)
+class LiteratureRow:
+    """One published result (see ``workflow/schemas/literature.schema.yaml`` for the fields)."""
+
+    line: int
+    workload: str
+    gpu: str
+    """Canonical name (``data/gpus.csv``)."""
+    printed_gpu: str
+    value: float
+    unit: str
+    software: str
+    software_group: str
+    model: str
+    weight_bits: int
+    batch: int | None
+    resolution: str | None
+    comparable: bool
+    source: str
+    source_title: str
+    quote: str
+
+
+def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
+               resolution: str | None) -> tuple[bool, str]:
+    """Whether settings match the survey's table, and why not (``SURVEY_SETTINGS``).
+
+    ``sd-txt2img``: SD 1.5 at 512x512 with batch 1 stated (a batch of 4 counts its it/s per batch
+    step, or per image, as each source chooses). ``llm-decode``: a LLaMA-13B-shaped model with
+    4-bit weights, and batch 1 or no batch stated: the sources time one prompt's generation and
+    none states a batch; a stated batch above 1 is not comparable.
+    """
+    if workload == "sd-txt2img":
+        if model != "SD 1.5":
+            return False, f"model {model}, not SD 1.5"
+        if resolution != "512x512":
+            return False, f"resolution {resolution or 'not stated'}, not 512x512"
+        if batch != 1:
+            return False, f"batch {batch or 'not stated'}, not 1"
+        return True, ""
+    if workload == "llm-decode":
+        if model not in LLAMA_13B:
+            return False, f"model {model}, not LLaMA-13B"
+        if weight_bits != 4:
+            return False, f"{weight_bits}-bit weights, not 4-bit"
+        if batch not in (None, 1):
+            return False, f"batch {batch}, not one sequence"
+        return True, ""
+    raise ValueError(f"workload: expected one of {sorted(SURVEY_SETTINGS)}, got '{workload}'")
+
+
+def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[LiteratureRow]:
+    """Load ``data/literature.csv``: every row sourced and quoted (schema), its GPU known, its
+    unit its workload's and its ``comparable`` cell the rule's verdict. DataError names the
+    file, the line and the column of the first row that breaks one."""
+    rows = read_rows(path, "literature")
+    if not rows:
+        raise DataError(path, "no rows; expected published results with their sources")
+    out = []
+    for row in rows:
+        line = row[LINE]
+        gpu = gpus.canonical(row["gpu"], str(path), line=line, column="gpu")
+        unit = WORKLOADS[row["workload"]].unit
+        if row["unit"] != unit:
+            raise DataError(path, f"unit '{row['unit']}' does not match workload {row['workload']}; "
+                            f"expected '{unit}'", line=line, column="unit")
+        verdict, why = comparable(row["workload"], row["model"], row["weight_bits"], row["batch"],
+                                  row["resolution"])
+        if (row["comparable"] == "yes") != verdict:
+            reason = f"the settings match the survey's ({SURVEY_SETTINGS[row['workload']]})" \
+                if verdict else why
+            raise DataError(path, f"comparable is '{row['comparable']}' but {reason}; expected "
+                            f"'{'yes' if verdict else 'no'}'", line=line, column="comparable")
+        out.append(LiteratureRow(
+            line=line, workload=row["workload"], gpu=gpu, printed_gpu=row["gpu"], value=row["value"],
+            unit=row["unit"], software=row["software"], software_group=row["software_group"],
+            model=row["model"], weight_bits=row["weight_bits"], batch=row["batch"],
+            resolution=row["resolution"], comparable=verdict, source=row["source"],
+            source_title=row["source_title"], quote=row["quote"]))
+    return out
+
+
+def comparable_rows(rows: list[LiteratureRow], workload: str | None = None) -> list[LiteratureRow]:
+    """The rows that enter comparisons (of ``workload``, when given)."""
+    return [r for r in rows if r.comparable and (workload is None or r.workload == workload)]

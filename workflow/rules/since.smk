@@ -1,0 +1,60 @@
+# Since the survey: results published later (data/literature.csv) beside the survey's, the RTX 50
+# series, and predictions for the cards nobody measured with their leave-one-out error
+# (gpusurvey.reports.predictions); the section's figures and numbers.
+
+
+rule since_survey:
+    input:
+        gpus=config["data"]["gpus"],
+        literature=config["data"]["literature"],
+        table3=f"{config['data']['published']}/table3.csv",
+        table5=f"{config['data']['published']}/table5.csv",
+        code=code_inputs("since_survey.py"),
+    output:
+        **since_outputs(),
+    log:
+        "logs/since/since_survey.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/since_survey.py"
+
+
+rule since_figures:
+    input:
+        table5=table_csv(5),
+        points="results/since/points.csv",
+        predictions="results/since/predictions.csv",
+        code=code_inputs("since_figures.py"),
+    output:
+        **since_figure_outputs(),
+    log:
+        "logs/since/since_figures.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/since_figures.py"
+
+
+rule since_macros:
+    input:
+        points="results/since/points.csv",
+        predictions="results/since/predictions.csv",
+        loo_summary="results/since/loo_summary.csv",
+        table6=table_csv(6),
+        code=code_inputs("since_macros.py"),
+    output:
+        "results/macros/since.tex",
+    log:
+        "logs/since/since_macros.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/since_macros.py"
+
+
+rule since:
+    input:
+        list(since_outputs().values()),
+        list(since_figure_outputs().values()),
+        rules.since_macros.output,
