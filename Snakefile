@@ -17,6 +17,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/bench.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/since.smk"
+include: "workflow/rules/formats.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/synth.smk"
 

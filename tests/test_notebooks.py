@@ -149,6 +149,9 @@ def test_notebooks_execute_and_render_with_plots(project):
         assert kinds and kinds[0] == "image/png", (name, kinds[:3])
     # The committed CPU records against the survey's cheapest and fastest card of Table 3.
     assert "RTX 3050" in shown["cpu"] and "RTX 4090" in shown["cpu"] and "cpu-amd-epyc" in shown["cpu"]
+    # The formats table: every format compared by the model, the committed GGUF runs measured.
+    assert all(label in shown["cpu"] for label in ("Q4_0", "Q4_K_M", "Q8_0", "GPTQ 4-bit g128"))
+    assert "measured (CPU probe)" in shown["cpu"]
 
 
 @pytest.mark.workflow

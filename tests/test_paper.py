@@ -147,7 +147,7 @@ def test_paper_sources_type_no_measured_or_derived_number(built):
     project, _ = built
     from_data = {row[column] for name in BENCH_TABLES for row in table_rows(project, name)
                  for column in DERIVED_COLUMNS if row.get(column) and telling(row[column])}
-    for name in ("numbers", "since"):
+    for name in ("numbers", "since", "formats"):
         macros = (project / f"results/macros/{name}.tex").read_text(encoding="utf-8")
         from_data |= {v for v in re.findall(r"\\newcommand\{\\\w+\}\{([\d.]+)\}", macros) if telling(v)}
     for name in ("points", "predictions"):  # published and predicted values of "since the survey"
@@ -258,3 +258,21 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
     if lang == "ko":
         assert f"초당 {macros['SinceLlmTopPredicted']}토큰" in flat
     assert f"{macros['SinceSdLooAllMedian']}%" in flat and f"{macros['SinceLlmLooAllMedian']}%" in flat
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_both_papers_have_the_formats_table_and_its_numbers(built, lang):
+    project, _ = built
+    flat = " ".join(pdf_text(project, lang).split())
+    with open(project / "results/formats/formats.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # Every format's GB per token, as the table prints it (two decimals).
+    for row in rows:
+        if row["source"] == "model":
+            assert f"{float(row['gb_per_token']):.2f}" in flat, row["format"]
+    macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{([^}]*)\}",
+                             (project / "results/macros/formats.tex").read_text(encoding="utf-8")))
+    assert f"{macros['FormatGbQEightZero']} GB" in flat and macros["FormatEightOverFour"] in flat
+    if "FormatCpuQFourZeroValue" in macros:  # the committed CPU records: their speed and efficiency
+        assert macros["FormatCpuQFourZeroValue"] in flat
+        assert f"{macros['FormatCpuQFourKMEfficiency']}%" in flat

@@ -128,7 +128,7 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("stable_diffusion", tables=(3, 4), gpus=True),
     Notebook("llm", tables=(5,)),
     Notebook("matmul", records="matmul"),
-    Notebook("cpu", tables=(3, 5), cpu_records=True),
+    Notebook("cpu", tables=(3, 5), gpus=True, cpu_records=True),
 )}
 
 LANGS = ("ko", "en")

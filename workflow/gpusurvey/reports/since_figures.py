@@ -63,10 +63,7 @@ def roofline_since(table5: pd.DataFrame, points: pd.DataFrame, predicted: pd.Dat
         ax.annotate(names, (row["memory_bandwidth_gbs"], row["predicted"]), fontsize=6, style="italic",
                     xytext=(4, -8), textcoords="offset points", color=color)
     others = later[~later["gpu"].isin(table5["gpu"])].drop_duplicates("gpu")
-    for x, y, names in figures._clusters(list(zip(others["memory_bandwidth_gbs"], others["value"],
-                                                  others["gpu"], strict=True))):
-        ax.annotate(", ".join(names), (x, y), fontsize=6, xytext=(0, 6), textcoords="offset points",
-                    ha="center")
+    figures.place_labels(ax, others["memory_bandwidth_gbs"], others["value"], others["gpu"])
     # Extend the bound line over every card shown (Table 5's figure stops at its own cards).
     low = min(ax.get_xlim()[0], later["memory_bandwidth_gbs"].min() * 0.8)
     high = max(ax.get_xlim()[1], later["memory_bandwidth_gbs"].max() * 1.25,

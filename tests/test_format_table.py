@@ -1,0 +1,102 @@
+"""The table of weight formats and its macros: GB per token from the one roofline model, every
+number from the records, a run that ran out of memory shown as such."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from gpusurvey.core.record import Metric, load, save
+from gpusurvey.models.llama import PRESETS
+from gpusurvey.models.roofline import format_weight_bytes_per_token, mean_decode_context
+from gpusurvey.models.weight_formats import FORMATS
+from gpusurvey.paper.format_macros import write_format_macros
+from gpusurvey.reports.format_table import LABELS, FormatOutputs, format_table, write_format_table
+
+FORMATS_DIR = "data/measurements/cpu-amd-epyc/formats"
+
+
+@pytest.fixture
+def records(tmp_path, root) -> list[Path]:
+    """Copies of the committed format records, to change."""
+    folder = tmp_path / "measurements/cpu-test/formats"
+    shutil.copytree(root / FORMATS_DIR, folder)
+    return sorted(folder.glob("*.json"))
+
+
+def build(tmp_path: Path, records, root) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    out = FormatOutputs(tmp_path / "f.csv", tmp_path / "f.ko.tex", tmp_path / "f.en.tex")
+    write_format_table(records, root / "data/gpus.csv", out)
+    write_format_macros(tmp_path / "m.tex", out.csv)
+    macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", (tmp_path / "m.tex").read_text()))
+    tex = {lang: Path(getattr(out, lang)).read_text(encoding="utf-8") for lang in ("ko", "en")}
+    return pd.read_csv(out.csv), macros, tex
+
+
+def test_gb_per_token_is_the_roofline_models_for_every_format(tmp_path, records, root):
+    table, macros, _ = build(tmp_path, records, root)
+    shape = PRESETS["llama-13b"]
+    model = table[table["source"] == "model"].set_index("format")["gb_per_token"]
+    assert sorted(model.index) == sorted(LABELS[f] for f in FORMATS)
+    for fmt in FORMATS:
+        assert model[LABELS[fmt]] == pytest.approx(format_weight_bytes_per_token(shape, fmt) / 1e9, rel=1e-12)
+    assert macros["FormatGbQEightZero"] == f"{format_weight_bytes_per_token(shape, 'gguf-q8_0') / 1e9:.2f}"
+    # A measured row: the model's weights of its format plus the KV cache at its context.
+    for path in records:
+        record = load(path)
+        fmt = record.backend["format"]
+        context = mean_decode_context(record.params["prompt_tokens"], record.params["new_tokens"])
+        expected = format_weight_bytes_per_token(shape, fmt) + shape.kv_bytes_per_position() * context
+        row = table[(table["source"] == "measured") & (table["format"] == LABELS[fmt])].iloc[0]
+        assert row["gb_per_token"] == pytest.approx(expected / 1e9, rel=1e-12)
+        bandwidth = record.extra["cpu_bandwidth_probe"]["gbs"]
+        assert row["bandwidth_gbs"] == pytest.approx(bandwidth)
+        assert row["efficiency"] == pytest.approx(record.value / (bandwidth * 1e9 / expected))
+
+
+def test_the_table_ignores_the_records_own_bytes_per_token(tmp_path, records, root):
+    before, _, _ = build(tmp_path, records, root)
+    record = load(records[0])
+    record.extra["bytes_per_token"] *= 1.005  # within the check's tolerance, so still loadable
+    save(record, records[0])
+    after, _, _ = build(tmp_path, records, root)
+    pd.testing.assert_series_equal(before["gb_per_token"], after["gb_per_token"])
+
+
+def test_a_changed_record_moves_the_table_and_the_macros(tmp_path, records, root):
+    _, before, _ = build(tmp_path, records, root)
+    q4 = next(p for p in records if p.name.endswith("q4_0.json"))
+    record = load(q4)
+    old = record.metrics["decode_tokens_per_s"]
+    record.metrics["decode_tokens_per_s"] = Metric(old.unit, [s / 2 for s in old.samples], old.first_call,
+                                                   old.description)
+    save(record, q4)
+    table, after, tex = build(tmp_path, records, root)
+    row = table[(table["source"] == "measured") & (table["format"] == "Q4_0")].iloc[0]
+    assert row["tokens_per_s"] == pytest.approx(old.mean / 2)
+    halved = float(before["FormatCpuQFourZeroValue"]) / 2
+    assert float(after["FormatCpuQFourZeroValue"]) == pytest.approx(halved, rel=0.01)
+    assert after["FormatCpuQFourZeroEfficiency"] != before["FormatCpuQFourZeroEfficiency"]
+    assert f"{old.mean / 2:.3f}" in tex["en"]
+
+
+def test_an_oom_record_shows_its_status_and_no_numbers(tmp_path, records, root):
+    q4km = next(p for p in records if p.name.endswith("q4_k_m.json"))
+    record = dataclasses.replace(load(q4km), status="oom", error="out of memory loading the GGUF file",
+                                 metrics={})
+    save(record, q4km)
+    table, macros, tex = build(tmp_path, records, root)
+    row = table[(table["source"] == "measured") & (table["format"] == "Q4_K_M")].iloc[0]
+    assert row["status"] == "oom" and pd.isna(row["tokens_per_s"]) and pd.isna(row["efficiency"])
+    assert "out of memory" in tex["en"] and "메모리 부족" in tex["ko"]
+    assert "FormatCpuQFourKMValue" not in macros
+    assert "\\FormatCpuBothfalse" in (tmp_path / "m.tex").read_text()
+
+
+def test_without_records_the_table_still_compares_the_formats(root):
+    table = format_table([], root / "data/gpus.csv")
+    assert list(table["source"]) == ["model"] * len(FORMATS)

@@ -1,0 +1,197 @@
+"""LLaMA-13B in the weight formats people run: one row per machine, backend and format of every
+``llm-decode`` record given (the committed ``data/measurements/<machine>/formats/*.json`` and
+any other decode record), and one row per format of the roofline model alone, so that Q4_0,
+Q4_K_M, Q8_0 and GPTQ are compared on one footing even where nothing was measured.
+
+A record's GB per token is the one roofline model's for its model, weights format and context
+(``gpusurvey.inputs.record_checks.decode_bytes_per_token``), never the record's own number. The
+bandwidth of the bound is, on a CPU, the record's own probe of that machine
+(``extra.cpu_bandwidth_probe``), on a GPU its row of ``data/gpus.csv``. A record that ran out of
+memory or failed shows its status instead of numbers. The model rows count the weights only
+(no context, so no KV cache): what one token reads of each format's file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gpusurvey.core import atomic
+from gpusurvey.core.catalogue import read_catalogue
+from gpusurvey.core.errors import DataError
+from gpusurvey.core.record import Record
+from gpusurvey.inputs.record_checks import decode_bytes_per_token, load_checked
+from gpusurvey.models.llama import PRESETS
+from gpusurvey.models.roofline import bound_tokens_per_s, format_weight_bytes_per_token
+from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT
+from gpusurvey.reports.latex_tables import tabular
+
+MODEL = "llama-13b"
+"""The survey's model: the model rows are of its shape."""
+SURVEY_NEW_TOKENS = 400
+"""New tokens per run in the survey's Table 5; a record that decoded another number says so."""
+LABELS = {**GGUF_FORMATS, GPTQ_FORMAT: "GPTQ 4-bit g128"}
+"""Format name -> the name the table prints."""
+
+COLUMNS = ("source", "machine", "device", "backend", "format", "status", "tokens_per_s", "tokens_per_s_sd",
+           "n", "gb_per_token", "bandwidth_gbs", "bandwidth_source", "bound_tokens_per_s",
+           "efficiency", "peak_memory_gb", "settings", "settings_ko", "path")
+
+
+def record_format(path: str, record: Record) -> str:
+    """The format name (``weight_formats.FORMATS``) of a decode record's ``backend.weights``."""
+    weights = str(record.backend.get("weights", ""))
+    if weights.startswith("gptq"):
+        return GPTQ_FORMAT
+    by_label = {f"gguf {label}": fmt for fmt, label in GGUF_FORMATS.items()}
+    if weights in by_label:
+        return by_label[weights]
+    raise DataError(path, f"key 'backend/weights': {weights!r}; expected 'gptq ...' or one of "
+                    f"{sorted(by_label)}")
+
+
+def is_format_record(record: Record) -> bool:
+    """A decode record in a quantised format (an unquantised transformers run is no format row)."""
+    weights = str(record.backend.get("weights", ""))
+    return record.workload == "llm-decode" and (weights.startswith(("gptq", "gguf")))
+
+
+SETTING_WORDS = {"en": ("{} new tokens", "threads: {}", "profile {}"),
+                 "ko": ("새 토큰 {}개", "스레드 {}개", "프로필 {}")}
+
+
+def _settings(record: Record, lang: str) -> str:
+    """The record's settings that differ from the survey's: new tokens, threads, profile."""
+    new_words, thread_words, profile_words = SETTING_WORDS[lang]
+    parts = []
+    new_tokens = record.params.get("new_tokens")
+    if new_tokens is not None and new_tokens != SURVEY_NEW_TOKENS:
+        parts.append(new_words.format(new_tokens))
+    threads = record.backend.get("n_threads", record.params.get("threads"))
+    if record.gpu is None and threads is not None:
+        parts.append(thread_words.format(threads))
+    if record.profile != "full":
+        parts.append(profile_words.format(record.profile))
+    return "; ".join(parts)
+
+
+def _bandwidth(path: str, record: Record, gpus_path: str | os.PathLike) -> tuple[float, str]:
+    if record.gpu is None:
+        probe = record.extra.get("cpu_bandwidth_probe") or {}
+        gbs = probe.get("gbs")
+        if isinstance(gbs, bool) or not isinstance(gbs, int | float) or not gbs > 0:
+            raise DataError(path, f"key 'extra/cpu_bandwidth_probe/gbs': {gbs!r}; expected the "
+                            "CPU's measured read bandwidth in GB/s")
+        return float(gbs), "measured (CPU probe)"
+    catalogue = read_catalogue(gpus_path)
+    name = catalogue.canonical(str(record.gpu), path, column="gpu")
+    return float(catalogue.rows[name]["memory_bandwidth_gbs"]), f"{gpus_path} ({name})"
+
+
+def measured_row(path: str, record: Record, gpus_path: str | os.PathLike) -> dict:
+    fmt = record_format(path, record)
+    row = dict.fromkeys(COLUMNS)
+    row.update(source="measured", machine=record.machine, device=record.gpu or "cpu",
+               backend=record.params.get("backend", "-"), format=LABELS[fmt], status=record.status,
+               settings=_settings(record, "en"), settings_ko=_settings(record, "ko"), path=path)
+    row["gb_per_token"] = decode_bytes_per_token(path, record) / 1e9
+    if record.status != "ok":
+        return row
+    metric = record.metrics[record.primary_metric]
+    row.update(tokens_per_s=metric.mean, tokens_per_s_sd=metric.std, n=len(metric.samples))
+    bandwidth, source = _bandwidth(path, record, gpus_path)
+    bound = bound_tokens_per_s(bandwidth, row["gb_per_token"] * 1e9)
+    row.update(bandwidth_gbs=bandwidth, bandwidth_source=source, bound_tokens_per_s=bound,
+               efficiency=metric.mean / bound)
+    peak = record.peak_memory.get("rss_bytes" if record.gpu is None else "vram_bytes")
+    row["peak_memory_gb"] = peak / 1e9 if peak is not None else None
+    return row
+
+
+def model_rows() -> list[dict]:
+    """One row per format: LLaMA-13B's weight GB per token from the roofline model alone."""
+    rows = []
+    for fmt in FORMATS:
+        row = dict.fromkeys(COLUMNS)
+        row.update(source="model", machine="-", device="-", backend="-", format=LABELS[fmt], status="model",
+                   gb_per_token=format_weight_bytes_per_token(PRESETS[MODEL], fmt) / 1e9, settings="",
+                   settings_ko="")
+        rows.append(row)
+    return rows
+
+
+def format_table(record_paths: Sequence[str | os.PathLike], gpus_path: str | os.PathLike) -> pd.DataFrame:
+    """The table: measured rows (by machine, backend, format, path), then the model's rows."""
+    loaded = [(str(p), load_checked(p)) for p in sorted(record_paths, key=str)]
+    measured = [measured_row(p, r, gpus_path) for p, r in loaded
+                if is_format_record(r) and r.params.get("model") == MODEL]
+    measured.sort(key=lambda r: (r["machine"], str(r["backend"]), r["format"], r["path"]))
+    table = pd.DataFrame(measured + model_rows(), columns=list(COLUMNS))
+    table["n"] = table["n"].astype("Int64")
+    return table
+
+
+HEADERS = {
+    "en": ("Machine", "Backend", "Format", "tokens/s", "GB/token", "GB/s", "Bound", "Efficiency",
+           "Peak GB", "Settings"),
+    "ko": ("머신", "백엔드", "형식", "토큰/s", "GB/토큰", "GB/s", "상한", "효율", "메모리 GB", "설정"),
+}
+STATUS = {"en": {"oom": "out of memory", "error": "error"}, "ko": {"oom": "메모리 부족", "error": "오류"}}
+NOTES = {
+    "en": "GB/token: bytes one token reads by the roofline model (weights and KV cache); the model "
+          "rows count the weights only. GB/s: the measured read bandwidth of a CPU, a GPU's from "
+          "its specifications. Settings: where a run differs from the survey's "
+          f"{SURVEY_NEW_TOKENS} new tokens.",
+    "ko": "GB/토큰: 루프라인 모델로 센 토큰 하나당 읽는 바이트(가중치와 KV 캐시). 모델 행은 가중치만 "
+          "센다. GB/s: CPU는 측정한 읽기 대역폭, GPU는 사양의 값. 설정: 서베이의 "
+          f"새 토큰 {SURVEY_NEW_TOKENS}개와 다른 점.",
+}
+
+
+def _num(value, places: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.{places}f}"
+
+
+def fragment(table: pd.DataFrame, lang: str) -> str:
+    """The table as a LaTeX fragment in ``lang``."""
+    rows = []
+    for r in table.to_dict("records"):
+        if r["source"] == "model":
+            rows.append(["-", "-", r["format"], "-", _num(r["gb_per_token"], 2), "-", "-", "-", "-",
+                         "모델" if lang == "ko" else "model"])
+            continue
+        head = [r["machine"], r["backend"], r["format"]]
+        settings = r["settings_ko" if lang == "ko" else "settings"] or "-"
+        if r["status"] != "ok":
+            rows.append([*head, STATUS[lang].get(r["status"], r["status"]), _num(r["gb_per_token"], 2),
+                         "-", "-", "-", "-", settings])
+            continue
+        speed = f"{r['tokens_per_s']:.3f} ± {r['tokens_per_s_sd']:.3f} (n={int(r['n'])})"
+        rows.append([*head, speed, _num(r["gb_per_token"], 2), _num(r["bandwidth_gbs"], 1),
+                     _num(r["bound_tokens_per_s"], 3), f"{r['efficiency'] * 100:.0f}%",
+                     _num(r["peak_memory_gb"], 1), settings])
+    # Ten columns: one size below the other tables', the settings wrapped, so that it fits the text width.
+    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrrp{2.2cm}", notes=[NOTES[lang]])
+
+
+@dataclass(frozen=True)
+class FormatOutputs:
+    csv: str | os.PathLike
+    ko: str | os.PathLike
+    en: str | os.PathLike
+
+
+def write_format_table(record_paths: Sequence[str | os.PathLike], gpus_path: str | os.PathLike,
+                       out: FormatOutputs) -> None:
+    """The CSV and both LaTeX fragments, every input read before the first output is written."""
+    table = format_table(record_paths, gpus_path)
+    fragments = {lang: fragment(table, lang) for lang in ("ko", "en")}
+    atomic.write_text(out.csv, table.to_csv(index=False, lineterminator="\n"))
+    atomic.write_text(out.ko, fragments["ko"])
+    atomic.write_text(out.en, fragments["en"])
