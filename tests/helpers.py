@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,28 @@ def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda
         cuda="13.0" if gpu else None, utc_time="2026-11-25T10:00:00Z")
     record.backend = {"library": "torch and numpy", "dtype": "float32"}
     write_record(path, record)
+
+
+def macro_values(text: str) -> dict[str, str]:
+    """The ``\\newcommand`` macros of a generated ``.tex`` file, by name."""
+    return dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", text))
+
+
+def switches(text: str) -> dict[str, bool]:
+    """The ``\\newif`` switches of a generated ``.tex`` file, by name."""
+    return {name: value == "true" for name, value in re.findall(r"\\(\w+?)(true|false)$", text, re.M)}
+
+
+def fake_nvidia_smi(project: Path, monkeypatch, name: str = "NVIDIA H100 80GB HBM3") -> str:
+    """Put an ``nvidia-smi`` that reports ``name`` first on PATH (Snakemake then names this
+    machine after that GPU); returns the machine's slug."""
+    from gpusurvey.core.machine import slug
+
+    fake_bin = project / "fake-bin"
+    fake_bin.mkdir()
+    smi = fake_bin / "nvidia-smi"
+    smi.write_text(f"#!/bin/sh\necho '{name}'\n")
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
+    return slug(name)
+

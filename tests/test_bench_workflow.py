@@ -1,12 +1,11 @@
 """The bench rules: `snakemake bench` measures this machine and writes valid records."""
 
-import os
 import re
 
 import pytest
 from gpusurvey.core import record as rec
 from gpusurvey.core.machine import gpu_name, machine_slug
-from helpers import snakemake
+from helpers import fake_nvidia_smi, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -50,13 +49,7 @@ def test_a_new_run_replaces_the_committed_record_of_this_machine(project, monkey
     table instead of failing as a duplicate; records of other machines stay."""
     from helpers import make_record, write_record
 
-    fake_bin = project / "fake-bin"
-    fake_bin.mkdir()
-    smi = fake_bin / "nvidia-smi"
-    smi.write_text("#!/bin/sh\necho 'NVIDIA H100 80GB HBM3'\n")
-    smi.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
-    machine = "nvidia-h100-80gb-hbm3"
+    machine = fake_nvidia_smi(project, monkeypatch)
     h100 = dict(gpu="NVIDIA H100 80GB HBM3", machine=machine)
     write_record(project / f"data/measurements/{machine}/sd-txt2img.json",
                  make_record(samples=(30.0, 30.5, 29.5), **h100))

@@ -3,7 +3,6 @@ draws in both languages, and a missing workload is said, not invented."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -13,17 +12,9 @@ from gpusurvey.models.sd_compute import EfficiencyAboveOneError
 from gpusurvey.paper.writers import write_macros
 from gpusurvey.reports.cpu_compare import load_comparison
 from gpusurvey.reports.writers import write_figure
-from helpers import make_record, write_record, write_tables
+from helpers import macro_values, make_record, switches, write_record, write_tables
 
 CPU = "data/measurements/cpu-amd-epyc/cpu"
-
-
-def macro_values(text: str) -> dict[str, str]:
-    return dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", text))
-
-
-def switches(text: str) -> dict[str, bool]:
-    return {name: value == "true" for name, value in re.findall(r"\\(\w+?)(true|false)$", text, re.M)}
 
 
 @pytest.fixture

@@ -8,15 +8,7 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.paper.latex_build import PaperBuildError, build_pdf, log_problems
 from gpusurvey.paper.macros import Macros
 from gpusurvey.paper.writers import write_errata, write_macros, write_provenance
-from helpers import write_matmul_record, write_tables
-
-
-def macro_values(text: str) -> dict[str, str]:
-    return dict(re.findall(r"\\newcommand\{\\(\w+)\}\{(.*)\}", text))
-
-
-def switches(text: str) -> dict[str, bool]:
-    return {name: value == "true" for name, value in re.findall(r"\\(\w+?)(true|false)$", text, re.M)}
+from helpers import macro_values, switches, write_matmul_record, write_tables
 
 
 @pytest.fixture

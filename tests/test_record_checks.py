@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from gpusurvey.core.record_text import MAX_ERROR, printable
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.measured_cards import outliers
 from gpusurvey.inputs.record_checks import check_files, check_time
-from helpers import build_table, make_record, snakemake, write_broken, write_record
+from helpers import build_table, fake_nvidia_smi, make_record, snakemake, write_broken, write_record
 
 RTX3060 = {"gpu": "NVIDIA GeForce RTX 3060", "machine": "nvidia-geforce-rtx-3060"}
 
@@ -308,13 +307,7 @@ def test_the_reason_reaches_the_terminal_and_check_records_refuses(project):
 def test_this_machines_submitted_folder_is_replaced_by_its_new_run(project, monkeypatch):
     """A record committed by `gpusurvey submit` from this machine is replaced by the machine's
     new run; another owner's record of the same card joins it in one row."""
-    fake_bin = project / "fake-bin"
-    fake_bin.mkdir()
-    smi = fake_bin / "nvidia-smi"
-    smi.write_text("#!/bin/sh\necho 'NVIDIA H100 80GB HBM3'\n")
-    smi.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
-    machine = "nvidia-h100-80gb-hbm3"
+    machine = fake_nvidia_smi(project, monkeypatch)
     h100 = dict(gpu="NVIDIA H100 80GB HBM3", machine=machine)
     write_record(project / f"data/measurements/{machine}-{machine_id()}/sd-txt2img.json",
                  make_record(samples=(20.0, 20.5, 19.5), **h100))
