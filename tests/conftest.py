@@ -9,11 +9,10 @@ that only measures, such as a borrowed GPU machine, lacks them and must still co
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import COPIED, ROOT
+from helpers import ROOT, copy_project
 
 #: Packages only the reporting half (tables, paper, notebooks) needs.
 REPORTING_PACKAGES = frozenset({"pylatex", "nbformat", "nbclient", "nbconvert"})
@@ -46,14 +45,4 @@ def root() -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project (code and data, no results) to run Snakemake in."""
-    dest = tmp_path / "project"
-    dest.mkdir()
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, symlinks=True,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
-
+    return copy_project(tmp_path / "project")

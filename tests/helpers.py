@@ -8,6 +8,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 COPIED = ["Snakefile", "workflow", "data", "paper", "notebooks", "envs", "pyproject.toml"]
 """What a copy of the project holds (code and data, no results)."""
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project (code and data, no results) into ``dest`` to run Snakemake there."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
 
 
 def loaded_modules(imports: str, names: tuple[str, ...]) -> list[str]:

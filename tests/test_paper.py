@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import COPIED, ROOT, snakemake, write_matmul_record
+from helpers import ROOT, copy_project, snakemake, write_matmul_record
 
 pytestmark = [
     pytest.mark.workflow,
@@ -32,15 +32,7 @@ PAPER_RUN = ("--cores", "1", "--config", "measure=False", "--", "paper")
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A project copy with both PDFs built; yields (project, {lang: first build's bytes})."""
-    project = tmp_path_factory.mktemp("paper") / "project"
-    project.mkdir()
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, symlinks=True,
-                            ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, project / name)
+    project = copy_project(tmp_path_factory.mktemp("paper") / "project")
     write_matmul_record(project / "data/measurements/cpu-test-cpu-model/matmul.json")
     write_matmul_record(project / "data/measurements/nvidia-h100-80gb-hbm3/matmul.json",
                         samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))

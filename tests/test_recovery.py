@@ -14,7 +14,7 @@ import time
 
 import pytest
 from gpusurvey.registry import FIGURES
-from helpers import BIN, COPIED, ROOT, snakemake
+from helpers import BIN, copy_project, snakemake
 
 pytestmark = [
     pytest.mark.workflow,
@@ -29,14 +29,7 @@ README_RUN = ("--profile", "workflow/profiles/default", "--config", "measure=Fal
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A project copy after one clean build; yields (project, {lang: the PDF's bytes})."""
-    project = tmp_path_factory.mktemp("recovery") / "project"
-    project.mkdir()
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, project / name)
+    project = copy_project(tmp_path_factory.mktemp("recovery") / "project")
     snakemake(project, *README_RUN)
     return project, {lang: (project / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from gpusurvey.registry import WORKLOADS as WORKLOAD_NAMES
-from helpers import COPIED, ROOT
+from helpers import copy_project
 from slurm_cluster import SlurmCluster, missing_reason
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -53,16 +52,6 @@ def slurm(tmp_path_factory):
         yield cluster
     finally:
         cluster.stop()
-
-
-def copy_project(dest: Path) -> Path:
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def write_config(project: Path, gpus: dict[str, str], workloads: list[str], **bench) -> Path:
