@@ -50,6 +50,10 @@ class Table:
     """A product list of a series the survey did not print (``RTX 50``): the rows of
     ``data/gpus.csv`` of that ``series``, in the survey's layout. It has no printed twin in
     ``data/expected/``, so ``verify`` skips it; Tables 1-2 list the survey's ``survey_table`` rows."""
+    section: str | None = None
+    """A table of a section beyond the survey (``crowd``, ``fit``): written as
+    ``results/tables/table<N>.{csv,ko.tex,en.tex}`` by that section's own rule, not by the
+    product-list or speed-table rules, and never compared by ``verify``."""
 
     @property
     def name(self) -> str:
@@ -73,6 +77,10 @@ class Figure:
     """Reads the records of this workload (and the survey's Figure 1 bars)."""
     cpu_records: bool = False
     """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    section: str | None = None
+    """Drawn by that section's own rule (its inputs are the section's CSVs, not the tables);
+    ``draw`` is then unused by the generic ``figure`` rule. ``figures`` and ``publish`` still
+    hold it."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,27 @@ LANGS = ("ko", "en")
 
 def survey_tables() -> list[Table]:
     """The tables the survey printed (Tables 1-5): those ``verify`` compares cell for cell."""
-    return [t for t in TABLES.values() if t.series is None]
+    return [t for t in TABLES.values() if t.series is None and t.section is None]
+
+
+def spec_tables() -> list[Table]:
+    """The product lists: the survey's Tables 1-2 and the later series (Table 6)."""
+    return [t for t in TABLES.values() if t.workload is None and t.section is None]
+
+
+def section_tables(section: str) -> list[Table]:
+    """The tables a section beyond the survey writes with its own rule."""
+    return [t for t in TABLES.values() if t.section == section]
+
+
+def generic_figures() -> list[Figure]:
+    """The figures the generic ``figure`` rule draws from the tables and records."""
+    return [f for f in FIGURES.values() if f.section is None]
+
+
+def section_figures(section: str) -> list[Figure]:
+    """The figures a section beyond the survey draws with its own rule."""
+    return [f for f in FIGURES.values() if f.section == section]
 
 
 def survey_spec_tables() -> list[Table]:

@@ -14,7 +14,11 @@ from gpusurvey.registry import (
     NOTEBOOKS,
     TABLES,
     WORKLOADS,
+    generic_figures,
     perf_tables,
+    section_figures,
+    section_tables,
+    spec_tables,
     survey_spec_tables,
     survey_tables,
 )

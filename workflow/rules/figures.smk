@@ -25,7 +25,7 @@ rule figure:
     log:
         "logs/figures/{name}.log",
     wildcard_constraints:
-        name="|".join(FIGURES),
+        name="|".join(f.name for f in generic_figures()),
     conda:
         "../../envs/analysis.yaml"
     params:

@@ -19,7 +19,7 @@ rule spec_table:
     log:
         "logs/tables/table{n}.log",
     wildcard_constraints:
-        n="|".join(str(t.number) for t in TABLES.values() if t.workload is None),
+        n="|".join(str(t.number) for t in spec_tables()),
     conda:
         "../../envs/analysis.yaml"
     params:
