@@ -14,7 +14,7 @@ import time
 
 import pytest
 from gpusurvey.registry import FIGURES
-from helpers import BIN, copy_project, snakemake
+from helpers import BIN, copy_build, snakemake
 
 pytestmark = [
     pytest.mark.workflow,
@@ -27,10 +27,9 @@ README_RUN = ("--profile", "workflow/profiles/default", "--config", "measure=Fal
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A project copy after one clean build; yields (project, {lang: the PDF's bytes})."""
-    project = copy_project(tmp_path_factory.mktemp("recovery") / "project")
-    snakemake(project, *README_RUN)
+def built(shared_build, tmp_path_factory):
+    """A copy of the session's clean build; yields (project, {lang: the PDF's bytes})."""
+    project = copy_build(shared_build, tmp_path_factory.mktemp("recovery") / "project")
     return project, {lang: (project / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
 
 
