@@ -119,6 +119,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
     Table(6, series="RTX 50"),
+    Table(7, section="crowd"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (
@@ -129,6 +130,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
     Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
     Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True),
+    Figure("crowd_distributions", "figure_crowd", "crowd_distributions", section="crowd"),
 )}
 
 NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
