@@ -9,6 +9,7 @@ from gpusurvey.paper.crowd_macros import write_crowd_macros
 from gpusurvey.registry import LANGS, section_figures, section_tables
 from gpusurvey.reports import crowd_figure, figure_overlaps
 from gpusurvey.reports.crowd_writers import write_crowd
+from gpusurvey.reports.predictions import write_since_survey
 from helpers import macro_values
 
 
@@ -19,7 +20,25 @@ def built(root, tmp_path_factory):
     outputs |= {f"table_{lang}": tmp / f"table7.{lang}.tex" for lang in LANGS}
     write_crowd(sorted((root / "data/crowd").glob("*.json")), root / "data/gpus.csv",
                 root / "data/published/table3.csv", 5, outputs)
-    return outputs
+    since = {name: tmp / f"{name}.csv" for name in ("points", "predictions", "loo", "loo_summary")}
+    since |= {f"{name}_{lang}": tmp / f"{name}.{lang}.tex" for name in ("comparison", "predictions", "loo")
+              for lang in LANGS}
+    write_since_survey(root / "data/gpus.csv", root / "data/literature.csv",
+                       {"sd-txt2img": root / "data/published/table3.csv",
+                        "llm-decode": root / "data/published/table5.csv"}, since, crowd=outputs["table_csv"])
+    return outputs | {f"since_{name}": path for name, path in since.items()}
+
+
+def test_the_crowd_is_a_software_group_of_the_predictions(built):
+    table = pd.read_csv(built["table_csv"])
+    points = pd.read_csv(built["since_points"])
+    crowd = points[points["software"] == "crowd"].set_index("gpu")
+    assert sorted(crowd.index) == sorted(table["gpu"])
+    assert crowd.loc["RTX 4090", "value"] == pytest.approx(table.set_index("gpu").at["RTX 4090", "p50"])
+    summary = pd.read_csv(built["since_loo_summary"]).set_index(["workload", "software"])
+    assert summary.at[("sd-txt2img", "crowd"), "n_cards"] == len(table)
+    predicted = pd.read_csv(built["since_predictions"])
+    assert (predicted["software"] == "crowd").any()
 
 
 def test_table7_holds_the_survey_cards_with_five_submitters(built, root):
@@ -52,7 +71,8 @@ def test_the_macros_come_from_the_rows(built, root, tmp_path):
     out = tmp_path / "crowd.tex"
     fragments = {lang: tmp_path / f"software.{lang}.tex" for lang in LANGS}
     write_crowd_macros(out, fragments, rows=built["rows"], table7=built["table_csv"],
-                       table3=root / "data/published/table3.csv", min_submitters=5)
+                       table3=root / "data/published/table3.csv", loo_summary=built["since_loo_summary"],
+                       predictions=built["since_predictions"], min_submitters=5)
     values = macro_values(out.read_text(encoding="utf-8"))
     rows = pd.read_csv(built["rows"], low_memory=False)
     assert values["CrowdRows"] == f"{len(rows):,}"
@@ -62,3 +82,5 @@ def test_the_macros_come_from_the_rows(built, root, tmp_path):
     assert values["CrowdTopGpu"] == top and values["CrowdTopSubmitters"] == str(table.at[top, "submitters"])
     assert -1 <= float(values["CrowdSpearman"]) <= 1
     assert "RTX" in fragments["en"].read_text(encoding="utf-8")
+    loo = pd.read_csv(built["since_loo_summary"]).set_index("software")
+    assert values["CrowdLooCards"] == str(loo.at["crowd", "n_cards"])

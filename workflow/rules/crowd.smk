@@ -44,6 +44,8 @@ rule crowd_macros:
         rows="results/crowd/rows.csv",
         table7=crowd_table_outputs()["table_csv"],
         table3=f"{config['data']['published']}/table3.csv",
+        loo_summary="results/since/loo_summary.csv",
+        predictions="results/since/predictions.csv",
         code=code_inputs("crowd_macros.py"),
     output:
         **{f"software_{lang}": f"results/crowd/software.{lang}.tex" for lang in LANGS},

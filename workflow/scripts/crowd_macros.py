@@ -14,5 +14,7 @@ with reason_on_terminal("crowd_macros"):
         rows=snakemake.input.rows,
         table7=snakemake.input.table7,
         table3=snakemake.input.table3,
+        loo_summary=snakemake.input.loo_summary,
+        predictions=snakemake.input.predictions,
         min_submitters=snakemake.params.min_submitters,
     )

@@ -19,7 +19,9 @@ from gpusurvey.core.rounding import fixed, trimmed
 from gpusurvey.inputs.crowd import KEPT
 from gpusurvey.paper.macros import Macros
 from gpusurvey.reports import crowd_stats
+from gpusurvey.reports.crowd_points import CROWD
 from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.predictions import SERIES
 
 RATIO_CARDS = ("RTX 4090", "RTX 3060")
 """The fastest and the baseline card of the survey, whose speed ratio the section compares."""
@@ -147,6 +149,35 @@ def efficiency_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame) 
     macros.set("CrowdTopEffPNinety", _pct(top["eff_p90"]))
 
 
+def prediction_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame, loo_summary: pd.DataFrame,
+                      predicted: pd.DataFrame, path: str) -> None:
+    """The crowd as a software group of the predictions: its leave-one-out error, its RTX 50
+    prediction with the range the predictions table prints (the lowest to the highest card
+    efficiency) and, beside it, the spread of single submitters (their pooled P10 to P90)."""
+    mine = loo_summary[(loo_summary["workload"] == "sd-txt2img") & (loo_summary["software"] == CROWD)]
+    if mine.empty:
+        raise DataError(path, "no leave-one-out summary of the crowd group", column="software")
+    macros.set("CrowdLooMedian", _pct(mine["median_error"].iloc[0]))
+    macros.set("CrowdLooMax", _pct(mine["max_error"].iloc[0]))
+    macros.set("CrowdLooCards", str(int(mine["n_cards"].iloc[0])))
+    ahead = predicted[(predicted["workload"] == "sd-txt2img") & (predicted["software"] == CROWD)
+                      & (predicted["series"] == SERIES) & predicted["predicted"].notna()]
+    if ahead.empty:
+        raise DataError(path, f"no {SERIES} prediction of the crowd group", column="predicted")
+    top = ahead.loc[ahead["bound"].idxmax()]
+    macros.text("CrowdPredictedGpu", top["gpu"])
+    macros.set("CrowdPredicted", _f(top["predicted"], 1))
+    macros.set("CrowdPredictedLow", _f(top["predicted_low"], 1))
+    macros.set("CrowdPredictedHigh", _f(top["predicted_high"], 1))
+    macros.set("CrowdCardEffMin", _pct(top["efficiency_min"]))
+    macros.set("CrowdCardEffMax", _pct(top["efficiency_max"]))
+    pooled = crowd_stats.pooled_efficiency(rows, table7)
+    macros.set("CrowdPoolEffPTen", _pct(pooled[0]))
+    macros.set("CrowdPoolEffPNinety", _pct(pooled[1]))
+    macros.set("CrowdPoolPredictedLow", _f(top["bound"] * pooled[0], 1))
+    macros.set("CrowdPoolPredictedHigh", _f(top["bound"] * pooled[1], 1))
+
+
 def software_fragment(torch: pd.DataFrame, attention: pd.DataFrame, lang: str) -> str:
     """Per card with enough submitters on both sides: the median of each side and the ratio."""
     words = WORDS[lang]
@@ -162,6 +193,7 @@ def software_fragment(torch: pd.DataFrame, attention: pd.DataFrame, lang: str) -
 
 def write_crowd_macros(out: str | os.PathLike, fragments: dict[str, str | os.PathLike], *,
                        rows: str | os.PathLike, table7: str | os.PathLike, table3: str | os.PathLike,
+                       loo_summary: str | os.PathLike, predictions: str | os.PathLike,
                        min_submitters: int) -> None:
     """``crowd.tex`` and the software fragment per language (``fragments``: lang -> path)."""
     frame = pd.read_csv(rows, low_memory=False)
@@ -175,6 +207,8 @@ def write_crowd_macros(out: str | os.PathLike, fragments: dict[str, str | os.Pat
     group_macros(macros, "Torch", torch, ("1.x", "2.x"))
     group_macros(macros, "Attention", attention, ("xformers", "SDPA"))
     efficiency_macros(macros, frame, cards)
+    prediction_macros(macros, frame, cards, pd.read_csv(loo_summary), pd.read_csv(predictions),
+                      str(loo_summary))
     texts = {lang: software_fragment(torch, attention, lang) for lang in fragments}
     atomic.write_text(out, macros.render())
     for lang, path in fragments.items():

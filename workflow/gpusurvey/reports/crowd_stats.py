@@ -114,3 +114,15 @@ def efficiency_spread(rows: pd.DataFrame, table7: pd.DataFrame) -> pd.DataFrame:
         p10, p50, p90 = np.percentile(eff, [10, 50, 90])
         out.append({"gpu": row.gpu, "bound": row.bound, "eff_p10": p10, "eff_p50": p50, "eff_p90": p90})
     return pd.DataFrame(out)
+
+
+def pooled_efficiency(rows: pd.DataFrame, table7: pd.DataFrame) -> tuple[float, float]:
+    """The 10th and 90th percentile of every Table 7 submitter's efficiency (their median over
+    the card's bound), all cards pooled: what one user's card may reach around a prediction."""
+    kept = rows[rows["status"] == KEPT]
+    votes = kept.groupby(["gpu", "submitter"])["rate_b1"].median().reset_index()
+    bounds = table7.set_index("gpu")["bound"]
+    mine = votes[votes["gpu"].isin(bounds.index)]
+    eff = (mine["rate_b1"] / mine["gpu"].map(bounds)).to_numpy(dtype=float)
+    p10, p90 = np.percentile(eff, [10, 90])
+    return float(p10), float(p90)
