@@ -94,6 +94,8 @@ class Notebook:
     """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
     cpu_records: bool = False
     """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    files: tuple[tuple[str, str], ...] = ()
+    """Files of a section it reads, as (parameter, path) pairs (``results/crowd/rows.csv``)."""
 
     @property
     def target(self) -> str:
@@ -139,6 +141,8 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("llm", tables=(5,)),
     Notebook("matmul", records="matmul"),
     Notebook("cpu", tables=(3, 5), gpus=True, cpu_records=True),
+    Notebook("crowd", tables=(7,),
+             files=(("rows", "results/crowd/rows.csv"), ("votes", "results/crowd/votes.csv"))),
 )}
 
 LANGS = ("ko", "en")

@@ -278,6 +278,7 @@ def notebook_inputs(wildcards):
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
     if spec.cpu_records:
         inputs["cpu_records"] = cpu_records()
+    inputs |= dict(spec.files)
     notebook = f"notebooks/{wildcards.name}.ipynb"
     code = sorted({*code_inputs("run_notebook.py"), *package_modules(notebook, "workflow")})
     return {"notebook": notebook, "code": code, **inputs}
