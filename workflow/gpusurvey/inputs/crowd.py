@@ -25,7 +25,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -154,25 +154,30 @@ def reason(row: CrowdRow, gpu: str | None, bounds: Bounds) -> str:
     return KEPT
 
 
-def _record(dump: str, position: int, status: str, why: str, gpu, row: CrowdRow | None, raw) -> dict:
-    out = {"dump": Path(dump).name, "position": position, "status": status, "reason": why, "gpu": gpu}
+FIELD_COLUMNS = [f.name for f in fields(CrowdRow) if f.name not in ("rates", "rate_problems")]
+COLUMNS = ROW_COLUMNS + [c for c in FIELD_COLUMNS if c not in ROW_COLUMNS]
+
+
+def _append(columns: dict[str, list], dump: str, position: int, why: str, gpu, row: CrowdRow | None,
+            raw) -> None:
+    """One row's cells, appended column by column (a frame of 200,000 rows stays small)."""
+    values = {"dump": dump, "position": position, "status": KEPT if why == KEPT else "dropped",
+              "reason": "" if why == KEPT else why, "gpu": gpu}
     if row is None:
-        out["id"] = raw[0] if isinstance(raw, list) and raw and isinstance(raw[0], int | str) else None
-        out["note"] = str(raw)[:200]
-        return out
-    fields = asdict(row)
-    rates = fields.pop("rates")
-    fields.pop("rate_problems")
-    out |= fields
-    out |= {f"rate_b{b}": rates.get(b) for b in BATCHES}
-    return out
+        values["id"] = raw[0] if raw and isinstance(raw[0], int | str) else None
+        values["note"] = str(raw)[:200]
+    else:
+        values |= {name: getattr(row, name) for name in FIELD_COLUMNS}
+        values |= {f"rate_b{b}": row.rates.get(b) for b in BATCHES}
+    for name, cells in columns.items():
+        cells.append(values.get(name))
 
 
 def classify(dumps: Sequence[Dump], bounds: Bounds) -> pd.DataFrame:
     """Every row of every dump with its status (``kept`` or ``dropped``) and reason, the dumps
     oldest first; the kept rows carry their canonical ``gpu``."""
     ordered = sorted(dumps, key=lambda d: (d.newest, Path(d.path).name))
-    parsed: list[tuple[str, int, CrowdRow | None, str, list]] = []
+    parsed: list[tuple[int, int, CrowdRow | None]] = []
     last: dict[int, tuple[int, int]] = {}
     for d_index, dump in enumerate(ordered):
         for position, raw in enumerate(dump.rows):
@@ -181,29 +186,27 @@ def classify(dumps: Sequence[Dump], bounds: Bounds) -> pd.DataFrame:
                 if _timestamp(row.time) is None:
                     raise ValueError(f"time '{row.time}' is not an ISO 8601 timestamp")
             except ValueError:
-                parsed.append((dump.path, position, None, "malformed row", raw))
-                continue
-            last[row.id] = (d_index, position)
-            parsed.append((dump.path, position, row, "", raw))
-    paths = {dump.path: i for i, dump in enumerate(ordered)}
-    cache: dict = {}
-    records = []
-    for path, position, row, why, raw in parsed:
-        gpu = None
-        if row is not None:
-            if last[row.id] != (paths[path], position):
-                why = "repeated id"
+                row = None
             else:
-                gpu = _card(row, bounds, cache)
-                why = reason(row, gpu, bounds)
-        status = KEPT if why == KEPT else "dropped"
-        records.append(_record(path, position, status, "" if why == KEPT else why, gpu, row, raw))
-    frame = pd.DataFrame.from_records(records)
-    for column in ROW_COLUMNS:
-        if column not in frame:
-            frame[column] = None
+                last[row.id] = (d_index, position)
+            parsed.append((d_index, position, row))
+    cache: dict = {}
+    columns: dict[str, list] = {name: [] for name in COLUMNS}
+    names = [Path(dump.path).name for dump in ordered]
+    for d_index, position, row in parsed:
+        gpu = None
+        if row is None:
+            why = "malformed row"
+        elif last[row.id] != (d_index, position):
+            why = "repeated id"
+        else:
+            gpu = _card(row, bounds, cache)
+            why = reason(row, gpu, bounds)
+        _append(columns, names[d_index], position, why, gpu, row, ordered[d_index].rows[position])
+    parsed.clear()
+    frame = pd.DataFrame(columns)
     frame["time"] = pd.to_datetime(frame["time"], utc=True, errors="coerce", format="ISO8601")
-    return frame[ROW_COLUMNS + [c for c in frame.columns if c not in ROW_COLUMNS]]
+    return frame
 
 
 def load_crowd(paths: Iterable[str | os.PathLike], gpus_path: str | os.PathLike) -> pd.DataFrame:

@@ -23,7 +23,6 @@ MIN_FIELDS = 10
 RATE_UNPARSED = "unparsed"
 """What a rate that is not a number (``error``, empty) becomes in ``rate_problems``."""
 
-_KEY = re.compile(r"(?:(?<=\s)|^)(\w+):(\S*)")
 _DEVICE = re.compile(
     r"device:(?P<name>.*?)\s*(?:\((?P<count>\d+)\)\s*)?(?:\((?P<arch>[a-z]+_\d+)\)\s*)?"
     r"(?:\((?P<cc>\d+),\s*(?P<ccm>\d+)\)\s*)?(?=cuda:|hip:|\d+GB|$)")
@@ -33,7 +32,7 @@ _TORCH = re.compile(r"^(?P<version>[^+\s]+)(?:\+(?P<tag>\S+))?$")
 _SDP = {"sdp", "sdp-no-mem"}
 
 
-@dataclass
+@dataclass(slots=True)
 class CrowdRow:
     """The typed fields of one row (empty strings and None where a row does not say)."""
 
@@ -81,8 +80,13 @@ class CrowdRow:
 
 
 def keyed(text: str) -> dict[str, str]:
-    """The ``key:value`` words of a field (values stop at white space)."""
-    return {m.group(1): m.group(2) for m in _KEY.finditer(text)}
+    """The ``key:value`` words of a field (values stop at white space; a later key wins)."""
+    out = {}
+    for word in text.split():
+        key, sep, value = word.partition(":")
+        if sep and key.isalnum():
+            out[key] = value
+    return out
 
 
 def parse_rate(text: str) -> tuple[float, str]:
