@@ -141,3 +141,28 @@ def test_the_command_prints_counts_and_examples(tmp_path, gpus, capsys):
     bad.write_text(json.dumps({"not": "an array"}), encoding="utf-8")
     assert main(["crowd", str(bad), "--gpus", str(gpus)]) == 2
     assert str(bad) in capsys.readouterr().err
+
+
+def test_odd_rows_are_dropped_or_kept_never_fatal(tmp_path, gpus):
+    good = row(40, "6.0 / 7.0 / 8.0")
+    odd = [
+        [41, "2023-03-01T10:00:00.000Z", "", "", "", "", "", "", "", ""],  # ten empty fields
+        [42, "2023-03-01T10:00:00.000Z", 5.0, *good[3:]],  # a rate that is a number, not a string
+        ["x", *good[1:]],  # an id that is not an integer
+        [],  # nothing
+        [43, *good[1:10], None, "extra", "more"],  # a null note and two extra fields
+        [44, good[1], "6.0 / 7.0 / 8.0 / 9.0 / 10.0", *good[3:7], "Scaled-Dot-Product none", *good[8:]],
+    ]
+    frame = load_crowd([write_dump(tmp_path / "d.json", [good, *odd])], gpus).set_index("position")
+    assert frame.at[0, "status"] == KEPT
+    assert frame.at[1, "reason"] == "not NVIDIA"
+    assert frame.at[2, "reason"] == "malformed row" and frame.at[3, "reason"] == "malformed row"
+    assert frame.at[4, "reason"] == "malformed row"
+    assert frame.at[5, "status"] == KEPT and frame.at[5, "extra"] == "extra | more"
+    assert frame.at[6, "status"] == KEPT and frame.at[6, "attention_group"] == "SDPA"
+    assert frame.at[6, "rate_b16"] == 10.0
+
+
+def test_no_dump_is_an_error(gpus):
+    with pytest.raises(DataError, match="no \\*.json dump"):
+        load_crowd([], gpus)

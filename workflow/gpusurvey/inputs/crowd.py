@@ -96,14 +96,6 @@ def read_dump(path: str | os.PathLike) -> Dump:
     return Dump(str(path), data, newest)
 
 
-def dump_paths(folder: str | os.PathLike) -> list[str]:
-    """Every ``*.json`` dump of ``folder`` (none is a DataError: the section needs data)."""
-    paths = sorted(str(p) for p in Path(folder).glob("*.json"))
-    if not paths:
-        raise DataError(folder, "no *.json dump; expected at least one dump of the crowd database")
-    return paths
-
-
 @dataclass(frozen=True)
 class Bounds:
     """The catalogue and each card's compute bound at the benchmark's setting (it/s)."""
@@ -210,7 +202,12 @@ def classify(dumps: Sequence[Dump], bounds: Bounds) -> pd.DataFrame:
 
 
 def load_crowd(paths: Iterable[str | os.PathLike], gpus_path: str | os.PathLike) -> pd.DataFrame:
-    """Read every dump (``read_dump``) and classify its rows (``classify``)."""
+    """Read every dump (``read_dump``) and classify its rows (``classify``); no dump at all is a
+    DataError (the section needs data)."""
+    paths = list(paths)
+    if not paths:
+        raise DataError("data/crowd", "no *.json dump; expected at least one dump of the crowd database "
+                        "(data/crowd/README.md)")
     return classify([read_dump(p) for p in paths], Bounds.load(gpus_path))
 
 

@@ -153,11 +153,12 @@ def _device(row: CrowdRow, text: str) -> None:
 
 
 def attention_group(attention: str) -> str:
-    """``xformers``, ``SDPA`` or ``other`` for the web UI's cross-attention optimisation."""
+    """``xformers``, ``SDPA`` or ``other`` for the web UI's cross-attention optimisation
+    (``sdp``, ``sdp-no-mem`` and later spellings such as ``Scaled-Dot-Product`` are SDPA)."""
     name = attention.lower()
     if name == "xformers":
         return "xformers"
-    return "SDPA" if name in _SDP else "other"
+    return "SDPA" if name in _SDP or name.startswith("scaled-dot-product") else "other"
 
 
 def _modes(row: CrowdRow, text: str) -> None:
@@ -178,8 +179,9 @@ def parse_row(raw: list) -> CrowdRow:
     if not isinstance(raw, list) or len(raw) < MIN_FIELDS:
         raise ValueError(f"expected an array of at least {MIN_FIELDS} fields, got "
                          f"{len(raw) if isinstance(raw, list) else type(raw).__name__}")
-    if not all(isinstance(v, str) for v in raw[1:]) or isinstance(raw[0], bool):
-        raise ValueError("expected every field after the id to be a string")
+    if isinstance(raw[0], bool) or not all(v is None or isinstance(v, str) for v in raw[1:]):
+        raise ValueError("expected every field after the id to be a string (or null)")
+    raw = [raw[0], *("" if v is None else v for v in raw[1:])]
     try:
         ident = int(str(raw[0]).strip())
     except ValueError:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from gpusurvey.core import atomic
-from gpusurvey.inputs.crowd import KEPT, Bounds, classify, counts, read_dump
+from gpusurvey.inputs.crowd import KEPT, Bounds, counts, load_crowd
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.published import load_published_table
 from gpusurvey.reports import crowd_table
@@ -46,7 +46,7 @@ def write_crowd(dumps: Sequence[str | os.PathLike], gpus_path: str | os.PathLike
                 min_submitters: int, outputs: Mapping[str, str | os.PathLike]) -> pd.DataFrame:
     """``rows``, ``votes`` and Table 7 (``table_csv``, ``table_ko``, ``table_en``)."""
     bounds = Bounds.load(gpus_path)
-    rows = classify([read_dump(p) for p in dumps], bounds)
+    rows = load_crowd(dumps, gpus_path)
     table = crowd_table.card_table(rows, survey_values(gpus_path, table3), bounds.bound, min_submitters)
     texts = {
         "rows": rows.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S.%fZ"),
