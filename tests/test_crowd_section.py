@@ -84,3 +84,15 @@ def test_the_macros_come_from_the_rows(built, root, tmp_path):
     assert "RTX" in fragments["en"].read_text(encoding="utf-8")
     loo = pd.read_csv(built["since_loo_summary"]).set_index("software")
     assert values["CrowdLooCards"] == str(loo.at["crowd", "n_cards"])
+
+
+def test_the_figure_written_twice_has_the_same_bytes(built, tmp_path):
+    name = "crowd_distributions"
+    digests = []
+    for run in ("a", "b"):
+        outputs = {f"{name}_{lang}_{ext}": tmp_path / run / f"{name}.{lang}.{ext}"
+                   for lang in LANGS for ext in ("pdf", "png")}
+        crowd_figure.write_crowd_figures(built["votes"], built["table_csv"], outputs)
+        digests.append({key: path.read_bytes() for key, path in outputs.items()})
+    assert digests[0] == digests[1]
+    assert digests[0][f"{name}_en_pdf"].startswith(b"%PDF")
