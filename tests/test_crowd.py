@@ -166,3 +166,17 @@ def test_odd_rows_are_dropped_or_kept_never_fatal(tmp_path, gpus):
 def test_no_dump_is_an_error(gpus):
     with pytest.raises(DataError, match="no \\*.json dump"):
         load_crowd([], gpus)
+
+
+@pytest.mark.parametrize(("checkpoint", "later"), [
+    ("v2-1_768-ema-pruned.ckpt", True), ("checkpoints\\_sd-v2-1_512-ema-pruned.safetensors", True),
+    ("StableDiffusion\\SD-v2.1-512.safetensors", True), ("sd21-unclip-h.ckpt", True),
+    ("sd_xl_base_1.0.safetensors", True), ("768-v-ema.ckpt", True),
+    ("Realistic_Vision_V2.0.safetensors", False), ("DanMix-v2.1.safetensors", False),
+    ("deliberate_v2.safetensors", False), ("dreamlike-photoreal-2.0.safetensors", False),
+    ("v1-5-pruned-emaonly.safetensors", False),
+])
+def test_sd2_xl_and_768_checkpoints_are_told_from_sd1_finetunes(tmp_path, gpus, checkpoint, later):
+    dump = write_dump(tmp_path / "d.json", [row(1, "6 / 7 / 8", checkpoint=f"{checkpoint} [abc]")])
+    frame = load_crowd([dump], gpus)
+    assert (frame.at[0, "reason"] == "SD 2.x/XL/768 checkpoint") == later

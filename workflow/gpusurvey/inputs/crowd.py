@@ -50,7 +50,9 @@ _LAPTOP = re.compile(r"laptop|mobile|max-q|\bmx\d{3}\b", re.I)
 _LOW_MEMORY = re.compile(r"\b(?:medvram|lowvram)\b", re.I)
 _LATER_MODEL = re.compile(
     r"768|sdxl|(?:^|[^a-z])xl(?:[^a-z]|$)|sd[-_ ]?v?2|stable-diffusion-2"
-    r"|(?:^|[\\/_\- ])v2[-_.][01](?:[-_. ]|$)", re.I)
+    r"|(?:^|[\\/_\- ])v2[-_][01][-_]", re.I)
+"""Stability's SD 2.x files (``v2-1_512-ema-pruned``, ``SD-v2.1-512``, ``sd21-unclip``), any
+768-pixel or XL model; a fine-tune's own version (``Realistic_Vision_V2.0``) is not SD 2.x."""
 _RATE_REASON = {RATE_UNPARSED: "rate does not parse", "not finite": "rate not finite",
                 "not positive": "rate not positive"}
 ROW_COLUMNS = ["dump", "position", "status", "reason", "gpu", "id", "time",
