@@ -117,12 +117,14 @@ def build_table(root: Path, out: Path, number: int, records=(), profiles=("full"
 
 
 def write_tables(root: Path, out: Path) -> dict[int, Path]:
-    """Tables 1-5 from ``root``'s committed data, written by the production writers into ``out``;
-    the CSV of each by number."""
+    """Tables 1-6 from ``root``'s committed data, written by the production writers into ``out``;
+    the CSV of each by number. A section's tables (Table 7) come from that section's writer."""
     from gpusurvey.reports.writers import write_spec_table
 
     csvs = {}
     for number, spec in TABLES.items():
+        if spec.section is not None:
+            continue
         if spec.workload is None:
             files = {ext: out / f"{spec.name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
             write_spec_table(root / "data/gpus.csv", number, files["csv"], files["ko.tex"], files["en.tex"])

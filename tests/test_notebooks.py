@@ -11,9 +11,9 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.reports.notebooks import find_dirty, inject_parameters, main, strip
 from helpers import copy_build, snakemake
 
-NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul", "cpu"]
+NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul", "cpu", "crowd"]
 # Plots each notebook draws at least (one embedded PNG each).
-MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1, "cpu": 1}
+MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1, "cpu": 1, "crowd": 3}
 # An embedded plot (the page's stylesheet holds another PNG data URI, which this does not count).
 # An error or stderr output in the rendered page.
 STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'

@@ -250,6 +250,22 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_both_papers_have_the_crowd_section_table7_and_where_the_survey_sits(built, lang):
+    project, _ = built
+    text = pdf_text(project, lang)
+    flat = " ".join(text.split())
+    assert ("What thousands of users measured" if lang == "en" else "수천 명의 사용자가 잰 결과") in text
+    with open(project / "results/tables/table7.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 12 and all(row["gpu"] in flat for row in rows)
+    macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{([^}]*)\}",
+                             (project / "results/macros/crowd.tex").read_text(encoding="utf-8")))
+    for name in ("CrowdTopSurvey", "CrowdTopPTen", "CrowdTopPNinety", "CrowdSpearman", "CrowdLooMedian"):
+        assert macros[name] in flat, name
+    assert "mandic" in flat.lower() and "MIT" in flat
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_both_papers_have_the_formats_table_and_its_numbers(built, lang):
     project, _ = built
     flat = " ".join(pdf_text(project, lang).split())

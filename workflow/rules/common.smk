@@ -211,6 +211,32 @@ def since_figure_outputs():
     }
 
 
+# The crowd's benchmark database beside the survey (crowd.smk).
+
+
+def crowd_dumps():
+    """Every dump of the crowd database (data/crowd/*.json); rows repeated across dumps count once."""
+    return sorted(str(p) for p in Path(config["data"]["crowd"]).glob("*.json"))
+
+
+def crowd_table_outputs():
+    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``."""
+    (table,) = section_tables("crowd")
+    return {"table_csv": table_csv(table.number)} | {
+        f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS
+    }
+
+
+def crowd_figure_outputs():
+    """The crowd section's figures by ``<figure>_<lang>_<ext>``."""
+    return {
+        f"{figure.name}_{lang}_{ext}": f"results/figures/{figure.name}.{lang}.{ext}"
+        for figure in section_figures("crowd")
+        for lang in LANGS
+        for ext in ("pdf", "png")
+    }
+
+
 # Benchmark rules (bench.smk).
 
 
@@ -252,6 +278,7 @@ def notebook_inputs(wildcards):
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
     if spec.cpu_records:
         inputs["cpu_records"] = cpu_records()
+    inputs |= dict(spec.files)
     notebook = f"notebooks/{wildcards.name}.ipynb"
     code = sorted({*code_inputs("run_notebook.py"), *package_modules(notebook, "workflow")})
     return {"notebook": notebook, "code": code, **inputs}
