@@ -141,8 +141,6 @@ REFUSED = {  # name: (record, changes written past save(), table, key, message)
                                      r"above the memory-bandwidth bound of RTX 3060 \(360 GB/s"),
     "0 it/s": (make_record(**RTX3060), _samples([0.0, 0.0, 0.0]), 3, "metrics/it_per_s/samples/0",
                "must be above zero"),
-    "a NaN sample": (make_record(**RTX3060), _samples([12.0, float("nan")]), 3, "metrics/it_per_s",
-                     "expected finite numbers"),
     "a sample of 1e308": (make_record(**RTX3060), _samples([12.0, 1e308]), 3, "metrics/it_per_s/samples/1",
                           "expected a finite number from 0 to 1e"),
     "an empty sample list with status ok": (make_record(**RTX3060), _samples([]), 3,
@@ -209,7 +207,7 @@ def test_every_error_in_reading_a_record_names_it(root, tmp_path):
     path = tmp_path / "m/x/sd-txt2img.json"
     path.parent.mkdir(parents=True)
     path.write_bytes(b'{"workload": "sd-txt2img", "\xff": 1}')
-    with pytest.raises(DataError, match=r"m/x/sd-txt2img\.json: unreadable record: UnicodeDecodeError"):
+    with pytest.raises(DataError, match=r"m/x/sd-txt2img\.json: not UTF-8 text: byte 29 is 0xff"):
         build_table(root, tmp_path / "out", 3, [path])
 
 
@@ -248,7 +246,7 @@ def test_submit_copies_a_valid_record_into_its_machines_folder(root, tmp_path, m
     out = capsys.readouterr().out
     assert f"{first} -> data/measurements/nvidia-geforce-rtx-3060-1111aaaa/sd-txt2img.json" in out
     assert "  git add data/measurements/nvidia-geforce-rtx-3060-1111aaaa/sd-txt2img.json\n" in out
-    assert "  git commit -m 'Measurements: NVIDIA GeForce RTX 3060" in out
+    assert "  git commit -m 'Measurements: RTX 3060 (data/measurements/" in out
     assert cli.main(args) == 0 and "unchanged: data/measurements/" in capsys.readouterr().out
 
 
