@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -173,49 +172,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Check records with the build's rules, copy them (all or none) into this machine's folder
-    of ``data/measurements/`` and print the git commands that commit them, every argument
-    quoted for the shell (``shlex``), the GPUs by their catalogue names."""
-    from gpusurvey.core import atomic
-    from gpusurvey.core.errors import DataError
-    from gpusurvey.core.machine import submit_folder
-    from gpusurvey.inputs.gpus import load_gpus
-    from gpusurvey.inputs.record_checks import check_files
+    of ``data/measurements/`` and print the git commands that commit them."""
+    from gpusurvey.inputs.submit import submit
 
-    gpus = load_gpus(args.gpus)
-    checked = check_files(args.records, gpus)
-    plan: dict[str, Path] = {}
-    for path, record in checked:
-        ident = args.name or record.environment.get("machine_id")
-        if not ident:
-            raise DataError(path, "key 'environment/machine_id': missing (the record predates machine "
-                            "ids); name the machine that measured it with --name NAME")
-        dest = args.to / submit_folder(record.machine, ident) / f"{record.workload}.json"
-        clash = next((other for other, d in plan.items() if d == dest), None)
-        if clash is not None:
-            raise DataError(path, f"goes to {dest}, as {clash} does; expected one record per machine "
-                            "and workload")
-        plan[path] = dest
-    texts, changed = {}, []
-    for path, dest in plan.items():
-        text = Path(path).read_text(encoding="utf-8")
-        if dest.is_file() and dest.read_text(encoding="utf-8") == text:
-            print(f"unchanged: {dest}")
-            continue
-        texts[dest] = text
-    atomic.write_texts(texts)  # every record or none
-    for path, dest in plan.items():
-        if dest in texts:
-            changed.append(dest)
-            print(f"{path} -> {dest}")
-    print(f"checked {len(checked)} record(s) with the build's rules")
-    if changed:
-        folders = sorted({str(d.parent) for d in changed})
-        names = sorted({gpus.resolve(record.gpu, record.environment.get("gpu_memory_bytes"))
-                        if record.gpu else record.machine for _, record in checked})
-        message = f"Measurements: {', '.join(names)} ({', '.join(folders)})"
-        print("commit them:")
-        print("  " + shlex.join(["git", "add", *map(str, changed)]))
-        print("  " + shlex.join(["git", "commit", "-m", message]))
+    for line in submit(args.records, args.gpus, args.to, args.name):
+        print(line)
     return 0
 
 
