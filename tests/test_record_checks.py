@@ -13,7 +13,7 @@ import pytest
 from gpusurvey import cli
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.machine import machine_id
-from gpusurvey.core.record_text import MAX_ERROR, printable
+from gpusurvey.core.record_text import MAX_ERROR, MAX_NAME, printable
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.measured_cards import outliers
 from gpusurvey.inputs.record_checks import check_files, check_time
@@ -171,6 +171,8 @@ REFUSED = {  # name: (record, changes written past save(), table, key, message)
                             "U\\+001B"),
     "10 kB": (make_record(**RTX3060), {"environment/platform": "Linux-" * 2000}, 3,
               "environment/platform", "12000 characters; expected at most 200"),
+    "a 199-character machine": (make_record(**RTX3060), {"machine": "m" * 199}, 3, "machine",
+                                "199 characters; expected at most 64"),
     "10 kB error": (make_record(status="error", **RTX3060), {"error": "x" * 10_000}, 3, "error",
                     f"expected at most {MAX_ERROR}"),
 }
@@ -328,6 +330,8 @@ def test_odd_but_printable_text_and_a_card_of_three_records_build_into_both_pdfs
         record = owner_record(ident, (value - 0.05, value, value + 0.05),
                               cpu_model="인텔 코어 i9 #$%&_{}~^\\ test")
         record.backend = {"attention": r"\input{/etc/passwd} <b>sdpa</b>", "dtype": "float16"}
+        if ident == "3333cccc":  # the longest machine name a record may hold typesets
+            record.machine = "-".join(["nvidia-geforce-rtx-3060-in-a-long-named-box"] * 2)[:MAX_NAME]
         write_record(project / f"data/measurements/nvidia-geforce-rtx-3060-{ident}/sd-txt2img.json", record)
     snakemake(project, "--cores", "1", "--config", "measure=False", "--", "paper")
     for lang, median in (("en", "median of 3 records"), ("ko", "기록 3개의 중앙값")):
