@@ -97,3 +97,13 @@ def test_a_cut_gguf_file_is_a_named_error(tmp_path):
         llama_gguf.inventory(cut)
 
 
+
+
+def test_the_harness_writes_no_non_standard_json(tmp_path):
+    from gpusurvey.core.record import save
+
+    record = make_record(**RTX4060)
+    record.extra["ratio"] = float("nan")
+    with pytest.raises(DataError, match=r"x\.json: Out of range float values are not JSON compliant"):
+        save(record, tmp_path / "x.json")
+    assert not (tmp_path / "x.json").exists()
