@@ -1,5 +1,6 @@
 """The same inputs give the same bytes: two clean builds of the paper, in two copies of the
-project, write byte-identical tables, figures (PNG and PDF) and PDFs."""
+project, write byte-identical tables (the survey's and those of the section since it), macros,
+figures (PNG and PDF) and PDFs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 import pytest
 from helpers import copy_project, snakemake
 
-COMPARED = ("results/tables", "results/figures", "results/paper")
+COMPARED = ("results/tables", "results/since", "results/macros", "results/figures", "results/paper")
 SUFFIXES = (".csv", ".tex", ".png", ".pdf")
 
 
