@@ -13,8 +13,6 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jsonschema
-
 from gpusurvey.core import strict_json
 from gpusurvey.core.atomic import write_text
 from gpusurvey.core.errors import DataError
@@ -110,6 +108,8 @@ def validate(data: dict[str, Any], path: str | os.PathLike = "<record>") -> None
 
     Raises DataError naming the file, the key and what was expected.
     """
+    import jsonschema  # here, not at the top: the workloads' configs import this module
+
     validator = jsonschema.Draft202012Validator(load_schema("measurement"))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
