@@ -18,6 +18,7 @@ include: "workflow/rules/bench.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/since.smk"
 include: "workflow/rules/formats.smk"
+include: "workflow/rules/fit.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/synth.smk"
 

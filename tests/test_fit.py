@@ -11,7 +11,7 @@ from gpusurvey.reports import fit
 
 @pytest.fixture(scope="module")
 def data(root):
-    return fit.load_fit_data(root / "data")
+    return fit.load_fit_data(fit.DataPaths.under(root / "data"))
 
 
 def _run(capsys, *argv):

@@ -63,6 +63,7 @@ rule paper_pdf:
             *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES),
         ],
         formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
+        fit=[rules.fit_macros.output[0], *(f"results/fit/{name}.{{lang}}.tex" for name in FIT_FRAGMENTS)],
         code=code_inputs("paper_pdf.py"),
     output:
         report(

@@ -43,14 +43,32 @@ class FitData:
     bases: dict[str, Basis]
 
 
-def load_fit_data(data_dir: str | os.PathLike) -> FitData:
+@dataclass(frozen=True)
+class DataPaths:
+    """The data files the section reads (the config's ``data`` keys)."""
+
+    gpus: Path
+    models: Path
+    vram: Path
+    literature: Path
+    published: Path
+    """The folder of the survey's printed tables (table3.csv, table4.csv, table5.csv)."""
+
+    @classmethod
+    def under(cls, folder: str | os.PathLike) -> DataPaths:
+        """The files of a checkout's ``data/`` folder."""
+        data = Path(folder)
+        return cls(data / "gpus.csv", data / "models.csv", data / "vram.csv", data / "literature.csv",
+                   data / "published")
+
+
+def load_fit_data(paths: DataPaths) -> FitData:
     """The catalogue, the models, the runtime's fixed cost and the prediction groups."""
-    data = Path(data_dir)
-    models = load_models(data / "models.csv")
-    published = {"sd-txt2img": data / "published/table3.csv", "llm-decode": data / "published/table5.csv"}
-    return FitData(gpus=load_gpus(data / "gpus.csv"), models=models,
-                   runtime_bytes=runtime_bytes(load_vram(data / "vram.csv", models)),
-                   bases=prediction_bases(data / "gpus.csv", data / "literature.csv", published))
+    models = load_models(paths.models)
+    published = {"sd-txt2img": paths.published / "table3.csv", "llm-decode": paths.published / "table5.csv"}
+    return FitData(gpus=load_gpus(paths.gpus), models=models,
+                   runtime_bytes=runtime_bytes(load_vram(paths.vram, models)),
+                   bases=prediction_bases(paths.gpus, paths.literature, published))
 
 
 @dataclass(frozen=True)

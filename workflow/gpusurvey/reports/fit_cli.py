@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = fit.resolve_format(args.format)
     context = fit.check_context(args.context)
     headroom = fit.check_headroom(args.headroom)
-    data = fit.load_fit_data(args.data)
+    data = fit.load_fit_data(fit.DataPaths.under(args.data))
     model = fit.resolve_model(data, args.model)
     if args.gpu is None:
         fits = fit.every_card(data, model, fmt, context, headroom)
