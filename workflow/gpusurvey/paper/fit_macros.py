@@ -39,6 +39,7 @@ def fit_macros(macros: Macros, validation: pd.DataFrame, survey: pd.DataFrame,
         macros.set(f"Fit{name}Median", f"{errors.median() * 100:+.0f}")
         macros.set(f"Fit{name}Max", f"{errors.abs().max() * 100:.0f}")
     macros.set("FitSurveyLlmGb", f"{float(s['llm_gb']):.1f}")
+    macros.set("FitSurveyContext", str(int(float(s["survey_context"]))))
     for key, name in (("table5_cards", "FitSurveyTableFiveCards"), ("table5_fit", "FitSurveyTableFiveFit"),
                       ("missing_cards", "FitSurveyMissingCards"),
                       ("missing_do_not_fit", "FitSurveyMissingNoFit"), ("table4_cards", "FitHiresCards"),

@@ -14,6 +14,7 @@ from gpusurvey.core import atomic
 from gpusurvey.reports.fit import DataPaths, load_fit_data
 from gpusurvey.reports.fit_buyers import NEEDS, SD_STEPS, buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_validation import (
+    SURVEY_CONTEXT,
     published_cases,
     record_cases,
     summarise,
@@ -60,8 +61,13 @@ def _cell(row: pd.Series, lang: str) -> NoEscape:
         return NoEscape(w["none"])
     speed = f"{row['speed']:.0f}" if row["speed"] >= 10 else f"{row['speed']:.1f}"
     shown = rf"\textit{{{speed}}}" if row["kind"] != "published" else speed
-    return NoEscape(rf"{row['gpu']}: {shown} ({w[row['kind']]}), \${row['price']:,.0f} "
-                    rf"({str(row['date'])[:7]})")
+    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})",
+                  rf"\${row['price']:,.0f} ({str(row['date'])[:7]})")
+
+
+def _stack(*lines: str) -> NoEscape:
+    """Lines one under the other in one cell (a nested tabular)."""
+    return NoEscape(r"\begin{tabular}[t]{@{}l@{}}" + r"\\".join(lines) + r"\end{tabular}")
 
 
 def buyers_fragment(frame: pd.DataFrame, lang: str) -> str:
@@ -70,7 +76,7 @@ def buyers_fragment(frame: pd.DataFrame, lang: str) -> str:
     for need, group in frame.groupby("need", sort=False):
         by_role = group.set_index("role")
         cells = [_cell(by_role.loc[role], lang) for role in ("fastest", "cheapest", "value")]
-        rows.append([NoEscape(w[need]), *cells])
+        rows.append([_stack(*w[need].split(", ", 1)), *cells])
     return tabular([w["need"], w["fastest"], w["cheapest"], w["value"]], rows, "llll")
 
 
@@ -92,7 +98,8 @@ def write_fit_section(paths: DataPaths, records: Sequence[str | os.PathLike],
         "context": context, "headroom_gib": headroom_gib, "sd_steps": SD_STEPS,
         "eight_gb_cards": len(eight), "eight_gb_without_13b": len(without),
         "eight_gb_without_13b_names": "; ".join(without),
-        "llm_gb": check.llm_memory.total / 1e9, "table5_cards": len(check.table5_cards),
+        "survey_context": SURVEY_CONTEXT, "llm_gb": check.llm_memory.total / 1e9,
+        "table5_cards": len(check.table5_cards),
         "table5_fit": len(check.table5_fit), "missing_cards": len(check.missing_cards),
         "missing_do_not_fit": len(check.missing_do_not_fit),
         "missing_that_fit": "; ".join(g for g in check.missing_cards if g not in check.missing_do_not_fit),
