@@ -55,6 +55,17 @@ def test_a_format_that_fits_no_listed_card(data, capsys):
     assert "cheapest listed card on which it fits: none" in out
 
 
+def test_a_quantised_kv_cache_takes_less(capsys):
+    sizes = []
+    for cache in ("fp16", "q8_0"):
+        _, out, _ = _run(capsys, "--gpu", "RTX 3060", "--model", "qwen2.5-14b", "--context", "16384",
+                         "--kv-cache", cache, "--json")
+        got = json.loads(out)
+        assert got["kv_cache_precision"] == cache
+        sizes.append(got["memory_bytes"]["kv_cache"])
+    assert sizes[1] == pytest.approx(sizes[0] * 34 / 32 / 2)
+
+
 def test_names_follow_the_catalogue_rule(capsys):
     code, out, _ = _run(capsys, "--gpu", "nvidia geforce rtx 4070ti", "--model", "Qwen2.5-7B",
                         "--format", "Q5_K_M", "--json")
@@ -70,6 +81,7 @@ def test_names_follow_the_catalogue_rule(capsys):
     (["--gpu", "RTX 4090", "--model", "llama-13b", "--context", "0"], "--context", "positive"),
     (["--gpu", "RTX 4090", "--model", "llama-13b", "--context", "-5"], "--context", "positive"),
     (["--gpu", "RTX 4090", "--model", "llama-13b", "--context", "4k"], "--context", "whole number"),
+    (["--gpu", "RTX 4090", "--model", "llama-13b", "--kv-cache", "fp8"], "--kv-cache", "q8_0"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(capsys, argv, argument, words):
     code, out, err = _run(capsys, *argv)

@@ -18,7 +18,7 @@ from gpusurvey.core.names import name_key
 from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
 from gpusurvey.inputs.models import ModelRow, load_models
 from gpusurvey.inputs.vram import load_vram, runtime_bytes
-from gpusurvey.models.memory import FORMAT_LABELS, MEMORY_FORMATS, Breakdown, llm_memory
+from gpusurvey.models.memory import FORMAT_LABELS, KV_CACHE_BYTES, MEMORY_FORMATS, Breakdown, llm_memory
 from gpusurvey.reports.fit_speed import Basis, Speed, decode_speed, prediction_bases
 
 GIB = 2**30
@@ -83,6 +83,8 @@ class Fit:
     headroom: float
     price: float | None
     speed: Speed
+    cache: str = "fp16"
+    """The KV cache's precision."""
 
     @property
     def spare(self) -> float:
@@ -138,6 +140,13 @@ def check_context(value: str | int) -> int:
     return context
 
 
+def check_cache(value: str) -> str:
+    if value not in KV_CACHE_BYTES:
+        raise FitInputError("--kv-cache", f"unknown cache precision '{value}'; expected one of "
+                            f"{', '.join(KV_CACHE_BYTES)}")
+    return value
+
+
 def check_headroom(value: str | float) -> float:
     try:
         headroom = float(value)
@@ -149,29 +158,30 @@ def check_headroom(value: str | float) -> float:
 
 
 def plan(data: FitData, gpu: str, model: ModelRow, fmt: str, context: int,
-         headroom_gib: float = DEFAULT_HEADROOM_GIB) -> Fit:
-    """The fit of ``model`` in ``fmt`` at ``context`` on ``gpu`` (a canonical name)."""
+         headroom_gib: float = DEFAULT_HEADROOM_GIB, cache: str = "fp16") -> Fit:
+    """The fit of ``model`` in ``fmt`` at ``context`` on ``gpu`` (a canonical name), its KV
+    cache in ``cache`` precision."""
     row = data.gpus.table.loc[gpu]
     price = row["launch_price_usd"]
     return Fit(gpu=gpu, model=model, fmt=fmt, context=context,
-               memory=llm_memory(model.shape, fmt, context, data.runtime_bytes),
+               memory=llm_memory(model.shape, fmt, context, data.runtime_bytes, cache),
                capacity=float(row["memory_gb"]) * GIB, headroom=headroom_gib * GIB,
                price=None if price is None or price != price else float(price),
                speed=decode_speed(model.shape, fmt, context, float(row["memory_bandwidth_gbs"]),
-                                  data.bases))
+                                  data.bases, cache), cache=cache)
 
 
 def every_card(data: FitData, model: ModelRow, fmt: str, context: int,
-               headroom_gib: float = DEFAULT_HEADROOM_GIB) -> list[Fit]:
+               headroom_gib: float = DEFAULT_HEADROOM_GIB, cache: str = "fp16") -> list[Fit]:
     """The fit on every card with a launch price, cheapest first (then by name)."""
-    fits = [plan(data, gpu, model, fmt, context, headroom_gib) for gpu in data.gpus.table.index]
+    fits = [plan(data, gpu, model, fmt, context, headroom_gib, cache) for gpu in data.gpus.table.index]
     priced = [f for f in fits if f.price is not None]
     return sorted(priced, key=lambda f: (f.price, f.gpu))
 
 
 def cheapest_fit(data: FitData, model: ModelRow, fmt: str, context: int,
-                 headroom_gib: float = DEFAULT_HEADROOM_GIB) -> Fit | None:
-    return next((f for f in every_card(data, model, fmt, context, headroom_gib) if f.fits), None)
+                 headroom_gib: float = DEFAULT_HEADROOM_GIB, cache: str = "fp16") -> Fit | None:
+    return next((f for f in every_card(data, model, fmt, context, headroom_gib, cache) if f.fits), None)
 
 
 def smallest_fitting_format(data: FitData, gpu: str, model: ModelRow, context: int,

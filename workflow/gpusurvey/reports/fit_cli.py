@@ -29,6 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument("--headroom", default=str(fit.DEFAULT_HEADROOM_GIB),
                    help=f"GiB kept free for the display and other programs "
                         f"(default {fit.DEFAULT_HEADROOM_GIB})")
+    p.add_argument("--kv-cache", default="fp16",
+                   help="the KV cache's precision: fp16, or llama.cpp's q8_0 or q4_0 (default fp16)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--data", type=Path, default=DATA, help="the data folder to read")
     p.set_defaults(func=run)
@@ -40,15 +42,16 @@ def run(args: argparse.Namespace) -> int:
     fmt = fit.resolve_format(args.format)
     context = fit.check_context(args.context)
     headroom = fit.check_headroom(args.headroom)
+    cache = fit.check_cache(args.kv_cache)
     data = fit.load_fit_data(fit.DataPaths.under(args.data))
     model = fit.resolve_model(data, args.model)
     if args.gpu is None:
-        fits = fit.every_card(data, model, fmt, context, headroom)
+        fits = fit.every_card(data, model, fmt, context, headroom, cache)
         print(json.dumps([fit_text.as_json(f) for f in fits], indent=2) if args.json
               else fit_text.card_list(fits))
         return 0
-    one = fit.plan(data, fit.resolve_gpu(data, args.gpu), model, fmt, context, headroom)
-    cheapest = fit.cheapest_fit(data, model, fmt, context, headroom)
+    one = fit.plan(data, fit.resolve_gpu(data, args.gpu), model, fmt, context, headroom, cache)
+    cheapest = fit.cheapest_fit(data, model, fmt, context, headroom, cache)
     if args.json:
         print(json.dumps({**fit_text.as_json(one),
                           "cheapest_fit": None if cheapest is None else cheapest.gpu}, indent=2))

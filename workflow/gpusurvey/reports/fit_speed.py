@@ -5,7 +5,7 @@ This is the one place that calls ``gpusurvey.reports.predictions`` (its points a
 leave-one-out cases), so that a change to how predictions are made is followed here in one spot.
 
 - The bound: the card's bandwidth over the bytes one token reads, the model's weights in the
-  format (``roofline.weight_bytes_per_token``) plus its fp16 KV cache at half the context (the
+  format (``roofline.weight_bytes_per_token``) plus its KV cache at half the context (the
   mean over a generation that fills it).
 - The efficiency: the median of the group's measured efficiencies, each against LLaMA-13B's
   roofline on its card (how ``predictions`` defines them), applied to the bound of this model
@@ -72,13 +72,13 @@ def prediction_bases(gpus_path, literature_path, published_paths: dict) -> dict[
     return bases
 
 
-def bytes_per_token(shape: LlamaShape, fmt: str, context: int) -> float:
-    return weight_bytes_per_token(format_inventory(shape, fmt)) + kv_cache_bytes(shape, context / 2)
+def bytes_per_token(shape: LlamaShape, fmt: str, context: int, cache: str = "fp16") -> float:
+    return weight_bytes_per_token(format_inventory(shape, fmt)) + kv_cache_bytes(shape, context / 2, cache)
 
 
 def decode_speed(shape: LlamaShape, fmt: str, context: int, bandwidth_gbs: float,
-                 bases: dict[str, Basis]) -> Speed:
-    bound = bound_tokens_per_s(bandwidth_gbs, bytes_per_token(shape, fmt, context))
+                 bases: dict[str, Basis], cache: str = "fp16") -> Speed:
+    bound = bound_tokens_per_s(bandwidth_gbs, bytes_per_token(shape, fmt, context, cache))
     basis = bases.get(FORMAT_SOFTWARE.get(fmt, ""))
     if basis is None:
         return Speed(bound, None, None, None, None)

@@ -36,7 +36,7 @@ def describe(fit: Fit, cheapest: Fit | None) -> str:
         f"{fit.gpu} ({fit.capacity / GIB:g} GiB), {fit.model.name} in {FORMAT_LABELS[fit.fmt]}, "
         f"context {fit.context} tokens",
         f"  weights   {_gb(m.weights):>10}  ({_backend(fit)}; the parts the GPU holds)",
-        f"  KV cache  {_gb(m.kv_cache):>10}  (fp16: {fit.context} tokens x {shape.layers} layers x "
+        f"  KV cache  {_gb(m.kv_cache):>10}  ({fit.cache}: {fit.context} tokens x {shape.layers} layers x "
         f"{shape.kv_heads} KV heads x {shape.head_dim} x 2)",
         f"  scratch   {_gb(m.scratch):>10}  (attention scores and FFN of a {chunk or 'whole'}-token "
         f"prompt chunk, {width} bytes each)",
@@ -78,6 +78,7 @@ def as_json(fit: Fit) -> dict[str, Any]:
     s = fit.speed
     return {
         "gpu": fit.gpu, "model": fit.model.model, "format": fit.fmt, "context": fit.context,
+        "kv_cache_precision": fit.cache,
         "memory_bytes": {**fit.memory.terms(), "total": fit.memory.total},
         "capacity_bytes": fit.capacity, "headroom_bytes": fit.headroom, "fits": fit.fits,
         "spare_bytes": fit.spare, "launch_price_usd": fit.price,
