@@ -45,6 +45,9 @@ SCRATCH = {"llama.cpp": (4, 512), "exllamav2": (2, 2048), "transformers": (2, No
 """Backend -> (bytes per activation, prompt tokens per chunk; None: the whole prompt)."""
 KV_CACHE_BYTES = {"fp16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 """Bytes per cached element: fp16, or llama.cpp's quantised caches (a block of 32 values)."""
+DEFAULT_HEADROOM_GIB = 0.5
+"""GiB of a card kept free for the display and other programs (``gpusurvey fit --headroom``; the
+pipeline's ``fit.headroom``)."""
 FORMAT_LABELS = {GPTQ_FORMAT: "GPTQ 4-bit g128", **MODELLED_GGUF, FP16_FORMAT: "FP16"}
 
 

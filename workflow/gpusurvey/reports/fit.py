@@ -18,12 +18,17 @@ from gpusurvey.core.names import name_key
 from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
 from gpusurvey.inputs.models import ModelRow, load_models
 from gpusurvey.inputs.vram import load_vram, runtime_bytes
-from gpusurvey.models.memory import FORMAT_LABELS, KV_CACHE_BYTES, MEMORY_FORMATS, Breakdown, llm_memory
+from gpusurvey.models.memory import (
+    DEFAULT_HEADROOM_GIB,
+    FORMAT_LABELS,
+    KV_CACHE_BYTES,
+    MEMORY_FORMATS,
+    Breakdown,
+    llm_memory,
+)
 from gpusurvey.reports.fit_speed import Basis, Speed, decode_speed, prediction_bases
 
 GIB = 2**30
-DEFAULT_HEADROOM_GIB = 0.5
-"""Memory kept free for the display and other programs (config ``fit.headroom``)."""
 CONSUMER_SERIES = ("RTX 30", "RTX 40", "RTX 50")
 
 

@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from gpusurvey.reports import fit, fit_text
+from gpusurvey.models.memory import DEFAULT_HEADROOM_GIB
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 """The checkout's data folder (models.csv, gpus.csv, vram.csv, literature.csv, published/)."""
@@ -26,9 +26,8 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default="q4_k_m",
                    help="gptq-4bit-g128, q4_0, q4_k_m, q5_k_m, q8_0 or fp16 (default q4_k_m)")
     p.add_argument("--context", default="4096", help="tokens the KV cache holds (default 4096)")
-    p.add_argument("--headroom", default=str(fit.DEFAULT_HEADROOM_GIB),
-                   help=f"GiB kept free for the display and other programs "
-                        f"(default {fit.DEFAULT_HEADROOM_GIB})")
+    p.add_argument("--headroom", default=str(DEFAULT_HEADROOM_GIB),
+                   help=f"GiB kept free for the display and other programs (default {DEFAULT_HEADROOM_GIB})")
     p.add_argument("--kv-cache", default="fp16",
                    help="the KV cache's precision: fp16, or llama.cpp's q8_0 or q4_0 (default fp16)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -38,7 +37,10 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Checks every argument before reading more than it needs; a bad one raises FitInputError
-    (``gpusurvey: --context: ...``, exit status 2)."""
+    (``gpusurvey: --context: ...``, exit status 2). pandas is imported here, not when the
+    command line is parsed, so that ``gpusurvey bench`` starts without it."""
+    from gpusurvey.reports import fit, fit_text
+
     fmt = fit.resolve_format(args.format)
     context = fit.check_context(args.context)
     headroom = fit.check_headroom(args.headroom)

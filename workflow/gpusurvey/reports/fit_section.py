@@ -88,7 +88,8 @@ def write_fit_section(paths: DataPaths, records: Sequence[str | os.PathLike],
     data = load_fit_data(paths)
     cases = record_cases(data, [str(p) for p in records]) + published_cases(data, paths.vram)
     summary = summarise(cases)
-    check = survey_check(data, paths.published / "table4.csv", paths.published / "table5.csv")
+    check = survey_check(data, paths.published / "table4.csv", paths.published / "table5.csv",
+                         headroom_gib)
     buyers = buyers_frame(data, pd.read_csv(points), pd.read_csv(predictions), context, headroom_gib)
     _, model13, fmt13 = NEEDS[0]
     without = eight_gb_without(data, model13, fmt13, context, headroom_gib)

@@ -125,11 +125,13 @@ class SurveyCheck:
     hires_standard: Breakdown
 
 
-def _fits(data: FitData, gpu: str, total: float) -> bool:
-    return float(data.gpus.table.at[gpu, "memory_gb"]) * GIB - DEFAULT_HEADROOM_GIB * GIB >= total
+def survey_check(data: FitData, table4_path, table5_path,
+                 headroom_gib: float = DEFAULT_HEADROOM_GIB) -> SurveyCheck:
+    """Which cards of the survey hold its runs, with ``headroom_gib`` kept free."""
 
+    def _fits(data: FitData, gpu: str, total: float) -> bool:
+        return (float(data.gpus.table.at[gpu, "memory_gb"]) - headroom_gib) * GIB >= total
 
-def survey_check(data: FitData, table4_path, table5_path) -> SurveyCheck:
     table5 = [r.gpu for r in load_published_table(table5_path, data.gpus, "tokens/s")]
     table4 = [r.gpu for r in load_published_table(table4_path, data.gpus, "it/s")]
     survey_cards = [g for g in data.gpus.table.index[data.gpus.table["survey_table"].notna()]]
