@@ -19,6 +19,7 @@ include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/since.smk"
 include: "workflow/rules/crowd.smk"
 include: "workflow/rules/formats.smk"
+include: "workflow/rules/fit.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/synth.smk"
 
