@@ -237,12 +237,16 @@ def crowd_dumps():
     return sorted(str(p) for p in Path(config["data"]["crowd"]).glob("*.json"))
 
 
-def crowd_table_outputs():
-    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``."""
+def crowd_table_outputs(in_report=False):
+    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``; with
+    ``in_report`` the CSV carries its caption for ``snakemake --report`` (the rule's output)."""
     (table,) = section_tables("crowd")
-    return {"table_csv": table_csv(table.number)} | {
-        f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS
-    }
+    csv = table_csv(table.number)
+    if in_report:
+        csv = report(
+            csv, caption="../report/crowd_table.rst", category="Tables", labels={"table": str(table.number)}
+        )
+    return {"table_csv": csv} | {f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS}
 
 
 def crowd_figure_outputs():
