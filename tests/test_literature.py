@@ -132,3 +132,31 @@ def test_table6_prints_unknown_fields_as_unknown_and_tables_1_2_stay_the_surveys
         assert "RTX 50" not in (root / f"data/expected/table{number}.csv").read_text(encoding="utf-8")
     assert all(gpus_row["series"] != "RTX 50" or gpus_row["survey_table"] == ""
                for gpus_row in _rows(root / "data/gpus.csv"))
+
+
+def test_each_row_states_field_by_field_how_it_matches_the_survey(root, gpus, tmp_path):
+    rows = load_literature(root / "data/literature.csv", gpus)
+    # The diffusers rows ran 50 steps, the survey 100: compared, with the steps named as relaxed.
+    diffusers = [r for r in rows if r.software_group == "diffusers" and r.comparable]
+    assert diffusers and all(r.steps == 50 and "steps" in r.relaxed for r in diffusers)
+    # Llama-2-13B stands in for LLaMA-13B only as a relaxed model.
+    llama2 = [r for r in rows if r.model == "Llama-2-13B"]
+    assert llama2 and all(r.comparable and "model" in r.relaxed for r in llama2)
+    assert all("model" not in r.relaxed for r in rows if r.model == "LLaMA-13B")
+    # A cell that contradicts the rule is refused by line and column.
+    raw = _rows(root / "data/literature.csv")
+    line = next(i for i, r in enumerate(raw) if r["steps"] == "50" and r["comparable"] == "yes")
+    raw[line]["match_steps"] = "yes"
+    path = _write(tmp_path / "literature.csv", raw)
+    with pytest.raises(DataError, match=rf"line {line + 2}, column 'match_steps'.*50 steps; expected 'relaxed'"):
+        load_literature(path, gpus)
+
+
+def test_comparable_is_derived_from_the_fields(root, gpus, tmp_path):
+    raw = _rows(root / "data/literature.csv")
+    line = next(i for i, r in enumerate(raw) if r["batch"] == "4")
+    assert raw[line]["match_batch"] == "no" and raw[line]["comparable"] == "no"
+    raw[line]["comparable"] = "yes"
+    path = _write(tmp_path / "literature.csv", raw)
+    with pytest.raises(DataError, match=rf"line {line + 2}, column 'comparable'"):
+        load_literature(path, gpus)

@@ -189,7 +189,7 @@ def figure_inputs(wildcards):
 # The section "since the survey" (since.smk).
 
 SINCE_FRAGMENTS = ("comparison", "predictions", "loo")
-SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
+SINCE_FIGURES = tuple(f.name for f in section_figures("since"))
 
 
 def since_outputs():
@@ -201,14 +201,24 @@ def since_outputs():
     return outputs
 
 
-def since_figure_outputs():
-    """The section's figures by ``<figure>_<lang>_<ext>``."""
-    return {
-        f"{name}_{lang}_{ext}": f"results/figures/{name}.{lang}.{ext}"
-        for name in SINCE_FIGURES
-        for lang in LANGS
-        for ext in ("pdf", "png")
-    }
+def since_figure_outputs(in_report=False):
+    """The section's figures by ``<figure>_<lang>_<ext>``; with ``in_report``, each PNG marked for
+    the report, as the generic ``figure`` rule marks its own."""
+    outputs = {}
+    for name in SINCE_FIGURES:
+        for lang in LANGS:
+            for ext in ("pdf", "png"):
+                path = f"results/figures/{name}.{lang}.{ext}"
+                if in_report and ext == "png":
+                    path = report(
+                        path,
+                        caption="../report/since_figure.rst",
+                        category="Figures",
+                        subcategory=name,
+                        labels={"figure": name, "language": lang},
+                    )
+                outputs[f"{name}_{lang}_{ext}"] = path
+    return outputs
 
 
 # Benchmark rules (bench.smk).

@@ -60,7 +60,6 @@ rule paper_pdf:
         since=[
             rules.since_macros.output[0],
             *(f"results/since/{name}.{{lang}}.tex" for name in SINCE_FRAGMENTS),
-            *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES),
         ],
         formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
         code=code_inputs("paper_pdf.py"),

@@ -27,7 +27,7 @@ rule since_figures:
         predictions="results/since/predictions.csv",
         code=code_inputs("since_figures.py"),
     output:
-        **since_figure_outputs(),
+        **since_figure_outputs(in_report=True),
     log:
         "logs/since/since_figures.log",
     conda:
