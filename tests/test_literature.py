@@ -148,7 +148,8 @@ def test_each_row_states_field_by_field_how_it_matches_the_survey(root, gpus, tm
     line = next(i for i, r in enumerate(raw) if r["steps"] == "50" and r["comparable"] == "yes")
     raw[line]["match_steps"] = "yes"
     path = _write(tmp_path / "literature.csv", raw)
-    with pytest.raises(DataError, match=rf"line {line + 2}, column 'match_steps'.*50 steps; expected 'relaxed'"):
+    expected = rf"line {line + 2}, column 'match_steps'.*50 steps; expected 'relaxed'"
+    with pytest.raises(DataError, match=expected):
         load_literature(path, gpus)
 
 

@@ -252,6 +252,11 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
     # Each software's own leave-one-out error, never one pooled over software.
     for name in ("SinceLlmLooPredMedian", "SinceSdLooPredMedian", "SinceSdLooSurveyMedian"):
         assert f"{macros[name]}%" in flat, name
+    # Every source of a later result is in the bibliography, and the comparison cites them.
+    bib = (project / "results/paper/literature.bib").read_text(encoding="utf-8")
+    for author in re.findall(r"author\s+= \{\{([^}]*)\}\}", bib):
+        assert author.replace("{-}", "-") in flat, author
+    assert re.search(r"(Sources|출처): diffusers \[\d+\]", flat)
     # The software measured on two cards of one bandwidth are listed as not testable.
     assert ("not testable" if lang == "en" else "검증 불가") in flat
     for software in ("ExLlama", "ExLlamaV2", "MLC LLM"):

@@ -50,7 +50,7 @@ rule paper_pdf:
     input:
         tex="paper/{lang}/survey.tex",
         preamble="paper/preamble.tex",
-        bib="paper/references.bib",
+        bib=["paper/references.bib", "results/paper/literature.bib"],
         bst="paper/unsrt-ko.bst",
         macros=rules.macros.output,
         errata="results/paper/errata.{lang}.tex",

@@ -20,6 +20,21 @@ rule since_survey:
         "../scripts/since_survey.py"
 
 
+rule since_bibliography:
+    input:
+        gpus=config["data"]["gpus"],
+        literature=config["data"]["literature"],
+        code=code_inputs("since_bibliography.py"),
+    output:
+        "results/paper/literature.bib",
+    log:
+        "logs/since/since_bibliography.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/since_bibliography.py"
+
+
 rule since_figures:
     input:
         table5=table_csv(5),
@@ -58,3 +73,4 @@ rule since:
         list(since_outputs().values()),
         list(since_figure_outputs().values()),
         rules.since_macros.output,
+        rules.since_bibliography.output,

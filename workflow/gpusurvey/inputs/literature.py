@@ -56,6 +56,7 @@ class LiteratureRow:
     relaxed: tuple[str, ...] = ()
     """The fields it relaxes (``comparability.FIELDS`` order)."""
     steps: int | None = None
+    source_date: str = ""
 
 
 def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
@@ -116,7 +117,8 @@ def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[Literatur
             model=row["model"], weight_bits=row["weight_bits"], batch=row["batch"],
             resolution=row["resolution"], comparable=verdict, source=row["source"],
             source_title=row["source_title"], quote=row["quote"],
-            relaxed=tuple(f for f, (v, _) in fields.items() if v == "relaxed"), steps=row["steps"]))
+            relaxed=tuple(f for f, (v, _) in fields.items() if v == "relaxed"), steps=row["steps"],
+            source_date=row["source_date"]))
     return out
 
 

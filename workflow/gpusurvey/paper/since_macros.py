@@ -36,6 +36,12 @@ def _fixed(value, places: int) -> str:
     return fixed(float(value), places)
 
 
+def _cite(frame: pd.DataFrame) -> str:
+    """``\\cite`` of every source key in ``frame``'s ``sources`` column (empty for none)."""
+    keys = [k for cell in frame["sources"].dropna() for k in str(cell).split(";") if k]
+    return rf"\cite{{{','.join(dict.fromkeys(keys))}}}" if keys else ""
+
+
 def _loo(macros: Macros, name: str, rows: pd.DataFrame, software: str, path: str) -> None:
     """A group's leave-one-out median and maximum error and its number of cases."""
     if software not in rows.index or not rows.at[software, "n_cases"] > 0:
@@ -62,6 +68,8 @@ def comparison_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
     macros.set(f"{prefix}SurveyValue", f"{card['value']:g}")
     macros.set(f"{prefix}SurveyEfficiency", _percent(card["efficiency"]))
     macros.set(f"{prefix}BestValue", f"{today['value']:g}")
+    macros.set(f"{prefix}BestCite", _cite(later[later["gpu"] == card["gpu"]]))
+    macros.set(f"{prefix}LaterCite", _cite(mine[mine["software"] != SURVEY]))
     macros.set(f"{prefix}BestEfficiency", _percent(today["efficiency"]))
     macros.set(f"{prefix}Gain", trimmed(float(today["value"] / card["value"]), 1))
     macros.set(f"{prefix}Bound", _fixed(card["bound"], 0))
@@ -82,6 +90,8 @@ def prediction_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
     rows = summary[summary["workload"] == workload].set_index("software")
     pred = predicting_software(points, workload)
     macros.text(f"{prefix}PredSoftware", pred)
+    basis = points[(points["workload"] == workload) & (points["software"] == pred)]
+    macros.set(f"{prefix}PredCite", _cite(basis))
     _loo(macros, f"{prefix}LooPred", rows, pred, path)
     _loo(macros, f"{prefix}LooSurvey", rows, SURVEY, path)
     macros.switch(f"{prefix}SurveyPredicts", bool(rows.at[SURVEY, "predicts"]))

@@ -17,6 +17,7 @@ from gpusurvey.inputs.literature import LiteratureRow
 from gpusurvey.models import prediction as model
 from gpusurvey.models.prediction import Point, Prediction
 from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.literature_bib import cite, sources
 from gpusurvey.reports.predictions import SURVEY, WORKLOAD_TABLES, weights_share
 
 PLACES = {"sd-txt2img": 1, "llm-decode": 1}
@@ -45,6 +46,7 @@ WORDS = {
            "rho": "순위 상관", "field": "{f}({v})", "not_stated": "밝히지 않음",
            "not_gptq": "GPTQ가 아닌 4비트",
            "survey_steps": "서베이 {n}",
+           "sources": "출처: {items}.",
            "relaxed": "완화한 설정(서베이와 다르지만 비교하는 속도는 그대로 비교할 수 있는 설정): {items}.",
            "rule": "예측과 검증에는 카드 {cards}개 이상, 서로 다른 상한 {bounds}개 이상이 필요하고, 값이 "
                    "상한과 함께 커져야 한다(스피어만 순위 상관 {rho} 이상)."},
@@ -70,6 +72,7 @@ WORDS = {
            "rho": "rank corr.",
            "field": "{f} ({v})", "not_stated": "not stated", "not_gptq": "4-bit, not GPTQ",
            "survey_steps": "survey {n}",
+           "sources": "Sources: {items}.",
            "relaxed": "Settings relaxed (they differ from the survey's in a way that leaves the rate "
                       "comparable): {items}.",
            "rule": "A software predicts, and is validated, only when measured on at least {cards} cards "
@@ -130,6 +133,14 @@ def relaxed_note(rows: Sequence[LiteratureRow], workload: str, lang: str) -> str
     return words["relaxed"].format(items="; ".join(items)) if items else None
 
 
+def sources_note(rows: Sequence[LiteratureRow], workload: str, software: Sequence[str],
+                 lang: str) -> str | None:
+    """Each later software's sources, cited (``gpusurvey.reports.literature_bib``)."""
+    items = [f"{escape_latex(s)}~{cite(sources(rows, workload, s))}" for s in software
+             if sources(rows, workload, s)]
+    return WORDS[lang]["sources"].format(items="; ".join(items)) if items else None
+
+
 def comparison_fragment(points: Sequence[Point], lang: str, literature: Sequence[LiteratureRow] = ()) -> str:
     """For each workload, the survey's cards that later software was measured on: the bound,
     the survey's value and each later software's, with the fraction of the bound in brackets;
@@ -150,8 +161,8 @@ def comparison_fragment(points: Sequence[Point], lang: str, literature: Sequence
                            else words["none"])
             rows.append(row)
         header = [f"{words[workload]}", words["bound"], *(software_label(s, lang) for s in [SURVEY, *later])]
-        note = relaxed_note(literature, workload, lang)
-        parts.append(tabular(header, rows, "l" + "r" * (len(header) - 1), notes=[note] if note else []))
+        notes = [sources_note(literature, workload, later, lang), relaxed_note(literature, workload, lang)]
+        parts.append(tabular(header, rows, "l" + "r" * (len(header) - 1), notes=[n for n in notes if n]))
     return "\\par\\medskip\n".join(parts)
 
 

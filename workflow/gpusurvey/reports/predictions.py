@@ -149,13 +149,19 @@ def predicting_software(points: pd.DataFrame, workload: str) -> str:
 
 # Files: CSVs the figures and macros read; the LaTeX fragments are ``prediction_fragments``.
 
-def points_frame(points: Sequence[Point], gpus: GpuCatalog) -> pd.DataFrame:
+def points_frame(points: Sequence[Point], gpus: GpuCatalog,
+                 literature: Sequence[LiteratureRow] = ()) -> pd.DataFrame:
+    """One row per point; ``sources``: the bibliography keys of the rows it is the median of
+    (``gpusurvey.reports.literature_bib``; empty for the survey's own values)."""
+    from gpusurvey.reports.literature_bib import sources
+
     return pd.DataFrame([{
         "kind": "published", "workload": p.workload, "software": p.software, "gpu": p.gpu,
         "value": p.value, "unit": WORKLOADS[p.workload].unit, "n_rows": p.n_rows, "bound": round(p.bound, 3),
         "efficiency": round(p.efficiency, 4),
         "memory_bandwidth_gbs": gpus.table.at[p.gpu, "memory_bandwidth_gbs"],
         "price_usd": gpus.table.at[p.gpu, "launch_price_usd"],
+        "sources": ";".join(sources(literature, p.workload, p.software, p.gpu)),
     } for p in points])
 
 
@@ -232,7 +238,7 @@ def write_since_survey(gpus_path, literature_path, published_paths: dict[str, st
     cases = model.leave_one_out(points)
     summary = loo_summary_frame(points, cases)
     texts = {
-        "points": points_frame(points, gpus).to_csv(index=False, lineterminator="\n"),
+        "points": points_frame(points, gpus, literature).to_csv(index=False, lineterminator="\n"),
         "predictions": predictions_frame(preds, gpus).to_csv(index=False, lineterminator="\n"),
         "loo": loo_frame(cases).to_csv(index=False, lineterminator="\n"),
         "loo_summary": summary.to_csv(index=False, lineterminator="\n"),
