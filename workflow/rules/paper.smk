@@ -25,6 +25,23 @@ rule macros:
         "../scripts/paper_macros.py"
 
 
+rule paper_date:
+    input:
+        gpus=config["data"]["gpus"],
+        literature=config["data"]["literature"],
+        records=measurement_records(),
+        cpu_records=cpu_records(),
+        code=code_inputs("paper_date.py"),
+    output:
+        "results/macros/date.tex",
+    log:
+        "logs/paper/date.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/paper_date.py"
+
+
 rule paper_appendix:
     input:
         gpus=config["data"]["gpus"],
@@ -53,6 +70,7 @@ rule paper_pdf:
         bib=["paper/references.bib", "results/paper/literature.bib"],
         bst="paper/unsrt-ko.bst",
         macros=rules.macros.output,
+        date=rules.paper_date.output,
         errata="results/paper/errata.{lang}.tex",
         provenance="results/paper/provenance.{lang}.tex",
         tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],

@@ -57,6 +57,7 @@ rule since_macros:
         predictions="results/since/predictions.csv",
         loo_summary="results/since/loo_summary.csv",
         table6=table_csv(6),
+        bibliography=rules.since_bibliography.output[0],
         code=code_inputs("since_macros.py"),
     output:
         "results/macros/since.tex",

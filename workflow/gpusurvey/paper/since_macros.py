@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 
 import pandas as pd
 
@@ -125,8 +126,11 @@ def prediction_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
 
 
 def write_since_macros(out: str | os.PathLike, *, points: str | os.PathLike, predicted: str | os.PathLike,
-                       loo_summary: str | os.PathLike, table6: str | os.PathLike) -> None:
-    """``since.tex``: every number the section quotes."""
+                       loo_summary: str | os.PathLike, table6: str | os.PathLike,
+                       bibliography: str | os.PathLike) -> None:
+    """``since.tex``: every number the section quotes, and ``\\SinceNoCite``, the ``\\nocite`` of
+    every entry of ``bibliography`` (``results/paper/literature.bib``), so that the papers'
+    bibliography lists every source of ``data/literature.csv``, compared or not."""
     pts, pred, summary = pd.read_csv(points), pd.read_csv(predicted), pd.read_csv(loo_summary)
     macros = Macros()
     for workload, prefix in PREFIX.items():
@@ -144,4 +148,7 @@ def write_since_macros(out: str | os.PathLike, *, points: str | os.PathLike, pre
     eight = pred[(pred["workload"] == "llm-decode") & pred["weights_share_of_memory"].notna()]
     share = eight.groupby("gpu")["weights_share_of_memory"].first()
     macros.set("SinceWeightsShareMax", _percent(share.max()))
+    with open(bibliography, encoding="utf-8") as fh:
+        keys = re.findall(r"^@misc\{(\w+),", fh.read(), flags=re.M)
+    macros.set("SinceNoCite", rf"\nocite{{{','.join(keys)}}}" if keys else "")
     atomic.write_text(out, macros.render())

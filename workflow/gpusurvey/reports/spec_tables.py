@@ -52,7 +52,7 @@ SPEC_FIELDS = (
 )
 """The rows of Tables 1-2, in the survey's order, with Korean and English labels."""
 
-UNKNOWN = {"ko": "미확인", "en": "n/a"}
+UNKNOWN = {"ko": "미확인", "en": "unknown"}
 """How a table fragment prints a field no source confirmed."""
 
 
