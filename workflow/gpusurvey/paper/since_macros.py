@@ -20,6 +20,7 @@ import pandas as pd
 
 from gpusurvey.core import atomic
 from gpusurvey.core.errors import DataError
+from gpusurvey.core.glossary import particle
 from gpusurvey.core.rounding import fixed, trimmed
 from gpusurvey.models import prediction as model
 from gpusurvey.paper.macros import Macros
@@ -43,6 +44,14 @@ def _cite(frame: pd.DataFrame) -> str:
     return rf"\cite{{{','.join(dict.fromkeys(keys))}}}" if keys else ""
 
 
+def _name(macros: Macros, name: str, text: str) -> None:
+    """A name and, for the Korean edition, the name with each particle it takes as read aloud
+    (``<name>Topic``: 은/는, ``<name>With``: 으로/로; ``gpusurvey.core.glossary.particle``)."""
+    macros.text(name, text)
+    macros.text(f"{name}Topic", text + particle(text, "topic"))
+    macros.text(f"{name}With", text + particle(text, "with"))
+
+
 def _loo(macros: Macros, name: str, rows: pd.DataFrame, software: str, path: str) -> None:
     """A group's leave-one-out median and maximum error and its number of cases."""
     if software not in rows.index or not rows.at[software, "n_cases"] > 0:
@@ -57,7 +66,7 @@ def comparison_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
     spread of the efficiencies of the survey's and of the later software."""
     mine = points[points["workload"] == workload]
     best = fastest_software(points, workload)
-    macros.text(f"{prefix}BestSoftware", best)
+    _name(macros, f"{prefix}BestSoftware", best)
     later = mine[mine["software"] == best]
     survey = mine[(mine["software"] == SURVEY) & mine["gpu"].isin(later["gpu"])]
     if survey.empty:
@@ -90,7 +99,7 @@ def prediction_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
     and the RTX 50 predictions of the software that predicts best, with its interval."""
     rows = summary[summary["workload"] == workload].set_index("software")
     pred = predicting_software(points, workload)
-    macros.text(f"{prefix}PredSoftware", pred)
+    _name(macros, f"{prefix}PredSoftware", pred)
     basis = points[(points["workload"] == workload) & (points["software"] == pred)]
     macros.set(f"{prefix}PredCite", _cite(basis))
     _loo(macros, f"{prefix}LooPred", rows, pred, path)
@@ -99,7 +108,7 @@ def prediction_macros(macros: Macros, prefix: str, workload: str, points: pd.Dat
     rho = rows.at[SURVEY, "rank_correlation"]
     macros.set(f"{prefix}SurveyRank", "--" if pd.isna(rho) else _fixed(rho, 2))
     untestable = [s for s in rows.index if not rows.at[s, "testable"]]
-    macros.text(f"{prefix}Untestable", ", ".join(sorted(untestable)) or "--")
+    _name(macros, f"{prefix}Untestable", ", ".join(sorted(untestable)) or "--")
     macros.set(f"{prefix}UntestableCount", str(len(untestable)))
 
     ahead = predicted[(predicted["workload"] == workload) & (predicted["software"] == pred)

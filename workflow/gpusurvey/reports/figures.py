@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from gpusurvey.core import atomic
+from gpusurvey.core.glossary import term
 from gpusurvey.models.roofline import bound_tokens_per_s
 from gpusurvey.registry import TABLES
 
@@ -48,13 +49,13 @@ TEXT = {
         "measured": "이 파이프라인의 측정값",
         "baseline": "기준",
         "price": "출시 가격 (USD)",
-        "per_dollar": "가격당 성능 ({unit}/USD)",
+        "per_dollar": term("value_per_dollar", "ko") + " ({unit}/USD)",
         "front": "파레토 전선 (같은 가격 이하에서 가장 빠른 GPU)",
         "sd-txt2img": "Stable Diffusion 512x512",
         "sd-hires": "Stable Diffusion 고해상도 업스케일링",
         "llm-decode": "LLaMA-13B 4비트 디코딩",
         "bandwidth": "메모리 대역폭 (GB/s, 로그 축)",
-        "decode": "디코딩 속도 (tokens/s, 로그 축)",
+        "decode": term("decoding", "ko") + " 속도 (tokens/s, 로그 축)",
         "bound": "대역폭 상한: 대역폭 / 토큰당 {gb:.2f} GB",
         "matmul": "1000x1000 행렬곱 1회 시간 (ms, 로그 축)",
         "survey": "서베이",
@@ -68,7 +69,7 @@ TEXT = {
         "measured": "Measured by this pipeline",
         "baseline": "baseline",
         "price": "Launch price (USD)",
-        "per_dollar": "Value per dollar ({unit}/USD)",
+        "per_dollar": term("value_per_dollar", "en").capitalize() + " ({unit}/USD)",
         "front": "Pareto front (fastest GPU at or below each price)",
         "sd-txt2img": "Stable Diffusion 512x512",
         "sd-hires": "Stable Diffusion high-resolution upscaling",

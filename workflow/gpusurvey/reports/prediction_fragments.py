@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 from pylatex.utils import NoEscape, escape_latex
 
+from gpusurvey.core.glossary import term
 from gpusurvey.core.rounding import fixed
 from gpusurvey.inputs.comparability import FIELDS, SURVEY_STEPS
 from gpusurvey.inputs.gpus import GpuCatalog
@@ -24,9 +25,9 @@ PLACES = {"sd-txt2img": 1, "llm-decode": 1}
 """Decimals of a printed predicted or bound value."""
 
 WORDS = {
-    "ko": {SURVEY: "서베이(2023)", "bound": "상한", "predicted": "예측",
+    "ko": {SURVEY: "서베이(2023)", "bound": term("bound", "ko"), "predicted": term("predicted", "ko"),
            "software": "소프트웨어", "cards": "카드", "bounds": "상한 수", "cases": "사례",
-           "median": "중앙값", "max": "최대", "none": "–", "unknown": "미확인",
+           "median": "중앙값", "max": "최대", "none": "–", "unknown": term("unknown", "ko"),
            "weights": "가중치/메모리", "status": "판정", "predicts": "예측함",
            "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4비트 (tokens/s)",
            "short": {"sd-txt2img": "Stable Diffusion", "llm-decode": "LLaMA-13B"},
@@ -50,9 +51,9 @@ WORDS = {
            "relaxed": "완화한 설정(서베이와 다르지만 비교하는 속도는 그대로 비교할 수 있는 설정): {items}.",
            "rule": "예측과 검증에는 카드 {cards}개 이상, 서로 다른 상한 {bounds}개 이상이 필요하고, 값이 "
                    "상한과 함께 커져야 한다(스피어만 순위 상관 {rho} 이상)."},
-    "en": {SURVEY: "survey (2023)", "bound": "bound", "predicted": "predicted",
+    "en": {SURVEY: "survey (2023)", "bound": term("bound", "en"), "predicted": term("predicted", "en"),
            "software": "software", "cards": "cards", "bounds": "bounds", "cases": "cases",
-           "median": "median", "max": "max.", "none": "–", "unknown": "unknown",
+           "median": "median", "max": "max.", "none": "–", "unknown": term("unknown", "en"),
            "weights": "weights/memory", "status": "verdict", "predicts": "predicts",
            "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4-bit (tokens/s)",
            "short": {"sd-txt2img": "Stable Diffusion", "llm-decode": "LLaMA-13B"},
