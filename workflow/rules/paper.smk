@@ -47,6 +47,7 @@ rule paper_appendix:
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
         records=measurement_records(),
+        cpu_records=cpu_records(),
         code=code_inputs("paper_appendix.py"),
     output:
         errata_ko="results/paper/errata.ko.tex",
