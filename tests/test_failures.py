@@ -107,7 +107,8 @@ def test_an_unknown_config_key_is_refused_with_the_known_ones(project):
     proc = snakemake(project, "-n", "--config", "mesure=True", "--", "paper", check=False)
     assert proc.returncode != 0
     assert ("unknown config key(s) 'mesure' (workflow/config.yaml or --config); expected one of: "
-            "bench, cluster, crowd, data, fit, measure, notebooks, paper, tables") in proc.stdout + proc.stderr
+            "bench, cluster, crowd, data, fit, measure, notebooks, paper, tables") in (
+        proc.stdout + proc.stderr)
 
 
 def test_the_makefile_refuses_a_checkout_path_with_a_space(tmp_path):
