@@ -39,7 +39,7 @@ NEED_WORDS = {
            "ThirtyTwo": "Qwen2.5-32B, Q4\\_K\\_M, 초당 토큰",
            "Seventy": "Llama-3.1-70B, Q4\\_K\\_M, 초당 토큰",
            "Eight": "Llama-3.1-8B, Q8\\_0, 초당 토큰", "need": "용도", "fastest": "가장 빠른 카드",
-           "cheapest": "들어가는 가장 싼 카드", "value": "달러당 최고", "none": "맞는 카드 없음",
+           "cheapest": "들어가는 가장 싼 카드", "value": "가격 대비 성능 최고", "none": "맞는 카드 없음",
            "published": "공개", "predicted": "예측", "bound": "상한"},
 }
 
