@@ -11,6 +11,7 @@ import pandas as pd
 from pylatex.utils import NoEscape
 
 from gpusurvey.core import atomic
+from gpusurvey.core.glossary import term
 from gpusurvey.reports.fit import DataPaths, load_fit_data
 from gpusurvey.reports.fit_buyers import NEEDS, SD_STEPS, buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_validation import (
@@ -61,8 +62,9 @@ def _cell(row: pd.Series, lang: str) -> NoEscape:
         return NoEscape(w["none"])
     speed = f"{row['speed']:.0f}" if row["speed"] >= 10 else f"{row['speed']:.1f}"
     shown = rf"\textit{{{speed}}}" if row["kind"] != "published" else speed
-    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})",
-                  rf"\${row['price']:,.0f} ({str(row['date'])[:7]})")
+    known = pd.notna(row["date"]) and str(row["date"]) != "nan"
+    launched = str(row["date"])[:7] if known else term("unknown", lang)
+    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})", rf"\${row['price']:,.0f} ({launched})")
 
 
 def _stack(*lines: str) -> NoEscape:
