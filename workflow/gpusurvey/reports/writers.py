@@ -17,18 +17,28 @@ from gpusurvey.reports.latex_tables import tabular
 from gpusurvey.reports.perf_tables import perf_fragment, perf_table, table_unit
 from gpusurvey.reports.spec_tables import UNKNOWN, field_label, spec_table
 
+CARDS_PER_BLOCK = 5
+"""Cards a product list shows side by side (Tables 1, 2 and 6)."""
+
 
 def write_spec_table(gpus_path: str | os.PathLike, number: int, out_csv, out_ko, out_en) -> None:
     """Table 1 or 2 (or a later series' list, ``Table.series``): ``out_csv`` plus Korean and
     English LaTeX fragments, an unknown field printed as ``UNKNOWN`` says."""
     table = spec_table(load_gpus(gpus_path), number, TABLES[number].series)
     fragments = {}
+    # At most CARDS_PER_BLOCK cards side by side: a longer list is split into blocks one under
+    # the other, so that the table is printed at the text's size, never shrunk to the page.
+    blocks = -(-len(table.columns) // CARDS_PER_BLOCK)
+    size = -(-len(table.columns) // blocks)
     for lang in ("ko", "en"):
-        rows = [[field_label(field, lang), *(v if isinstance(v, str) else UNKNOWN[lang]
-                                             for v in values)]
-                for field, values in zip(table.index, table.values.tolist(), strict=True)]
         corner = "모델명" if lang == "ko" else "Model"
-        fragments[lang] = tabular([corner, *table.columns], rows, "l" + "r" * len(table.columns))
+        parts = []
+        for start in range(0, len(table.columns), size):
+            part = table.iloc[:, start:start + size]
+            rows = [[field_label(field, lang), *(v if isinstance(v, str) else UNKNOWN[lang] for v in values)]
+                    for field, values in zip(part.index, part.values.tolist(), strict=True)]
+            parts.append(tabular([corner, *part.columns], rows, "l" + "r" * len(part.columns)))
+        fragments[lang] = "\\par\\medskip\n".join(parts)
     atomic.write_text(out_csv, table.to_csv(lineterminator="\n"))
     atomic.write_text(out_ko, fragments["ko"])
     atomic.write_text(out_en, fragments["en"])
