@@ -19,6 +19,7 @@ include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/since.smk"
 include: "workflow/rules/formats.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/site.smk"
 include: "workflow/rules/synth.smk"
 
 
@@ -27,6 +28,7 @@ rule all:
     input:
         rules.paper.input,
         rules.notebooks.input,
+        rules.site.output,
 
 
 # Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the

@@ -1,0 +1,129 @@
+"""The web page in a real browser: the `site` target built once in a copy of the project, then
+opened from file:// in Debian's headless Chromium, driven through Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from gpusurvey.registry import PAGES
+from helpers import copy_project, snakemake
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.workflow,
+    pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (bash envs/system-packages.sh test)"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The project copy with `site` built (its tables and sections first)."""
+    project = copy_project(tmp_path_factory.mktemp("site") / "project")
+    snakemake(project, "--cores", "1", "site", "--config", "measure=False")
+    return project
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
+                                                        args=FLAGS, viewport={"width": 1280, "height": 800})
+        yield context
+        context.close()
+
+
+def _open(browser, site: Path, size=SIZES["desktop"]):
+    """The page at ``size``, loaded until Bokeh has drawn the charts; with every console message,
+    page error and request seen while loading."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    seen = {"console": [], "errors": [], "requests": []}
+    page.on("console", lambda m: seen["console"].append((m.type, m.text)))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.goto((site / PAGES["index"].outputs[0]).as_uri())
+    page.wait_for_function("document.querySelectorAll('.chart.en .bk-Figure, .chart.en .bk-Column').length"
+                           " === document.querySelectorAll('.chart.en').length", timeout=30000)
+    return page, seen
+
+
+def test_the_page_loads_from_file_with_no_error_and_no_network(browser, site):
+    page, seen = _open(browser, site)
+    assert not seen["errors"]
+    assert not [m for m in seen["console"] if m[0] in ("error", "warning")], seen["console"]
+    folder = (site / PAGES["index"].folder).as_uri()
+    requests = seen["requests"]
+    assert requests and all(url.startswith(folder + "/") for url in requests), requests
+    assert page.locator(".chart.en").count() >= 7
+    size = sum((site / p).stat().st_size for p in PAGES["index"].outputs)
+    assert size <= PAGES["index"].max_bytes
+    page.close()
+
+
+def _column(page, table: str, header: str) -> list[str]:
+    index = page.eval_on_selector_all(f"#{table} thead th",
+                                      "(ths, h) => ths.findIndex(t => t.innerText.trim() === h)", header)
+    assert index >= 0, f"no column '{header}' in {table}"
+    return page.eval_on_selector_all(f"#{table} tbody tr:not([hidden])",
+                                     "(rows, i) => rows.map(r => r.cells[i].dataset.sort)", index)
+
+
+def test_a_header_click_sorts_its_table(browser, site):
+    page, _ = _open(browser, site)
+    header = page.locator("#table3 thead th", has_text="Price (USD)")
+    header.locator("button").click()
+    prices = [float(v) for v in _column(page, "table3", "Price (USD)")]
+    assert prices == sorted(prices) and prices[0] < prices[-1]
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.locator("button").click()
+    assert [float(v) for v in _column(page, "table3", "Price (USD)")] == sorted(prices, reverse=True)
+    page.close()
+
+
+def test_filtering_to_16_gb_hides_the_8_gb_cards(browser, site):
+    page, _ = _open(browser, site)
+    page.select_option("#f-memory", "16")
+    visible = page.eval_on_selector_all("#table1 tbody tr:not([hidden])", "rows => rows.map(r => r.cells[0]"
+                                        ".innerText)")
+    assert "RTX 4060 Ti 16GB" in visible and "RTX 4060 Ti 8GB" not in visible and "RTX 4060" not in visible
+    memory = page.eval_on_selector_all("section.table tbody tr[data-memory]:not([hidden])",
+                                       "rows => rows.map(r => parseFloat(r.dataset.memory))")
+    assert memory and min(memory) >= 16
+    page.fill("#f-price-max", "500")
+    prices = page.eval_on_selector_all("section.table tbody tr[data-price]:not([hidden])",
+                                       "rows => rows.map(r => parseFloat(r.dataset.price))")
+    assert prices and max(prices) <= 500
+    page.click("#f-reset")
+    assert page.locator("#table1 tbody tr[hidden]").count() == 0
+    page.close()
+
+
+@pytest.mark.parametrize("name", SIZES)
+def test_no_horizontal_overflow(browser, site, name, tmp_path):
+    page, _ = _open(browser, site, SIZES[name])
+    page.screenshot(path=str(tmp_path / f"site-{name}.png"))
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{name}: the page is {width} px wide in a {inner} px window"
+    page.close()
+
+
+def test_the_korean_switch_changes_the_headings_and_charts(browser, site):
+    page, seen = _open(browser, site)
+    before = page.inner_text("#tables")
+    page.click("[data-set-lang=ko]")
+    page.wait_for_function("document.querySelectorAll('.chart.ko .bk-Figure, .chart.ko .bk-Column').length"
+                           " === document.querySelectorAll('.chart.ko').length", timeout=30000)
+    assert (before, page.inner_text("#tables")) == ("Tables", "표")
+    assert page.evaluate("document.documentElement.lang") == "ko"
+    assert "가격" in page.inner_text("#table3")
+    assert not seen["errors"]
+    page.close()
