@@ -1,7 +1,7 @@
 # Two commands set up a fresh machine (see README.md):
 #   make paper   install what is missing, then build the survey
-#   make test    install what is missing, then run the linters (ruff, snakefmt, snakemake --lint)
-#                and the test suite
+#   make test    install what is missing, then run the linters (ruff, snakefmt, snakemake --lint),
+#                the fast tier of the tests (plain `pytest`) and the slow one (`pytest -m slow`)
 # Everything else is plain Snakemake with the default profile (one core; after an interrupted
 # run, incomplete outputs are rebuilt): .venv/bin/snakemake --profile workflow/profiles/default <target>.
 
@@ -34,6 +34,7 @@ test: system-deps-test install-test
 	$(BIN)/snakemake --lint
 	$(BIN)/snakemake --cores 1 check_records
 	$(BIN)/pytest
+	$(BIN)/pytest -m slow
 
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
 PIP_INSTALL ?= $(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'

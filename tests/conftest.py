@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copy_project
+from helpers import ROOT, copy_project, snakemake, write_test_records
 
 #: Packages only the reporting half (tables, paper, notebooks) needs.
 REPORTING_PACKAGES = frozenset({"pylatex", "nbformat", "nbclient", "nbconvert", "bokeh", "playwright"})
@@ -37,6 +37,13 @@ def pytest_pycollect_makemodule(module_path: Path, parent):
     return _TestModule.from_parent(parent, path=module_path)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that runs Snakemake (``workflow``) or a cluster (``slurm``) is in the slow tier."""
+    for item in items:
+        if item.get_closest_marker("workflow") or item.get_closest_marker("slurm"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
@@ -46,3 +53,15 @@ def root() -> Path:
 def project(tmp_path: Path) -> Path:
     """A copy of the project (code and data, no results) to run Snakemake in."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory) -> Path:
+    """One clean build of `all` (both papers, every table, figure and notebook) per test session,
+    in a copy holding the test records (``helpers.write_test_records``), without this machine's
+    benchmarks. Tests that only read outputs share it; a test that changes a file works on
+    ``helpers.copy_build`` of it."""
+    project = copy_project(tmp_path_factory.mktemp("shared-build") / "project")
+    write_test_records(project)
+    snakemake(project, "--cores", "2", "all", "--config", "measure=False")
+    return project

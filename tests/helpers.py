@@ -117,12 +117,14 @@ def build_table(root: Path, out: Path, number: int, records=(), profiles=("full"
 
 
 def write_tables(root: Path, out: Path) -> dict[int, Path]:
-    """Tables 1-5 from ``root``'s committed data, written by the production writers into ``out``;
-    the CSV of each by number."""
+    """Tables 1-6 from ``root``'s committed data, written by the production writers into ``out``;
+    the CSV of each by number. A section's tables (Table 7) come from that section's writer."""
     from gpusurvey.reports.writers import write_spec_table
 
     csvs = {}
     for number, spec in TABLES.items():
+        if spec.section is not None:
+            continue
         if spec.workload is None:
             files = {ext: out / f"{spec.name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
             write_spec_table(root / "data/gpus.csv", number, files["csv"], files["ko.tex"], files["en.tex"])
@@ -151,6 +153,32 @@ def write_matmul_record(path: Path, samples=(12.5, 12.7, 12.4, 12.9, 12.6), cuda
         cuda="13.0" if gpu else None, utc_time="2026-11-25T10:00:00Z")
     record.backend = {"library": "torch and numpy", "dtype": "float32"}
     write_record(path, record)
+
+
+def write_test_records(project: Path) -> None:
+    """The records of the shared build (conftest's ``shared_build``): a CPU-only and a CUDA
+    machine's matmul records (the appendix and the macros that quote our own measurements), and
+    measured rows, one ok and one oom, in Tables 3-5, so that the tables, the paper and the
+    notebooks all show records of this pipeline."""
+    records = project / "data/measurements"
+    write_matmul_record(records / "cpu-test-cpu-model/matmul.json")
+    write_matmul_record(records / "nvidia-h100-80gb-hbm3/matmul.json",
+                        samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))
+    write_record(records / "test-rtx-4090/sd-txt2img.json",
+                 make_record("sd-txt2img", "NVIDIA GeForce RTX 4090", (30.2, 30.4, 30.3, 30.1, 30.5),
+                             machine="test-rtx-4090"))
+    write_record(records / "test-rtx-4060/sd-hires.json",
+                 make_record("sd-hires", "NVIDIA GeForce RTX 4060", status="oom", machine="test-rtx-4060"))
+    write_record(records / "test-h100/llm-decode.json",
+                 make_record("llm-decode", "NVIDIA H100 80GB HBM3", (95.0, 96.0, 95.5, 95.2, 95.8),
+                             machine="test-h100"))
+
+
+def copy_build(build: Path, dest: Path) -> Path:
+    """A copy of a built project, results and Snakemake's metadata included (modification times
+    kept, so that Snakemake finds nothing to do), for a test that changes files."""
+    shutil.copytree(build, dest, symlinks=True)
+    return dest
 
 
 def macro_values(text: str) -> dict[str, str]:

@@ -155,6 +155,7 @@ def test_unwritable_out_fails_at_once(tmp_path, capsys, where):
     assert err.startswith(f"gpusurvey: --out {out}: cannot write into ")
 
 
+@pytest.mark.slow
 def test_unwritable_out_fails_before_torch_is_imported():
     code = ("import sys; from gpusurvey import cli; "
             "rc = cli.main(['bench', 'sd-txt2img', '--out', '/proc/gpusurvey/sd.json']); "
@@ -174,6 +175,7 @@ def test_out_that_is_a_folder(tmp_path, capsys):
     assert "is a folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sd-txt2img", "sd-hires"])
 def test_stable_diffusion_smoke_reports_its_steps_and_estimate(name):
     pytest.importorskip("diffusers")

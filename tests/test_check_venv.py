@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test creates a virtual environment or runs make
+
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "broken_tool-1.0.dist-info"
 

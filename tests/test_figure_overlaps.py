@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from gpusurvey.core.record import Metric
-from gpusurvey.registry import FIGURES, LANGS
+from gpusurvey.registry import LANGS, generic_figures
 from gpusurvey.reports import figure_overlaps, figures
 from gpusurvey.reports.writers import write_figure
 from helpers import build_table, make_record, write_record
@@ -26,7 +26,8 @@ def drawn(root, tmp_path_factory):
     tables = {n: build_table(root, tmp / "tables", n, [sd, llm])["csv"] for n in (3, 4, 5)}
     figs = {}
     with pytest.MonkeyPatch.context() as mp:
-        for name, spec in FIGURES.items():
+        for spec in generic_figures():
+            name = spec.name
             langs = iter(LANGS)
             mp.setattr(figures, "save", lambda fig, outputs, name=name, langs=langs:
                        figs.__setitem__((name, next(langs)), fig))
@@ -42,7 +43,7 @@ def drawn(root, tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", list(FIGURES))
+@pytest.mark.parametrize("name", [f.name for f in generic_figures()])
 def test_no_text_hides_another_text_or_a_data_mark(drawn, name, lang):
     assert figure_overlaps.collisions(drawn[name, lang]) == []
 

@@ -85,6 +85,7 @@ def new_files(since: float) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_cpu_rehearsal_writes_only_under_the_folder_given(tmp_path):
     """The whole script on tiny models: records and summary under OUT only, within the device
     tool's limits on what comes back; a step whose estimate exceeds what is left is skipped
@@ -130,6 +131,7 @@ def test_cpu_rehearsal_writes_only_under_the_folder_given(tmp_path):
     assert (scratch / "gpusurvey-weights/llama-tiny-gptq/config.json").is_file()
 
 
+@pytest.mark.slow
 def test_gpu_tests_collect_without_the_reporting_packages():
     """The GPU machine's Python has no pylatex or nbformat: ``pytest -m gpu`` must still collect
     the GPU tests there (modules that need those packages are skipped, not errors)."""
@@ -153,6 +155,7 @@ sys.exit(pytest.main(["--collect-only", "-q", "-m", "gpu", "-p", "no:cacheprovid
     assert "pylatex" in output  # the skip says which package was missing
 
 
+@pytest.mark.slow
 def test_without_a_gpu_a_cuda_run_stops_after_the_probe(tmp_path):
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():

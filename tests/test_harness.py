@@ -171,6 +171,7 @@ def run_cli(*args):
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_cli_bench_matmul_smoke(tmp_path):
     out = tmp_path / "cpu" / "matmul.json"
     proc = run_cli("bench", "matmul", "--device", "cpu", "--profile", "smoke", "--out", str(out),

@@ -63,6 +63,7 @@ def test_transformers_backend_on_a_tiny_llama_writes_a_valid_record(tmp_path):
     assert extra["backend_timer"] is None  # transformers keeps no timer of its own
 
 
+@pytest.mark.slow
 def test_cli_runs_the_shape_of_a_gptq_checkpoint_with_transformers(tiny, tmp_path):
     out = tmp_path / "rec.json"
     proc = subprocess.run(

@@ -8,13 +8,12 @@ import re
 import nbformat
 import pytest
 from gpusurvey.core.errors import DataError
-from gpusurvey.core.record import Metric
 from gpusurvey.reports.notebooks import find_dirty, inject_parameters, main, strip
-from helpers import make_record, snakemake, write_record
+from helpers import copy_build, snakemake
 
-NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul", "cpu"]
+NOTEBOOKS = ["specs", "stable_diffusion", "llm", "matmul", "cpu", "crowd"]
 # Plots each notebook draws at least (one embedded PNG each).
-MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1, "cpu": 1}
+MIN_IMAGES = {"specs": 2, "stable_diffusion": 4, "llm": 2, "matmul": 1, "cpu": 1, "crowd": 3}
 # An embedded plot (the page's stylesheet holds another PNG data URI, which this does not count).
 # An error or stderr output in the rendered page.
 STDERR = 'data-mime-type="application/vnd.jupyter.stderr"'
@@ -82,25 +81,6 @@ def test_a_parameter_the_notebook_does_not_declare_is_an_error():
         inject_parameters(_notebook("x = 1"), {}, "x.ipynb")
 
 
-def _write_records(project) -> None:
-    """Test records in the project's data/measurements/, so that the real pipeline adds measured
-    rows (one ok, one oom) to Tables 3-5 and bars to Figure 1, and the notebooks show them."""
-    records = project / "data/measurements"
-    write_record(records / "test-rtx-4090/sd-txt2img.json",
-                 make_record("sd-txt2img", "NVIDIA GeForce RTX 4090", (30.2, 30.4, 30.3, 30.1, 30.5),
-                             machine="test-rtx-4090"))
-    write_record(records / "test-rtx-4060/sd-hires.json",
-                 make_record("sd-hires", "NVIDIA GeForce RTX 4060", status="oom", machine="test-rtx-4060"))
-    write_record(records / "test-h100/llm-decode.json",
-                 make_record("llm-decode", "NVIDIA H100 80GB HBM3", (95.0, 96.0, 95.5, 95.2, 95.8),
-                             machine="test-h100"))
-    write_record(records / "test-h100/matmul.json",
-                 make_record("matmul", "NVIDIA H100 80GB HBM3", machine="test-h100", metrics={
-                     name: Metric(unit="ms", samples=[base * (1 + i / 100) for i in range(5)])
-                     for name, base in [("cpu_torch_fp32_ms", 20.0), ("cpu_numpy_fp32_ms", 25.0),
-                                        ("cuda_fp32_ms", 0.1)]}))
-
-
 def _shown_text(path) -> str:
     """Everything a notebook's outputs print or display as text (not its source)."""
     parts = []
@@ -117,9 +97,8 @@ def _outputs(path):
 
 
 @pytest.mark.workflow
-def test_notebooks_execute_and_render_with_plots(project):
-    _write_records(project)
-    snakemake(project, "--cores", "2", "notebooks", "--config", "measure=False")
+def test_notebooks_execute_and_render_with_plots(shared_build):
+    project = shared_build  # its test records reach the tables (helpers.write_test_records)
     for name in NOTEBOOKS:
         executed = project / f"results/notebooks/{name}.ipynb"
         html = (project / f"results/notebooks/{name}.html").read_text(encoding="utf-8")
@@ -136,7 +115,7 @@ def test_notebooks_execute_and_render_with_plots(project):
     assert "no value for RTX 4060 (oom" in shown["stable_diffusion"]
     assert "no measured rows yet" not in shown["stable_diffusion"]
     assert "H100 SXM" in shown["llm"]
-    assert "test-h100" in shown["matmul"] and "no record with both" not in shown["matmul"]
+    assert "nvidia-h100-80gb-hbm3" in shown["matmul"] and "no record with both" not in shown["matmul"]
     # Notes (the tables' last column) are blank where a row has none, not NaN; a plot comes
     # before any table.
     for name in ("stable_diffusion", "llm"):
@@ -155,7 +134,8 @@ def test_notebooks_execute_and_render_with_plots(project):
 
 
 @pytest.mark.workflow
-def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
+def test_a_failing_cell_fails_the_rule_and_leaves_no_html(shared_build, tmp_path):
+    project = copy_build(shared_build, tmp_path / "project")
     path = project / "notebooks/llm.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
@@ -167,6 +147,7 @@ def test_a_failing_cell_fails_the_rule_and_leaves_no_html(project):
     assert "deliberate failure" in (project / "logs/notebooks/llm.log").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_executed_notebook_is_the_same_when_run_twice(tmp_path):
     from gpusurvey.reports.notebooks import execute_notebook
 

@@ -1,8 +1,7 @@
-"""The survey PDFs: built once per test session by the real `paper` rule in a copy of the project.
-
-Two matmul records in the copy's data/measurements/ (a CPU-only machine and a CUDA machine)
-exercise the appendix and the macros that quote our own measurements; `measure=False` keeps
-this machine's benchmarks out of the test.
+"""The survey PDFs of the session's shared build (conftest's ``shared_build``: the real `all`
+rule in a copy of the project, without this machine's benchmarks). Its two matmul records (a
+CPU-only machine and a CUDA machine) exercise the appendix and the macros that quote our own
+measurements.
 """
 
 import csv
@@ -12,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copy_project, snakemake, write_matmul_record
+from helpers import ROOT, copy_build, snakemake
 
 pytestmark = [
     pytest.mark.workflow,
@@ -30,15 +29,10 @@ PAPER_RUN = ("--cores", "1", "--config", "measure=False", "--", "paper")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """A project copy with both PDFs built; yields (project, {lang: first build's bytes})."""
-    project = copy_project(tmp_path_factory.mktemp("paper") / "project")
-    write_matmul_record(project / "data/measurements/cpu-test-cpu-model/matmul.json")
-    write_matmul_record(project / "data/measurements/nvidia-h100-80gb-hbm3/matmul.json",
-                        samples=(30.0, 30.2, 29.8, 30.1, 29.9), cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))
-    snakemake(project, *PAPER_RUN)
-    first = {lang: (project / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
-    return project, first
+def built(shared_build):
+    """The shared build (conftest); yields (project, {lang: the build's PDF bytes})."""
+    first = {lang: (shared_build / f"results/paper/survey-{lang}.pdf").read_bytes() for lang in LANGS}
+    return shared_build, first
 
 
 def pdf_text(project: Path, lang: str) -> str:
@@ -81,11 +75,13 @@ def test_every_table_value_appears_in_the_pdf(built, lang):
 def test_prose_numbers_come_from_the_data(built, lang):
     project, _ = built
     text = " ".join(pdf_text(project, lang).split())
-    best = {row["gpu"]: row for row in table_rows(project, "table3")}
+    best = {row["gpu"]: row for row in table_rows(project, "table3") if row["source"] == "published"}
     top = max(best.values(), key=lambda r: float(r["value"]))
     base = next(r for r in best.values() if r["relative_to_baseline"] == "1")
-    llm = max(table_rows(project, "table5"), key=lambda r: float(r["value"]))
-    # The abstract's speed-ups are the tables' relative column of their fastest cards.
+    llm = max((r for r in table_rows(project, "table5") if r["source"] == "published"),
+              key=lambda r: float(r["value"]))
+    # The abstract's speed-ups are the tables' relative column of the survey's fastest cards
+    # (the shared build's measured rows are not the survey's).
     if lang == "en":
         assert (f"{top['gpu']}, runs {top['relative_to_baseline']} times as fast as the baseline "
                 f"{base['gpu']}") in text
@@ -105,8 +101,9 @@ def test_prose_numbers_come_from_the_data(built, lang):
     assert "0123456789ab" in text.replace(" ", "")  # its git commit, in the appendix
 
 
-def test_two_builds_are_byte_identical(built):
-    project, first = built
+def test_two_builds_are_byte_identical(built, tmp_path):
+    build, first = built
+    project = copy_build(build, tmp_path / "project")
     for lang in LANGS:
         (project / f"results/paper/survey-{lang}.pdf").unlink()
     snakemake(project, *PAPER_RUN)
@@ -250,6 +247,22 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
     if lang == "ko":
         assert f"초당 {macros['SinceLlmTopPredicted']}토큰" in flat
     assert f"{macros['SinceSdLooAllMedian']}%" in flat and f"{macros['SinceLlmLooAllMedian']}%" in flat
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_both_papers_have_the_crowd_section_table7_and_where_the_survey_sits(built, lang):
+    project, _ = built
+    text = pdf_text(project, lang)
+    flat = " ".join(text.split())
+    assert ("What thousands of users measured" if lang == "en" else "수천 명의 사용자가 잰 결과") in text
+    with open(project / "results/tables/table7.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 12 and all(row["gpu"] in flat for row in rows)
+    macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{([^}]*)\}",
+                             (project / "results/macros/crowd.tex").read_text(encoding="utf-8")))
+    for name in ("CrowdTopSurvey", "CrowdTopPTen", "CrowdTopPNinety", "CrowdSpearman", "CrowdLooMedian"):
+        assert macros[name] in flat, name
+    assert "mandic" in flat.lower() and "MIT" in flat
 
 
 @pytest.mark.parametrize("lang", LANGS)

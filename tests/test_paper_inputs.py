@@ -194,6 +194,7 @@ def test_log_problems_names_each_flaw():
     assert log_problems("Output written on x.xdv (1 page).") == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
 def test_a_missing_glyph_fails_the_build(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -225,6 +226,7 @@ def test_citation_cff_matches_the_readme_bibtex_and_the_paper(root):
     assert title == cff["title"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
 def test_a_tex_error_names_its_file_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -234,6 +236,7 @@ def test_a_tex_error_names_its_file_and_line(tmp_path, monkeypatch):
         build_pdf("doc.tex", tmp_path / "doc.pdf", tmp_path / "scratch", 0)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
 def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, root):
     """The shared preamble scales a slightly wide table to the text width; a far wider one

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 from gpusurvey.registry import FIGURES, LANGS, NOTEBOOKS, TABLES
-from helpers import snakemake
+from helpers import copy_build, snakemake
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -36,8 +36,8 @@ def _json_after(dom: str, name: str) -> dict:
     return value
 
 
-def test_the_report_holds_every_table_figure_notebook_and_pdf(project, tmp_path):
-    snakemake(project, "--cores", "1", "--config", "measure=False")
+def test_the_report_holds_every_table_figure_notebook_and_pdf(shared_build, tmp_path):
+    project = copy_build(shared_build, tmp_path / "project")
     snakemake(project, "--cores", "1", "--config", "measure=False", "--report", "report.html")
     proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                            f"--user-data-dir={tmp_path / 'chromium'}", "--virtual-time-budget=15000",

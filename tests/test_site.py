@@ -8,7 +8,7 @@ import pytest
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.literature import load_literature
 from gpusurvey.registry import PAGES
-from gpusurvey.reports.site import page, table_views
+from gpusurvey.reports.site import page, since_views
 from gpusurvey.reports.site.captions import plain, read_captions
 from gpusurvey.reports.site.views import CardFacts, Cell, Column, Row, TableView, Text, table_html
 
@@ -68,7 +68,7 @@ def test_every_later_result_links_the_sources_it_is_the_median_of(root):
         {"workload": "sd-txt2img", "software": "survey", "gpu": "RTX 3060", "value": 7.239, "n_rows": 1,
          "bound": 15.873, "efficiency": 0.4561},
     ])
-    view = table_views.later_view(points, literature, "later", Text.of("later"), "x.csv")
+    view = since_views.later_view(points, literature, "later", Text.of("later"), "x.csv")
     (row,) = view.rows  # the survey's own point is no later result
     assert row.kind == "later"
     links = row.cells["source"].links
@@ -85,3 +85,16 @@ def test_a_page_over_its_budget_is_refused_and_nothing_written(tmp_path):
     assert not any(tmp_path.iterdir())
     size = page.write_page("<html></html>", outputs, PAGES["index"].max_bytes)
     assert size == sum(p.stat().st_size for p in outputs.values())
+
+
+def test_the_page_names_the_commit_and_each_data_file_s_checksum(root):
+    import hashlib
+    import re
+    import subprocess
+
+    built = page.provenance([root / "data/gpus.csv"], root)
+    git = ["git", "-C", str(root), "rev-parse", "HEAD"]
+    head = subprocess.run(git, capture_output=True, text=True).stdout
+    assert re.fullmatch(r"[0-9a-f]{40}( \+ changes)?", built.commit) and built.commit.startswith(head.strip())
+    digest = hashlib.sha256((root / "data/gpus.csv").read_bytes()).hexdigest()
+    assert built.data == {str(root / "data/gpus.csv"): digest[:12]}

@@ -1,4 +1,5 @@
-"""The web page in a real browser: the `site` target built once in a copy of the project, then
+"""The web page in a real browser: the session's shared build of `all` (which holds `site`, the
+papers and the notebooks it links to, and test records that give Tables 3-5 measured rows),
 opened from file:// in Debian's headless Chromium, driven through Playwright."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from gpusurvey.registry import PAGES
-from helpers import copy_project, snakemake
+from gpusurvey.reports.site.page import provenance
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -24,11 +25,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The project copy with `site` built (its tables and sections first)."""
-    project = copy_project(tmp_path_factory.mktemp("site") / "project")
-    snakemake(project, "--cores", "1", "site", "--config", "measure=False")
-    return project
+def site(shared_build) -> Path:
+    """The build holding `results/site/` (part of `all`)."""
+    return shared_build
 
 
 @pytest.fixture(scope="module")
@@ -126,4 +125,37 @@ def test_the_korean_switch_changes_the_headings_and_charts(browser, site):
     assert page.evaluate("document.documentElement.lang") == "ko"
     assert "가격" in page.inner_text("#table3")
     assert not seen["errors"]
+    page.close()
+
+
+def test_every_link_resolves_in_the_build_and_the_page_names_its_commit(browser, site):
+    page, _ = _open(browser, site)
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    local = [link.split("#")[0] for link in links if link.startswith("file://")]
+    assert not [link for link in links if not link.startswith(("file://", "https://", "http://"))]
+    folder = site / PAGES["index"].folder
+    for link in local:
+        target = Path(link.removeprefix("file://"))
+        assert target.is_file() or target == folder / "index.html", f"{link} links to nothing"
+    for wanted in ("published/paper/survey-ko.pdf", "published/paper/survey-en.pdf", "published/SHA256SUMS",
+                   "results/notebooks/crowd.html", "data/gpus.csv", "data/literature.csv"):
+        assert any(link.endswith(wanted) for link in local), wanted
+    # Every later result links its source on the web.
+    sources = page.eval_on_selector_all(
+        "#since-later tbody tr.later", "rows => rows.map(r => r.querySelectorAll('a[href^=\"https://\"]').length)")
+    assert sources and min(sources) >= 1
+    assert page.locator("#since-later tbody tr.crowd a[href='#table7']").count() >= 1
+    # The copy is no git checkout: the page says so rather than name a commit it was not built from.
+    assert page.inner_text("#commit") == provenance([], site).commit == "unknown (not a git checkout)"
+    page.close()
+
+
+def test_measured_and_predicted_rows_are_told_apart(browser, site):
+    page, _ = _open(browser, site)
+    measured = page.locator("#table3 tbody tr.measured")
+    assert measured.count() >= 1 and "†" in measured.first.locator("th").inner_text()
+    predicted = page.locator("#since-predictions tbody tr.predicted td i").first
+    cell = predicted.locator("xpath=..")
+    assert cell.get_attribute("title").startswith("Predicted range: ")
+    assert page.locator("#table3 tbody tr.predicted").count() == 0  # no prediction among measurements
     page.close()

@@ -80,6 +80,7 @@ def test_smoke_profile_writes_a_valid_record_through_the_harness(name, tmp_path)
         assert int(record.extra["img2img_num_inference_steps"] * 0.7) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sd-txt2img", "sd-hires"])
 def test_smoke_profile_writes_a_valid_record_through_the_cli(name, tmp_path, capsys):
     out = tmp_path / "record.json"

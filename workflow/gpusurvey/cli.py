@@ -7,6 +7,7 @@ submit records.
     gpusurvey synth llama-13b-gptq results/weights/llama-13b-gptq
     gpusurvey submit results/measurements/*/*.json
     gpusurvey synth llama-13b-gguf-q4_k_m results/weights/llama-13b-gguf-q4_k_m.gguf
+    gpusurvey crowd data/crowd/*.json
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -211,6 +212,13 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crowd(args: argparse.Namespace) -> int:
+    from gpusurvey.reports.crowd_console import report
+
+    print(report(args.dumps, args.gpus))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gpusurvey", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--to", type=Path, default=Path("data/measurements"),
                         help="folder of the committed records")
     submit.set_defaults(func=cmd_submit)
+
+    crowd = sub.add_parser("crowd", help="parse dumps of the crowd's Stable Diffusion database and "
+                                         "print rows kept and dropped by reason, without building")
+    crowd.add_argument("dumps", nargs="+", help="JSON dumps, such as data/crowd/*.json")
+    crowd.add_argument("--gpus", default="data/gpus.csv", help="the GPU table the cards resolve in")
+    crowd.set_defaults(func=cmd_crowd)
 
     env = sub.add_parser("env", help="print the environment record of this machine")
     env.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])

@@ -94,6 +94,8 @@ class Notebook:
     """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
     cpu_records: bool = False
     """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    files: tuple[tuple[str, str], ...] = ()
+    """Files of a section it reads, as (parameter, path) pairs (``results/crowd/rows.csv``)."""
 
     @property
     def target(self) -> str:
@@ -119,6 +121,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
     Table(6, series="RTX 50"),
+    Table(7, section="crowd"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (
@@ -129,6 +132,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
     Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
     Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True),
+    Figure("crowd_distributions", "figure_crowd", "crowd_distributions", section="crowd"),
 )}
 
 NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
@@ -137,6 +141,8 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("llm", tables=(5,)),
     Notebook("matmul", records="matmul"),
     Notebook("cpu", tables=(3, 5), gpus=True, cpu_records=True),
+    Notebook("crowd", tables=(7,),
+             files=(("rows", "results/crowd/rows.csv"), ("votes", "results/crowd/votes.csv"))),
 )}
 
 @dataclass(frozen=True)

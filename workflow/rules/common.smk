@@ -212,6 +212,32 @@ def since_figure_outputs():
     }
 
 
+# The crowd's benchmark database beside the survey (crowd.smk).
+
+
+def crowd_dumps():
+    """Every dump of the crowd database (data/crowd/*.json); rows repeated across dumps count once."""
+    return sorted(str(p) for p in Path(config["data"]["crowd"]).glob("*.json"))
+
+
+def crowd_table_outputs():
+    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``."""
+    (table,) = section_tables("crowd")
+    return {"table_csv": table_csv(table.number)} | {
+        f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS
+    }
+
+
+def crowd_figure_outputs():
+    """The crowd section's figures by ``<figure>_<lang>_<ext>``."""
+    return {
+        f"{figure.name}_{lang}_{ext}": f"results/figures/{figure.name}.{lang}.{ext}"
+        for figure in section_figures("crowd")
+        for lang in LANGS
+        for ext in ("pdf", "png")
+    }
+
+
 # The web page of the results (site.smk).
 
 SITE_ASSETS = sorted(str(p) for p in Path("workflow/gpusurvey/reports/site/static").glob("*.*"))
@@ -222,12 +248,13 @@ def site_data_files():
     """The committed data files the page is built from: linked from it, their checksums shown."""
     data = config["data"]
     published = sorted(str(p) for p in Path(data["published"]).glob("*.csv"))
-    return [data["gpus"], data["errata"], data["literature"], *published]
+    return [data["gpus"], data["errata"], data["literature"], *published, *crowd_dumps()]
 
 
 def site_inputs():
     """What the page reads: every registered table's CSV (in number order), the catalogue, the
-    literature, the section "since the survey"'s CSVs, both papers' sources (their captions)."""
+    literature, the section "since the survey"'s CSVs, both papers' sources (their captions),
+    the crowd's votes (its figure's points)."""
     since = since_outputs()
     return {
         "tables": [table_csv(n) for n in sorted(TABLES)],
@@ -236,6 +263,7 @@ def site_inputs():
         **{name: since[name] for name in ("points", "predictions", "loo_summary")},
         **{f"paper_{lang}": f"paper/{lang}/survey.tex" for lang in LANGS},
         "data": site_data_files(),
+        "crowd_votes": "results/crowd/votes.csv",
     }
 
 
@@ -280,6 +308,7 @@ def notebook_inputs(wildcards):
         inputs["published"] = f"{config['data']['published']}/figure1.csv"
     if spec.cpu_records:
         inputs["cpu_records"] = cpu_records()
+    inputs |= dict(spec.files)
     notebook = f"notebooks/{wildcards.name}.ipynb"
     code = sorted({*code_inputs("run_notebook.py"), *package_modules(notebook, "workflow")})
     return {"notebook": notebook, "code": code, **inputs}

@@ -63,6 +63,7 @@ rule paper_pdf:
             *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES),
         ],
         formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
+        crowd=[rules.crowd_macros.output.macros, "results/crowd/software.{lang}.tex"],
         code=code_inputs("paper_pdf.py"),
     output:
         report(

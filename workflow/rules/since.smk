@@ -9,6 +9,7 @@ rule since_survey:
         literature=config["data"]["literature"],
         table3=f"{config['data']['published']}/table3.csv",
         table5=f"{config['data']['published']}/table5.csv",
+        crowd=crowd_table_outputs()["table_csv"],
         code=code_inputs("since_survey.py"),
     output:
         **since_outputs(),

@@ -12,4 +12,5 @@ with reason_on_terminal("since_survey"):
         snakemake.input.literature,
         {"sd-txt2img": snakemake.input.table3, "llm-decode": snakemake.input.table5},
         dict(snakemake.output.items()),
+        crowd=snakemake.input.crowd,
     )

@@ -14,6 +14,7 @@ with reason_on_terminal("site"):
             gpus=snakemake.input.gpus,
             literature=snakemake.input.literature,
             since={name: snakemake.input[name] for name in ("points", "predictions", "loo_summary")},
+            crowd_votes=snakemake.input.crowd_votes,
             editions={lang: snakemake.input[f"paper_{lang}"] for lang in ("ko", "en")},
             data=list(snakemake.input.data),
             notebooks=snakemake.params.notebooks,

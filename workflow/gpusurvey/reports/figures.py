@@ -44,7 +44,7 @@ TEXT = {
         "it/s": "초당 반복 횟수 (it/s)",
         "tokens/s": "초당 토큰 수 (tokens/s)",
         "published": "서베이 발표값",
-        "measured": "이 파이프라인의 측정값",
+        "measured": "본 파이프라인의 측정값",
         "baseline": "기준",
         "price": "출시 가격 (USD)",
         "per_dollar": "가격당 성능 ({unit}/USD)",

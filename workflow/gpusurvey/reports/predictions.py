@@ -402,14 +402,19 @@ def load_inputs(gpus_path, literature_path, published_paths: dict[str, str | os.
 
 
 def write_since_survey(gpus_path, literature_path, published_paths: dict[str, str | os.PathLike],
-                       outputs: dict[str, str | os.PathLike]) -> None:
+                       outputs: dict[str, str | os.PathLike], crowd: str | os.PathLike | None = None) -> None:
     """Every output of the section: ``points``, ``predictions``, ``loo`` and ``loo_summary`` CSVs,
     and the ``comparison``, ``predictions`` and ``loo`` fragments per language (``<name>_<lang>``).
-    All inputs are read and checked before the first file is written."""
+    ``crowd`` (Table 7's CSV) adds the crowd's points as a software group of their own
+    (``gpusurvey.reports.crowd_points``). All inputs are read and checked before the first file
+    is written."""
     from gpusurvey.registry import LANGS
+    from gpusurvey.reports.crowd_points import crowd_points
 
     gpus, published, literature = load_inputs(gpus_path, literature_path, published_paths)
     points = measured_points(gpus, published, literature)
+    if crowd is not None:
+        points += crowd_points(crowd, gpus, Point, card_bound)
     preds = predictions(points, gpus, published)
     cases = leave_one_out(points)
     summary = loo_summary(cases)

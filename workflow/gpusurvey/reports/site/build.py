@@ -18,7 +18,8 @@ import pandas as pd
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.literature import load_literature
 from gpusurvey.registry import FIGURES, LANGS, PAGES, TABLES, Table
-from gpusurvey.reports.site import charts, since_charts, table_views
+from gpusurvey.reports import crowd_table
+from gpusurvey.reports.site import charts, since_charts, since_views, table_views
 from gpusurvey.reports.site.captions import Captions, read_captions
 from gpusurvey.reports.site.page import Figure, Links, page_html, provenance, write_page
 from gpusurvey.reports.site.views import TableView, Text
@@ -29,6 +30,8 @@ SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
 
 SECTION_KINDS = {"crowd": "crowd", "fit": "predicted"}
 """The kind of evidence a section's own table holds (``views.KINDS``)."""
+SECTION_WORDS = {"crowd": crowd_table.WORDS}
+"""The words a section's LaTeX fragment heads its columns with (``{lang: {key: word}}``)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class SiteInputs:
     """Committed data files the page is built from (linked, their checksums shown)."""
     notebooks: Sequence[str]
     baseline: str
+    crowd_votes: str | None = None
+    """``results/crowd/votes.csv``: each submitter's median per card (the crowd's figure)."""
 
 
 def _title(captions: Captions, path: str, fallback: Text, number: int | None = None) -> Text:
@@ -68,9 +73,9 @@ def table_view(spec: Table, csv_path: str, gpus, captions: Captions, baseline: s
     title = _title(captions, stem, Text(f"표 {spec.number}", f"Table {spec.number}"), spec.number)
     href = _href(f"{stem}.csv")
     if spec.section is not None:
-        return table_views.section_view(
-            spec, pd.read_csv(csv_path), SECTION_KINDS.get(spec.section, "published"), {}, title, href
-        )
+        kind = SECTION_KINDS.get(spec.section, "published")
+        labels = table_views.section_labels(SECTION_WORDS.get(spec.section, {}))
+        return table_views.section_view(spec, pd.read_csv(csv_path), kind, labels, title, href)
     if spec.workload is None:
         return table_views.spec_view(
             spec, pd.read_csv(csv_path, index_col="field", dtype=str), gpus, title, href
@@ -90,25 +95,25 @@ def _paper_number(captions: Captions, view: TableView) -> int:
     return captions.table_numbers.get(stem, len(captions.table_numbers) + 1)
 
 
-def since_views(inputs: SiteInputs, gpus, captions: Captions) -> list[TableView]:
+def since_tables(inputs: SiteInputs, gpus, captions: Captions) -> list[TableView]:
     """The later results (with their sources), the predictions and their leave-one-out error."""
     points = pd.read_csv(inputs.since["points"])
     literature = load_literature(inputs.literature, gpus)
     return [
-        table_views.later_view(
+        since_views.later_view(
             points,
             literature,
             "since-later",
             _title(captions, "results/since/comparison", PAGE["later_title"]),
             _href("results/since/points.csv"),
         ),
-        table_views.predictions_view(
+        since_views.predictions_view(
             pd.read_csv(inputs.since["predictions"]),
             "since-predictions",
             _title(captions, "results/since/predictions", PAGE["since"]),
             _href("results/since/predictions.csv"),
         ),
-        table_views.loo_view(
+        since_views.loo_view(
             pd.read_csv(inputs.since["loo_summary"]),
             "since-loo",
             _title(captions, "results/since/loo", PAGE["since"]),
@@ -125,11 +130,15 @@ def figures(inputs: SiteInputs, captions: Captions) -> list[tuple[Figure, int | 
         for t in TABLES.values()
         if t.workload is not None
     }
+    crowd = [t for t in TABLES.values() if t.section == "crowd"]
     chart_inputs = charts.ChartInputs(
         speed,
         load_gpus(inputs.gpus).resolve(inputs.baseline) or inputs.baseline,
         pd.read_csv(inputs.since["points"]),
         pd.read_csv(inputs.since["predictions"]),
+        crowd=(pd.read_csv(inputs.crowd_votes), pd.read_csv(inputs.tables[crowd[0].number]))
+        if crowd and inputs.crowd_votes
+        else None,
     )
     items = since_charts.chart_items(chart_inputs, LANGS)
     registered = [*FIGURES, *SINCE_FIGURES]
@@ -151,7 +160,7 @@ def build_site(inputs: SiteInputs, outputs: Mapping[str, str | os.PathLike]) -> 
         table_view(spec, inputs.tables[n], gpus, captions, inputs.baseline)
         for n, spec in sorted(TABLES.items())
     ]
-    views += since_views(inputs, gpus, captions)
+    views += since_tables(inputs, gpus, captions)
     views.sort(key=lambda v: _paper_number(captions, v))
     links = Links(
         papers={lang: f"published/paper/survey-{lang}.pdf" for lang in ("en", "ko")},

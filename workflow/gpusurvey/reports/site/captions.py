@@ -25,6 +25,8 @@ _FIGURE = re.compile(
     r"\\surveyfigure(?:\[[^\]]*\])?\{(?P<name>[^}]*)\}"
     r"\{(?P<caption>(?:[^{}]|\{[^{}]*\})*)\}\{(?P<label>[^}]*)\}"
 )
+_HEADING = re.compile(r"\\appendix\b|\\(?P<level>section|subsection)\{(?:[^{}]|\{[^{}]*\})*\}"
+                      r"(?:\\label\{(?P<label>[^}]*)\})?")
 _REPLACE = (
     (r"$\times$", "×"),
     (r"$-$", "−"),
@@ -54,7 +56,7 @@ class Captions:
         return self.figures.get(name, {}).get(lang)
 
 
-def plain(text: str, refs: Mapping[str, int]) -> str:
+def plain(text: str, refs: Mapping[str, int | str]) -> str:
     """A caption as plain text: references by their number, commands and braces dropped."""
     text = re.sub(r"\\ref\{([^}]*)\}", lambda m: str(refs.get(m.group(1), "?")), text)
     text = re.sub(r"~?\\cite\{[^}]*\}", "", text)
@@ -62,6 +64,24 @@ def plain(text: str, refs: Mapping[str, int]) -> str:
         text = text.replace(latex, shown)
     text = re.sub(r"\\[a-zA-Z]+\*?", "", text)
     return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "").replace("$", "")).strip()
+
+
+def section_numbers(text: str) -> dict[str, str]:
+    """Labels of sections and subsections -> their printed numbers (``6``, ``6.1``; after
+    ``\\appendix``, ``A``, ``A.1``)."""
+    numbers, section, subsection, appendix = {}, 0, 0, False
+    for m in _HEADING.finditer(text):
+        if m["level"] is None:
+            appendix, section, subsection = True, 0, 0
+            continue
+        if m["level"] == "section":
+            section, subsection = section + 1, 0
+        else:
+            subsection += 1
+        head = chr(ord("A") + section - 1) if appendix else str(section)
+        if m["label"]:
+            numbers[m["label"]] = head if m["level"] == "section" else f"{head}.{subsection}"
+    return numbers
 
 
 def read_captions(editions: Mapping[str, str | os.PathLike]) -> Captions:
@@ -83,7 +103,8 @@ def read_captions(editions: Mapping[str, str | os.PathLike]) -> Captions:
                 "each table captioned just before the fragment it sets",
             )
         found_figures = list(_FIGURE.finditer(text))
-        refs = {m["label"]: n for n, m in enumerate(found_tables, 1)}
+        refs: dict[str, int | str] = section_numbers(text)
+        refs |= {m["label"]: n for n, m in enumerate(found_tables, 1)}
         refs |= {m["label"]: n for n, m in enumerate(found_figures, 1)}
         for n, m in enumerate(found_tables, 1):
             tables.setdefault(m["path"], {})[lang] = plain(m["caption"], refs)

@@ -29,13 +29,15 @@ HOVER = {"ko": ("GPU", "값", "출처", "종류"), "en": ("GPU", "value", "sourc
 
 @dataclass(frozen=True)
 class ChartInputs:
-    """What the charts read: the speed tables by number, the baseline card, and the section
-    "since the survey"'s points and predictions."""
+    """What the charts read: the speed tables by number, the baseline card, the section "since
+    the survey"'s points and predictions, and the crowd's votes with Table 7."""
 
     tables: Mapping[int, pd.DataFrame]
     baseline: str
     points: pd.DataFrame
     predictions: pd.DataFrame
+    crowd: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    """The crowd's votes and Table 7, where the crowd section is registered."""
 
 
 def plot(x_label: str, y_label: str, height: int = 380, **kwargs):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from gpusurvey.reports import figures, since_figures
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, best_software
+from gpusurvey.reports.site import crowd_chart
 from gpusurvey.reports.site.charts import (
     MARKERS,
     ChartInputs,
@@ -115,12 +116,16 @@ CHARTS: dict[str, Callable[[ChartInputs, str], object]] = {
     "roofline": lambda i, lang: roofline(i.tables[5], lang),
     "roofline_since": lambda i, lang: roofline_since(i.tables[5], i.points, i.predictions, lang),
     "value_per_dollar_today": lambda i, lang: value_per_dollar_today(i.points, i.predictions, lang),
+    "crowd_distributions": lambda i, lang: crowd_chart.distributions(*i.crowd, lang) if i.crowd else None,
 }
-"""Interactive charts by the figure they redraw (``results/figures/<name>``)."""
+"""Interactive charts by the figure they redraw (``results/figures/<name>``); one whose inputs
+the build lacks draws None."""
 
 
 def chart_items(inputs: ChartInputs, langs: tuple[str, ...]) -> dict[str, dict[str, dict]]:
     """Every chart in every language as Bokeh's JSON (``{figure: {lang: item}}``)."""
     from bokeh.embed import json_item
 
-    return {name: {lang: json_item(draw(inputs, lang)) for lang in langs} for name, draw in CHARTS.items()}
+    drawn = {name: {lang: draw(inputs, lang) for lang in langs} for name, draw in CHARTS.items()}
+    return {name: {lang: json_item(chart) for lang, chart in charts.items()}
+            for name, charts in drawn.items() if None not in charts.values()}
