@@ -55,12 +55,15 @@ def plot(x_label: str, y_label: str, height: int = 380, **kwargs):
 
 
 def hover(p, renderers: Sequence, lang: str) -> None:
-    """Card, value, source and kind of the point under the pointer (the legend's type set too,
-    once its entries exist)."""
+    """Card, value, source and kind of the point under the pointer; the legend, once its entries
+    exist, set small and moved below the plot."""
     from bokeh.models import HoverTool
 
     words = HOVER[lang]
     p.legend.label_text_font_size = "9pt"
+    if p.legend:  # below the plot, where it covers no point on a phone's narrow chart
+        p.add_layout(p.legend[0], "below")
+        p.height += 22 * len(p.legend[0].items)
     p.add_tools(HoverTool(renderers=list(renderers), tooltips=[
         (words[0], "@gpu"), (words[1], "@value_text"), (words[2], "@source"), (words[3], "@kind")]))
 
@@ -87,6 +90,12 @@ def whiskers(p, base: Sequence, low: Sequence, high: Sequence, color: str = "bla
                                "hi": [float(v) for v in high]})
     p.add_layout(Whisker(source=source, base="base", lower="lo", upper="hi", line_color=color,
                          dimension=dimension))
+    # Unseen points at both ends, so that the axes' automatic range holds the whole range.
+    for end in ("lo", "hi"):
+        if dimension == "height":
+            p.scatter(x="base", y=end, source=source, alpha=0, size=1)
+        else:
+            p.scatter(x=end, y="base", source=source, alpha=0, size=1)
 
 
 def table_source(row: dict) -> str:
@@ -122,7 +131,6 @@ def bars(table: pd.DataFrame, baseline: str, lang: str):
     if not ranged.empty:
         whiskers(p, ranged["label"], ranged["value_min"], ranged["value_max"], dimension="width")
     p.x_range.start = 0
-    p.legend.location = "bottom_right"
     hover(p, renderers, lang)
     return p
 
@@ -149,7 +157,6 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
                              list(part["value_per_dollar"].astype(str)))
                 renderers.append(p.scatter("x", "y", source=src, size=9, color=color, marker=marker,
                                            legend_label=words[kind]))
-        p.legend.location = "top_right"
         hover(p, renderers, lang)
         panels.append(p)
     return column(*panels, sizing_mode="stretch_width")
@@ -177,7 +184,6 @@ def roofline_plot(table: pd.DataFrame, lang: str, span: tuple[float, float] | No
                          list(part["value_text"].astype(str)))
             renderers.append(p.scatter("x", "y", size=9, color=color, marker=marker, legend_label=words[kind],
                                        source=src))
-    p.legend.location = "top_left"
     return p, renderers
 
 

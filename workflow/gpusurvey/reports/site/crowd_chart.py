@@ -46,6 +46,5 @@ def distributions(votes: pd.DataFrame, table7: pd.DataFrame, lang: str):
     survey.data["card"] = list(surveyed["gpu"])
     renderers.append(p.scatter(x="card", y="y", marker="diamond", size=11, color=figures.MEASURED_COLOR,
                                line_color="black", source=survey, legend_label=words["survey"]))
-    p.legend.location = "top_left"
     hover(p, renderers, lang)
     return p

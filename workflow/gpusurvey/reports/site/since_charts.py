@@ -102,7 +102,6 @@ def value_per_dollar_today(pts: pd.DataFrame, predicted: pd.DataFrame, lang: str
         renderers.append(p.scatter("x", "y", size=10, marker=MARKERS[marker], fill_color=None,
                                    line_color=color, line_width=2, source=src,
                                    legend_label=text["predicted"].format(software=best, series=SERIES)))
-        p.legend.location = "top_right"
         hover(p, renderers, lang)
         panels.append(p)
     return column(*panels, sizing_mode="stretch_width")
