@@ -124,7 +124,7 @@ def write_tables(root: Path, out: Path) -> dict[int, Path]:
     csvs = {}
     for number, spec in TABLES.items():
         if spec.section is not None:
-            continue
+            continue  # written by its section's own rule
         if spec.workload is None:
             files = {ext: out / f"{spec.name}.{ext}" for ext in ("csv", "ko.tex", "en.tex")}
             write_spec_table(root / "data/gpus.csv", number, files["csv"], files["ko.tex"], files["en.tex"])

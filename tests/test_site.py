@@ -98,3 +98,44 @@ def test_the_page_names_the_commit_and_each_data_file_s_checksum(root):
     assert re.fullmatch(r"[0-9a-f]{40}( \+ changes)?", built.commit) and built.commit.startswith(head.strip())
     digest = hashlib.sha256((root / "data/gpus.csv").read_bytes()).hexdigest()
     assert built.data == {str(root / "data/gpus.csv"): digest[:12]}
+
+
+def test_the_fit_answers_are_gpusurvey_fit_s_own_at_the_index_the_page_reads(root):
+    from gpusurvey.models.memory import MEMORY_FORMATS
+    from gpusurvey.reports import fit
+    from gpusurvey.reports.site.fit_answers import fit_answers
+
+    data = fit.load_fit_data(fit.DataPaths.under(root / "data"))
+    contexts = [4096, 32768]
+    answers = fit_answers(data, contexts, 0.5)
+    cards, models = answers["cards"], [m for m, _ in answers["models"]]
+    assert len(answers["fits"]) == len(cards) * len(models) * len(MEMORY_FORMATS) * len(contexts)
+    for gpu, model, fmt, context in (("RTX 4060 Ti 16GB", "qwen2.5-14b", "gguf-q4_k_m", 32768),
+                                     ("RTX 3060", "llama-3.1-70b", "fp16", 4096)):
+        c, m, f, x = cards.index(gpu), models.index(model), MEMORY_FORMATS.index(fmt), contexts.index(context)
+        k = ((c * len(models) + m) * len(MEMORY_FORMATS) + f) * len(contexts) + x  # as the page's script
+        j = (m * len(MEMORY_FORMATS) + f) * len(contexts) + x
+        want = fit.plan(data, gpu, data.models[model], fmt, context, 0.5)
+        assert answers["fits"][k] == int(want.fits)
+        assert answers["spare"][k] == round(want.spare / 1e9, 2)
+        assert answers["memory"]["total"][j] == round(want.memory.total / 1e9, 2)
+        assert answers["bound"][k] == round(want.speed.bound, 1)
+    assert 0 in answers["fits"] and 1 in answers["fits"]
+    with pytest.raises(ValueError, match="site.fit_contexts"):
+        fit_answers(data, [0], 0.5)
+
+
+def test_a_section_table_marks_its_predictions_and_takes_each_row_s_kind():
+    csv = pd.DataFrame({"gpu": ["RTX 4090", "RTX 3050"], "format": ["Q4_0", None],
+                        "predicted_tokens_per_s": [125.135, None], "predicted_low": [13.1382, None],
+                        "predicted_high": [217.884, None], "kind": ["predicted", None]})
+    from gpusurvey.registry import TABLES
+    from gpusurvey.reports.site.table_views import section_view
+
+    view = section_view(TABLES[8], csv, "model", {}, Text.of("t"), "t.csv")
+    assert [c.key for c in view.columns] == ["gpu", "format", "predicted_tokens_per_s"]
+    first, second = view.rows
+    assert (first.kind, second.kind) == ("predicted", "model")
+    cell = first.cells["predicted_tokens_per_s"]
+    assert (cell.text, cell.italic, cell.hover.en) == ("125.1", True, "Predicted range: 13.14–217.9")
+    assert second.cells["format"].text == "" and second.cells["predicted_tokens_per_s"].sort is None

@@ -4,7 +4,11 @@ opened from file:// in Debian's headless Chromium, driven through Playwright."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,4 +162,48 @@ def test_measured_and_predicted_rows_are_told_apart(browser, site):
     cell = predicted.locator("xpath=..")
     assert cell.get_attribute("title").startswith("Predicted range: ")
     assert page.locator("#table3 tbody tr.predicted").count() == 0  # no prediction among measurements
+    page.close()
+
+
+def _cli_fit(site: Path, gpu: str, model: str, fmt: str, context: int) -> dict:
+    """`gpusurvey fit --json` of the build's own code and data."""
+    args = ["fit", "--gpu", gpu, "--model", model, "--format", fmt, "--context", str(context),
+            "--data", str(site / "data"), "--json"]
+    env = {**os.environ, "PYTHONPATH": str(site / "workflow")}
+    proc = subprocess.run([sys.executable, "-m", "gpusurvey.cli", *args], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("case", [("RTX 4060 Ti 16GB", "qwen2.5-14b", "Q4_K_M", 8192),
+                                  ("RTX 3060", "llama-3.1-70b", "FP16", 4096)])
+def test_the_fit_form_answers_as_gpusurvey_fit_does(browser, site, case):
+    gpu, model, label, context = case
+    page, seen = _open(browser, site)
+    page.select_option("#fit-card", label=gpu)
+    name = page.eval_on_selector("#fit-model", "(s, id) => JSON.parse(document.getElementById('fit-data')"
+                                 ".textContent).models.find(m => m[0] === id)[1]", model)
+    page.select_option("#fit-model", label=name)
+    page.select_option("#fit-format", label=label)
+    page.select_option("#fit-context", label=f"{context:,}")
+    want = _cli_fit(site, gpu, model, label.lower(), context)
+
+    def shown(key: str) -> str:
+        return page.inner_text(f"#fit-answer [data-fit={key}]")
+
+    for term in ("weights", "kv_cache", "scratch", "runtime", "total"):
+        assert shown(term) == f"{want['memory_bytes'][term] / 1e9:.2f} GB", term
+    assert shown("spare") == f"{abs(want['spare_bytes']) / 1e9:.2f} GB"
+    assert shown("bound") == f"{want['decode_bound_tokens_per_s']:.1f} tokens/s"
+    assert shown("verdict").endswith(": fits" if want["fits"] else ": does not fit")
+    predicted = want["decode_predicted"]
+    if want["fits"] and predicted:
+        italic = page.inner_text("#fit-answer [data-fit=predicted] i")
+        assert italic.startswith(f"{predicted['tokens_per_s']:.1f} tokens/s, interval {predicted['low']:.1f}")
+    elif not want["fits"]:
+        assert shown("predicted") == "none (it does not fit)"
+    page.click("[data-set-lang=ko]")
+    assert shown("verdict").endswith(": 들어간다" if want["fits"] else ": 들어가지 않는다")
+    assert not seen["errors"]
     page.close()

@@ -8,6 +8,7 @@ submit records.
     gpusurvey submit results/measurements/*/*.json
     gpusurvey synth llama-13b-gguf-q4_k_m results/weights/llama-13b-gguf-q4_k_m.gguf
     gpusurvey crowd data/crowd/*.json
+    gpusurvey fit --gpu "RTX 4060 Ti 16GB" --model qwen2.5-14b --format q4_k_m --context 8192
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 from gpusurvey.bench import workloads
 from gpusurvey.bench.config import PROFILES
 from gpusurvey.registry import WORKLOADS
+from gpusurvey.reports import fit_cli
 
 SYNTH_GPTQ = ["llama-13b-gptq", "llama-tiny-gptq"]
 SYNTH_GGUF = [f"{preset}-{fmt}" for preset in ("llama-13b", "llama-tiny")
@@ -291,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--threads", type=int, default=None,
                      help="threads for --cpu-bandwidth (default: every CPU this process may use)")
     env.set_defaults(func=cmd_env)
+
+    fit_cli.add_parser(sub)
     return parser
 
 

@@ -122,6 +122,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
     Table(6, series="RTX 50"),
     Table(7, section="crowd"),
+    Table(8, section="fit", macro_prefix="Fit"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (

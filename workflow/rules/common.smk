@@ -248,7 +248,8 @@ def site_data_files():
     """The committed data files the page is built from: linked from it, their checksums shown."""
     data = config["data"]
     published = sorted(str(p) for p in Path(data["published"]).glob("*.csv"))
-    return [data["gpus"], data["errata"], data["literature"], *published, *crowd_dumps()]
+    fit = [data["models"], data["vram"]]
+    return [data["gpus"], data["errata"], data["literature"], *published, *crowd_dumps(), *fit]
 
 
 def site_inputs():
@@ -265,6 +266,38 @@ def site_inputs():
         "data": site_data_files(),
         "crowd_votes": "results/crowd/votes.csv",
     }
+
+
+# The section "what fits and how fast" (fit.smk).
+
+
+def fit_data_inputs():
+    """The data files Table 8 and the section read (the survey's Tables 3-5 as printed included)."""
+    published = config["data"]["published"]
+    return {
+        "gpus": config["data"]["gpus"],
+        "models": config["data"]["models"],
+        "vram": config["data"]["vram"],
+        "literature": config["data"]["literature"],
+        **{f"table{n}": f"{published}/table{n}.csv" for n in (3, 4, 5)},
+    }
+
+
+def fit_records():
+    """Every committed record; those holding a peak memory validate the memory model."""
+    return sorted(str(p) for p in Path(config["data"]["measurements"]).glob("**/*.json"))
+
+
+def fit_outputs():
+    """The section's CSVs and LaTeX fragments by name (``<fragment>_<lang>``)."""
+    outputs = {name: f"results/fit/{name}.csv" for name in ("validation", "survey", "buyers")}
+    outputs |= {
+        f"{name}_{lang}": f"results/fit/{name}.{lang}.tex" for name in FIT_FRAGMENTS for lang in LANGS
+    }
+    return outputs
+
+
+FIT_FRAGMENTS = ("validation", "buyers")
 
 
 # Benchmark rules (bench.smk).

@@ -15,6 +15,7 @@ with reason_on_terminal("site"):
             literature=snakemake.input.literature,
             since={name: snakemake.input[name] for name in ("points", "predictions", "loo_summary")},
             crowd_votes=snakemake.input.crowd_votes,
+            fit_answers=snakemake.input.fit,
             editions={lang: snakemake.input[f"paper_{lang}"] for lang in ("ko", "en")},
             data=list(snakemake.input.data),
             notebooks=snakemake.params.notebooks,

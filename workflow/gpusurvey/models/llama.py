@@ -27,27 +27,46 @@ class LlamaShape:
     rope_theta: float = 10000.0
     bits: int = 4
     group_size: int = 128
+    head_size: int = 0
+    """The config's ``head_dim`` where it is not hidden / heads (Gemma-2, Mistral-Small); 0: none."""
+    tied: bool = False
+    """The output layer is the token embedding (``tie_word_embeddings``)."""
+    qkv_bias: bool = False
+    """The q, k and v projections carry a bias (Qwen2)."""
+    norms_per_layer: int = 2
+    """RMSNorm weight vectors per decoder layer (Gemma-2 adds two after attention and FFN)."""
 
     @property
     def head_dim(self) -> int:
-        return self.hidden // self.heads
+        return self.head_size or self.hidden // self.heads
 
     def linear_layers(self) -> list[tuple[str, int, int]]:
         """(name within a decoder layer, in_features, out_features) of its seven linear layers."""
         kv = self.kv_heads * self.head_dim
+        q = self.heads * self.head_dim
         return [
-            ("self_attn.q_proj", self.hidden, self.hidden),
+            ("self_attn.q_proj", self.hidden, q),
             ("self_attn.k_proj", self.hidden, kv),
             ("self_attn.v_proj", self.hidden, kv),
-            ("self_attn.o_proj", self.hidden, self.hidden),
+            ("self_attn.o_proj", q, self.hidden),
             ("mlp.gate_proj", self.hidden, self.intermediate),
             ("mlp.up_proj", self.hidden, self.intermediate),
             ("mlp.down_proj", self.intermediate, self.hidden),
         ]
 
-    def kv_bytes_per_position(self, dtype_bytes: int = 2) -> int:
+    def kv_bytes_per_position(self, dtype_bytes: float = 2) -> float:
         """Bytes of K and V over all layers for one token of context (fp16 cache by default)."""
         return 2 * self.layers * self.kv_heads * self.head_dim * dtype_bytes
+
+    def parameters(self) -> int:
+        """Every weight: the seven linear layers, the q/k/v biases, the norms of each layer, the
+        final norm, the token embedding and (untied) the output layer."""
+        per_layer = sum(n_in * n_out for _, n_in, n_out in self.linear_layers())
+        if self.qkv_bias:
+            per_layer += (self.heads + 2 * self.kv_heads) * self.head_dim
+        per_layer += self.norms_per_layer * self.hidden
+        embedding = self.vocab * self.hidden
+        return self.layers * per_layer + self.hidden + embedding * (1 if self.tied else 2)
 
     def hf_config(self) -> dict[str, Any]:
         """``config.json`` as transformers and exllamav2 read it, with the GPTQ quantisation."""

@@ -33,6 +33,7 @@ from gpusurvey.models.weight_formats import (
     GGUF_FORMATS,
     GPTQ_FORMAT,
     Inventory,
+    dense_tensors,
     format_inventory,
     ggml_tensor_bytes,
 )
@@ -130,20 +131,6 @@ def bound_tokens_per_s(bandwidth_gbs: float, bytes_per_token: float) -> float:
 
 DENSE_DTYPES = {"float16": "F16", "bfloat16": "BF16", "float32": "F32"}
 """Unquantised weight formats (the transformers backend's ``backend.weights``) as safetensors dtypes."""
-
-
-def dense_tensors(shape: LlamaShape, dtype: str) -> Inventory:
-    """The tensors of an unquantised LLaMA of ``shape`` in ``dtype`` (``F16``, ``BF16``, ``F32``)."""
-    tensors: Inventory = {"model.embed_tokens.weight": (dtype, (shape.vocab, shape.hidden))}
-    for layer in range(shape.layers):
-        prefix = f"model.layers.{layer}"
-        for name, n_in, n_out in shape.linear_layers():
-            tensors[f"{prefix}.{name}.weight"] = (dtype, (n_out, n_in))
-        for norm in ("input_layernorm", "post_attention_layernorm"):
-            tensors[f"{prefix}.{norm}.weight"] = (dtype, (shape.hidden,))
-    tensors["model.norm.weight"] = (dtype, (shape.hidden,))
-    tensors["lm_head.weight"] = (dtype, (shape.vocab, shape.hidden))
-    return tensors
 
 
 def format_tensors(shape: LlamaShape, weights_format: str) -> Inventory:

@@ -9,9 +9,11 @@ registry appears by itself, labelled by the paper's caption when the papers prin
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,19 +21,19 @@ from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.literature import load_literature
 from gpusurvey.registry import FIGURES, LANGS, PAGES, TABLES, Table
 from gpusurvey.reports import crowd_table
-from gpusurvey.reports.site import charts, since_charts, since_views, table_views
+from gpusurvey.reports.site import charts, fit_form, since_charts, since_views, table_views
 from gpusurvey.reports.site.captions import Captions, read_captions
 from gpusurvey.reports.site.page import Figure, Links, page_html, provenance, write_page
 from gpusurvey.reports.site.views import TableView, Text
-from gpusurvey.reports.site.words import PAGE
+from gpusurvey.reports.site.words import FIT_COLUMNS, PAGE
 
 SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
 """The section "since the survey"'s figures (drawn by its own rule, not registered)."""
 
-SECTION_KINDS = {"crowd": "crowd", "fit": "predicted"}
+SECTION_KINDS = {"crowd": "crowd", "fit": "model"}
 """The kind of evidence a section's own table holds (``views.KINDS``)."""
-SECTION_WORDS = {"crowd": crowd_table.WORDS}
-"""The words a section's LaTeX fragment heads its columns with (``{lang: {key: word}}``)."""
+SECTION_LABELS = {"crowd": table_views.section_labels(crowd_table.WORDS), "fit": FIT_COLUMNS}
+"""A section table's column labels: the words its LaTeX fragment heads its columns with."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class SiteInputs:
     baseline: str
     crowd_votes: str | None = None
     """``results/crowd/votes.csv``: each submitter's median per card (the crowd's figure)."""
+    fit_answers: str | None = None
+    """``results/fit/answers.json``: what fits, precomputed (``site.fit_answers``)."""
 
 
 def _title(captions: Captions, path: str, fallback: Text, number: int | None = None) -> Text:
@@ -74,7 +78,7 @@ def table_view(spec: Table, csv_path: str, gpus, captions: Captions, baseline: s
     href = _href(f"{stem}.csv")
     if spec.section is not None:
         kind = SECTION_KINDS.get(spec.section, "published")
-        labels = table_views.section_labels(SECTION_WORDS.get(spec.section, {}))
+        labels = SECTION_LABELS.get(spec.section, {})
         return table_views.section_view(spec, pd.read_csv(csv_path), kind, labels, title, href)
     if spec.workload is None:
         return table_views.spec_view(
@@ -168,7 +172,10 @@ def build_site(inputs: SiteInputs, outputs: Mapping[str, str | os.PathLike]) -> 
         data=list(inputs.data),
         checksums="published/SHA256SUMS",
     )
-    html = page_html(
-        views, figures(inputs, captions), table_views.card_facts(gpus), links, provenance(inputs.data)
-    )
+    extra, data = "", {}
+    if inputs.fit_answers:
+        answers = json.loads(Path(inputs.fit_answers).read_text(encoding="utf-8"))
+        extra, data = fit_form.fit_html(answers), {"fit-data": answers, "fit-words": fit_form.WORDS}
+    html = page_html(views, figures(inputs, captions), table_views.card_facts(gpus), links,
+                     provenance(inputs.data), extra, data)
     return write_page(html, outputs, PAGES["index"].max_bytes)

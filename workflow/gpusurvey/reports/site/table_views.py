@@ -11,7 +11,7 @@ import pandas as pd
 from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.registry import Table
 from gpusurvey.reports import perf_tables, spec_tables
-from gpusurvey.reports.site.views import CardFacts, Cell, Column, Row, TableView, Text, number
+from gpusurvey.reports.site.views import KINDS, CardFacts, Cell, Column, Row, TableView, Text, number
 from gpusurvey.reports.site.words import PAGE
 
 DATE_FIELDS = ("launch_date",)
@@ -142,19 +142,36 @@ def _label(labels: Mapping[str, Text], column: str) -> Text:
     return Text.of(column)
 
 
-def section_view(
-    spec: Table, csv: pd.DataFrame, kind: str, labels: Mapping[str, Text], title: Text, href: str
-) -> TableView:
+INTERVAL = ("predicted_low", "predicted_high")
+"""A section table's columns that bound its predicted value (shown on hover, not as columns)."""
+
+
+def _section_cell(value, numeric: bool) -> Cell:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return Cell("", None)
+    if numeric:
+        return Cell(f"{float(value):.4g}", float(value))
+    return Cell(str(value), str(value))
+
+
+def section_view(spec: Table, csv: pd.DataFrame, kind: str, labels: Mapping[str, Text], title: Text,
+                 href: str) -> TableView:
     """A section's own table (``Table.section``) as its CSV holds it: one column per CSV column,
-    labelled by the section's words where it has them, every row of the section's ``kind``."""
-    columns = [Column(c, _label(labels, c), numeric=pd.api.types.is_numeric_dtype(csv[c]))
-               for c in csv.columns]
+    labelled by the section's words where it has them, numbers to 4 significant digits. A row's
+    ``kind`` column (``views.KINDS``) sets its kind, else the section's ``kind``; a predicted
+    column (``predicted...``) is in italics with ``predicted_low``-``predicted_high`` on hover."""
+    shown = [c for c in csv.columns if c != "kind" and c not in INTERVAL]
+    columns = [Column(c, _label(labels, c), numeric=pd.api.types.is_numeric_dtype(csv[c])) for c in shown]
+    ranged = all(c in csv.columns for c in INTERVAL)
     rows = []
     for r in csv.to_dict("records"):
-        cells = {
-            c.key: number(r[c.key], None) if c.numeric else Cell(str(r[c.key]), str(r[c.key]))
-            for c in columns
-        }
+        cells = {c.key: _section_cell(r[c.key], c.numeric) for c in columns}
+        for c in columns:
+            if c.key.startswith("predicted") and cells[c.key].sort is not None:
+                span = f"{r[INTERVAL[0]]:.4g}–{r[INTERVAL[1]]:.4g}" if ranged else None
+                hover = Text(f"{PAGE['range'].ko}: {span}", f"{PAGE['range'].en}: {span}") if span else None
+                cells[c.key] = Cell(cells[c.key].text, cells[c.key].sort, italic=True, hover=hover)
+        row_kind = r.get("kind") if r.get("kind") in KINDS else kind
         gpu = r.get("gpu")
-        rows.append(Row(kind, cells, gpu if isinstance(gpu, str) else None))
+        rows.append(Row(row_kind, cells, gpu if isinstance(gpu, str) else None))
     return TableView(spec.name, title, columns, rows, href)

@@ -87,3 +87,21 @@ def pred(key: str) -> Text:
 def fig(key: str) -> Text:
     """A word of the figures (``figures.TEXT``)."""
     return Text(figures.TEXT["ko"][key], figures.TEXT["en"][key])
+
+
+FIT_COLUMNS = {
+    "gpu": Text("카드", "Card"),
+    "series": PAGE["series_col"],
+    "memory_gib": Text("메모리(GiB)", "Memory (GiB)"),
+    "launch_price_usd": PAGE["price"],
+    "model": Text("모델", "Model"),
+    "context": Text("컨텍스트(토큰)", "Context (tokens)"),
+    "headroom_gib": Text("여유로 남김(GiB)", "Kept free (GiB)"),
+    "format": Text("들어가는 가장 작은 형식", "Smallest format that fits"),
+    "needed_gb": Text("필요(GB)", "Needed (GB)"),
+    "spare_gb": Text("남는 메모리(GB)", "To spare (GB)"),
+    "bound_tokens_per_s": Text("디코딩 상한(tokens/s)", "Decode bound (tokens/s)"),
+    "predicted_tokens_per_s": Text("디코딩 예측(tokens/s)", "Decode predicted (tokens/s)"),
+    "software": Text("예측의 소프트웨어", "Software of the prediction"),
+}
+"""Table 8's CSV columns (``reports.fit_table.COLUMNS``), in the words of its fragment's notes."""

@@ -79,6 +79,66 @@
     });
   }
 
+  // What fits: the precomputed answer of the chosen card, model, format and context, looked up.
+  const fitData = document.getElementById("fit-data");
+  if (fitData) {
+    const A = JSON.parse(fitData.textContent);
+    const W = JSON.parse(document.getElementById("fit-words").textContent);
+    const choice = function (id) { return parseInt(document.getElementById("fit-" + id).value, 10); };
+    const cell = function (tag, text, key) {
+      const el = document.createElement(tag);
+      el.textContent = text;
+      if (key) el.dataset.fit = key;
+      return el;
+    };
+    window.fitAnswer = function () {
+      const w = W[body.classList.contains("lang-ko") ? "ko" : "en"];
+      const c = choice("card"), m = choice("model"), f = choice("format"), x = choice("context");
+      const X = A.contexts.length, F = A.formats.length;
+      const k = ((c * A.models.length + m) * F + f) * X + x, j = (m * F + f) * X + x;
+      const gb = function (v) { return v.toFixed(2) + " " + w.gb; };
+      const fits = A.fits[k] === 1;
+      const rows = ["weights", "kv_cache", "scratch", "runtime", "total"].map(function (t) {
+        return [w[t], gb(A.memory[t][j]), t];
+      });
+      rows.push([w.capacity, A.capacity_gib[c] + " " + w.gib, "capacity"]);
+      rows.push([w.headroom, gb(A.headroom_gb), "headroom"]);
+      rows.push([fits ? w.spare : w.short, gb(Math.abs(A.spare[k])), "spare"]);
+      rows.push([w.bound, A.bound[k].toFixed(1) + " " + w.rate, "bound"]);
+      const out = document.getElementById("fit-answer");
+      out.replaceChildren();
+      const verdict = cell("p", A.cards[c] + ", " + A.models[m][1] + ", " + A.formats[f][1] + ", " +
+                           A.contexts[x] + ": " + (fits ? w.fits : w.no_fit), "verdict");
+      verdict.className = "verdict " + (fits ? "yes" : "no");
+      out.appendChild(verdict);
+      const table = document.createElement("table");
+      rows.forEach(function (r) {
+        const tr = document.createElement("tr");
+        tr.append(cell("th", r[0]), cell("td", r[1], r[2]));
+        table.appendChild(tr);
+      });
+      const tr = document.createElement("tr");
+      tr.className = "predicted";
+      let speed;
+      if (!fits) speed = cell("td", w.none_fit, "predicted");
+      else if (A.predicted[k] === null) speed = cell("td", w.no_prediction, "predicted");
+      else {
+        speed = cell("td", "", "predicted");
+        speed.appendChild(cell("i", A.predicted[k].toFixed(1) + " " + w.rate + ", " + w.interval + " " +
+                               A.low[k].toFixed(1) + "–" + A.high[k].toFixed(1)));
+        speed.appendChild(document.createTextNode(" (" + w.by + " " + A.software_names[A.software[k]] + ")"));
+      }
+      speed.style.whiteSpace = "normal";
+      tr.append(cell("th", w.predicted), speed);
+      table.appendChild(tr);
+      out.appendChild(table);
+    };
+    ["card", "model", "format", "context"].forEach(function (id) {
+      document.getElementById("fit-" + id).addEventListener("change", window.fitAnswer);
+    });
+    window.fitAnswer();
+  }
+
   document.querySelectorAll("button.sort").forEach(function (b) {
     b.addEventListener("click", function () { sortBy(b.closest("th")); });
   });
