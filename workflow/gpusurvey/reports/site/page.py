@@ -55,6 +55,12 @@ class Provenance:
     data: Mapping[str, str] = field(default_factory=dict)
     """Data file -> the first 12 hex digits of its SHA-256."""
 
+    @property
+    def short(self) -> str:
+        """The commit's first 12 hex digits (and ``+ changes``), or what stands for it."""
+        head, _, rest = self.commit.partition(" ")
+        return f"{head[:12]} {rest}".strip() if len(head) == 40 else self.commit
+
 
 def provenance(data_files: Sequence[str | os.PathLike], root: str | os.PathLike = ".") -> Provenance:
     """The commit the page is built from (``+ changes`` when the checkout differs from it) and
@@ -179,7 +185,8 @@ def page_html(
         f'<nav class="langs"><button type="button" data-set-lang="en">{PAGE["english"].en}</button>'
         f'<button type="button" data-set-lang="ko">{PAGE["korean"].ko}</button></nav>'
         f'<h1>{PAGE["title"].html()}</h1><p class="lead">{PAGE["lead"].html()}</p>'
-        f'<nav class="toc">{toc}</nav></header>'
+        f'<nav class="toc">{toc}</nav><p class="note">{PAGE["built"].html()}: '
+        f'<a href="#built"><code>{escape(prov.short)}</code></a></p></header>'
         f"<main>{_filters_html(series, memory)}"
         f'<h2 id="tables">{PAGE["tables"].html()}</h2><ul class="legend">{legend}</ul>'
         + "".join(table_html(v, facts, PAGE["csv"]) for v in views)
