@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from gpusurvey.core.record import Metric, Record, save
+from gpusurvey.models.profile_settings import PROFILE_SETTINGS, profile_settings
 from gpusurvey.registry import TABLES, WORKLOADS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,8 @@ def make_record(workload: str = "sd-txt2img", gpu: str | None = "NVIDIA GeForce 
     if workload == "llm-decode":  # what the roofline model reads: LLaMA-13B, GPTQ 4-bit, 128 + 400 tokens
         params.update(model="llama-13b", prompt_tokens=128, new_tokens=400, backend="exllamav2")
         backend = {"library": "exllamav2", "weights": "gptq int4 group 128"}
+    if workload in PROFILE_SETTINGS:  # the settings of the profile, which the bound assumes
+        params.update(profile_settings(workload, profile))
     return Record(
         workload=workload, profile=profile, device="cuda" if gpu else "cpu", machine=machine,
         params=params, primary_metric=primary, unit=unit, status=status,

@@ -63,3 +63,32 @@ def test_a_new_run_replaces_the_committed_record_of_this_machine(project, monkey
     measured = [line for line in table.splitlines() if ",measured," in line]
     assert [line.split(",")[0] for line in measured] == ["H100 SXM", "RTX 4060"]
     assert ",40.000," in measured[0] and ",30.000," not in table
+
+
+def test_a_failing_run_keeps_the_previous_record(project):
+    snakemake(project, "--cores", "1", "bench", "--config", SMOKE)
+    path = project / f"results/measurements/{machine_slug()}/matmul.json"
+    before = path.read_bytes()
+    # A CPU-hours limit no calibrated estimate meets: the run is refused after it started.
+    refused = "bench={profile: smoke, device: cpu, settings: {matmul: {max_cpu_hours: 0.0000001}}}"
+    proc = snakemake(project, "--cores", "1", "bench", "--config", refused, check=False)
+    assert proc.returncode != 0
+    log = (project / f"logs/bench/{machine_slug()}/matmul.log").read_text(encoding="utf-8")
+    assert "more than max_cpu_hours=1e-07" in log and "repetitions=5" in log
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("config, words", [
+    ("data={gpus: data/gpus-typo.csv}", "config data.gpus: 'data/gpus-typo.csv' does not exist"),
+    ("bench={settings: {matmul: {sise: 5}}}", "bench.settings.matmul: unknown setting 'sise'"),
+    ("bench={settings: {matmul: {settle_s: -1}}}", "bench.settings.matmul: settle_s: expected 0 or more"),
+    ("bench={settings: {matmul: {repetitions: 1000000000}}}",
+     "bench.settings.matmul: repetitions: expected at most 10000"),
+    ("bench={settings: {sd-txt2img: {steps: -5}}}", "bench.settings.sd-txt2img: steps: expected 0 or more"),
+])
+def test_a_bad_config_fails_before_any_job(project, config, words):
+    for args in (("-n", "bench"), ("--cores", "1", "paper")):
+        proc = snakemake(project, *args, "--config", "measure=False", config, check=False)
+        text = proc.stdout + proc.stderr
+        assert proc.returncode != 0 and words in text, text[-2000:]
+    assert not (project / "results").exists()

@@ -102,6 +102,15 @@ def test_bad_gpus_file_gets_a_named_error(root, tmp_path, case):
     assert text in message
 
 
+def test_a_row_the_csv_module_cannot_read_is_named(root, tmp_path):
+    path = tmp_path / "errata.csv"
+    text = (root / "data/errata.csv").read_text(encoding="utf-8")
+    path.write_text(text + '"' + "x" * 200_000 + "\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    with pytest.raises(DataError, match=rf"errata\.csv, line {line}: not readable as CSV \(field larger"):
+        load_errata(path, load_gpus(root / "data/gpus.csv"))
+
+
 def test_errata_with_unknown_gpu_is_named(root, tmp_path):
     gpus = load_gpus(root / "data/gpus.csv")
     path = tmp_path / "errata.csv"

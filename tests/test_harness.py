@@ -73,7 +73,7 @@ def test_matmul_smoke_through_harness(tmp_path):
                                                  "MKL_NUM_THREADS"}
     assert "cuda_fp32_matmul_precision" not in record.backend
     # The GPU ratios need CUDA; the CPU's peak is the best timed repetition of the large GEMM.
-    assert set(record.extra) == {"cpu_peak_gflops", "cpu_all_threads_over_one"}
+    assert set(record.extra) == {"cpu_peak_gflops", "cpu_all_threads_over_one", "run_estimate"}
     assert record.extra["cpu_peak_gflops"] == max(record.metrics["cpu_fp32_gemm_gflops"].samples)
     assert record.backend["cpu_threads"]["cpu_torch_fp32_1thread_ms"] == 1
     assert torch.get_num_threads() == record.backend["torch_threads"]  # restored after 1 thread
@@ -223,3 +223,19 @@ def test_listing_workloads_imports_no_heavy_library():
     """The Snakefile imports the registry at parse time; the CLI lists workloads through it."""
     heavy = ("torch", "numpy", "pandas", "diffusers", "transformers", "jsonschema")
     assert loaded_modules("import gpusurvey.registry, gpusurvey.bench.workloads", heavy) == []
+
+
+def test_matmul_is_estimated_and_held_to_max_cpu_hours_before_it_runs():
+    with pytest.raises(ValueError, match="repetitions: expected at most 10000"):
+        MatmulConfig.for_profile("smoke", repetitions=str(10**9))
+    config = MatmulConfig.for_profile("smoke", repetitions="10000", max_cpu_hours="0.0001")
+    calls = []
+
+    class Calls(harness.Progress):
+        def call(self, phase, index, total):
+            calls.append(phase)
+
+    with pytest.raises(harness.LongRunRefused, match=r"one product of each of the 4 CPU cases.*"
+                                                     r"repetitions=10000\), more than max_cpu_hours=0.0001"):
+        harness.measure(MatmulWorkload(config, "cpu"), "smoke", progress=Calls())
+    assert calls == []  # refused before the first call

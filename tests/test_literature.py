@@ -62,6 +62,28 @@ def test_an_unknown_gpu_is_refused_by_name(root, gpus, tmp_path):
         load_literature(path, gpus)
 
 
+@pytest.mark.parametrize("column, value, why", [
+    ("software_group", "diffusers \U0001F680", "character 11 is U\\+1F680"),
+    ("software_group", "x" * 300, "300 characters; expected at most 40"),
+    ("software_group", "SD.Next\u200f", "character 8 is U\\+200F"),
+])
+def test_a_printed_column_the_fonts_cannot_print_is_refused_by_name(root, gpus, tmp_path, column,
+                                                                    value, why):
+    rows = _rows(root / "data/literature.csv")
+    rows[3][column] = value
+    path = _write(tmp_path / "literature.csv", rows)
+    with pytest.raises(DataError, match=rf"literature.csv, line 5, column '{column}': {why}"):
+        load_literature(path, gpus)
+
+
+def test_a_row_twice_is_refused_naming_both_lines(root, gpus, tmp_path):
+    rows = _rows(root / "data/literature.csv")
+    copy = dict(rows[1], note="the same result again", gpu=rows[1]["gpu"].upper())
+    path = _write(tmp_path / "literature.csv", [*rows, copy])
+    with pytest.raises(DataError, match=rf"literature.csv, line {len(rows) + 2}: repeats line 3 "):
+        load_literature(path, gpus)
+
+
 def test_an_alias_resolves(root, gpus, tmp_path):
     rows = _rows(root / "data/literature.csv")
     rows[0]["gpu"] = "NVIDIA GeForce RTX 4090"

@@ -54,6 +54,15 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert "SdTxtBestValuePerWattGpu" in m  # the English and Korean texts name that GPU
 
 
+def test_a_matmul_record_of_an_unknown_gpu_stops_the_macros(tmp_path, inputs):
+    path = tmp_path / "m/x/matmul.json"
+    write_matmul_record(path, cuda_samples=(0.5, 0.6, 0.5, 0.55, 0.5))
+    path.write_text(path.read_text().replace('"gpu": "NVIDIA H100 80GB HBM3"', '"gpu": "x\'; touch pwned"'))
+    with pytest.raises(DataError, match=r"m/x/matmul\.json, column 'gpu': unknown GPU 'x'; touch pwned'"):
+        write_macros(tmp_path / "numbers.tex", **{**inputs, "records": [path]})
+    assert not (tmp_path / "numbers.tex").exists()
+
+
 def test_macros_state_the_price_comparisons_as_numbers(tmp_path, inputs):
     write_macros(tmp_path / "numbers.tex", **inputs)
     m = macro_values((tmp_path / "numbers.tex").read_text(encoding="utf-8"))

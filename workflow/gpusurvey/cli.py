@@ -174,43 +174,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    """Check records with the build's rules, copy them into this machine's folder of
-    ``data/measurements/`` and print the git commands that commit them."""
-    from gpusurvey.core import atomic
-    from gpusurvey.core.errors import DataError
-    from gpusurvey.core.machine import submit_folder
-    from gpusurvey.inputs.gpus import load_gpus
-    from gpusurvey.inputs.record_checks import check_files
+    """Check records with the build's rules, copy them (all or none) into this machine's folder
+    of ``data/measurements/`` and print the git commands that commit them."""
+    from gpusurvey.inputs.submit import submit
 
-    checked = check_files(args.records, load_gpus(args.gpus))
-    plan: dict[str, Path] = {}
-    for path, record in checked:
-        ident = args.name or record.environment.get("machine_id")
-        if not ident:
-            raise DataError(path, "key 'environment/machine_id': missing (the record predates machine "
-                            "ids); name the machine that measured it with --name NAME")
-        dest = args.to / submit_folder(record.machine, ident) / f"{record.workload}.json"
-        clash = next((other for other, d in plan.items() if d == dest), None)
-        if clash is not None:
-            raise DataError(path, f"goes to {dest}, as {clash} does; expected one record per machine "
-                            "and workload")
-        plan[path] = dest
-    changed = []
-    for path, dest in plan.items():
-        text = Path(path).read_text(encoding="utf-8")
-        if dest.exists() and dest.read_text(encoding="utf-8") == text:
-            print(f"unchanged: {dest}")
-            continue
-        atomic.write_text(dest, text)
-        changed.append(dest)
-        print(f"{path} -> {dest}")
-    print(f"checked {len(checked)} record(s) with the build's rules")
-    if changed:
-        folders = sorted({str(d.parent) for d in changed})
-        gpus = sorted({record.gpu or record.machine for _, record in checked})
-        print("commit them:")
-        print("  git add " + " ".join(str(d) for d in changed))
-        print(f"  git commit -m 'Measurements: {', '.join(gpus)} ({', '.join(folders)})'")
+    for line in submit(args.records, args.gpus, args.to, args.name):
+        print(line)
     return 0
 
 

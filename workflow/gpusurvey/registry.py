@@ -146,6 +146,7 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
              files=(("rows", "results/crowd/rows.csv"), ("votes", "results/crowd/votes.csv"))),
 )}
 
+
 @dataclass(frozen=True)
 class Page:
     """A web page of the results (``results/site/``): every registered table, sortable and

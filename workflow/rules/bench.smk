@@ -9,7 +9,9 @@ rule bench_workload:
     input:
         unpack(bench_inputs),
     output:
-        "results/measurements/{machine}/{workload}.json",
+        # update: Snakemake keeps the previous record while the job runs and puts it back when
+        # the job fails; `gpusurvey bench` writes the new one beside it and renames it into place.
+        update("results/measurements/{machine}/{workload}.json"),
     log:
         "logs/bench/{machine}/{workload}.log",
     wildcard_constraints:

@@ -3,7 +3,7 @@
 import sys
 
 import yaml
-from gpusurvey.bench.plan import bench_plan, describe
+from gpusurvey.bench.plan import bench_plan, check_settings, describe
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
@@ -49,8 +49,26 @@ for folder, what in ((Path.cwd(), "the working folder"), (Path(sys.executable).p
             "cannot run scripts; move or clone the project (and its .venv) to a path "
             "without spaces"
         )
+
+
+def check_data_paths():
+    """Refuse a `data:` path that does not exist (a misspelt `data.gpus` would otherwise leave
+    the rules that read it out of the run), naming the config key and the path."""
+    for key, value in config["data"].items():
+        if not Path(value).exists():
+            raise WorkflowError(
+                f"config data.{key}: '{value}' does not exist; expected the committed file or "
+                "folder (workflow/config.yaml or --config)"
+            )
+
+
 check_config_keys("workflow/schemas/config.schema.yaml")
 validate(config, "../schemas/config.schema.yaml")
+check_data_paths()
+try:
+    check_settings(config["bench"]["settings"], config["bench"]["profile"])
+except ValueError as exc:
+    raise WorkflowError(f"{exc} (workflow/config.yaml or --config)") from None
 
 PUBLISHED = "published"
 """Where the last good paper, tables and figures are copied (rule publish)."""
@@ -220,12 +238,16 @@ def crowd_dumps():
     return sorted(str(p) for p in Path(config["data"]["crowd"]).glob("*.json"))
 
 
-def crowd_table_outputs():
-    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``."""
+def crowd_table_outputs(in_report=False):
+    """The crowd section's tables (Table 7) by ``table_csv``, ``table_ko``, ``table_en``; with
+    ``in_report`` the CSV carries its caption for ``snakemake --report`` (the rule's output)."""
     (table,) = section_tables("crowd")
-    return {"table_csv": table_csv(table.number)} | {
-        f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS
-    }
+    csv = table_csv(table.number)
+    if in_report:
+        csv = report(
+            csv, caption="../report/crowd_table.rst", category="Tables", labels={"table": str(table.number)}
+        )
+    return {"table_csv": csv} | {f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS}
 
 
 def crowd_figure_outputs():

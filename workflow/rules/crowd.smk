@@ -11,7 +11,7 @@ rule crowd_rows:
         table3=f"{config['data']['published']}/table3.csv",
         code=code_inputs("crowd_rows.py"),
     output:
-        **crowd_table_outputs(),
+        **crowd_table_outputs(in_report=True),
         rows="results/crowd/rows.csv",
         votes="results/crowd/votes.csv",
     log:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from gpusurvey.core.record import MAX_CALLS
+
 PROFILES = ("full", "smoke", "cpu")
 """full: the survey's settings; smoke: tiny models, seconds on a CPU; cpu: the full architectures
 with fewer steps and repetitions, for a machine without a GPU (per-step speed is the same)."""
-
 
 def option(default: Any, help: str) -> Any:  # noqa: A002 - mirrors argparse's name
     """A config field with its help text (shown by ``gpusurvey settings WORKLOAD``)."""
@@ -37,7 +39,18 @@ class WorkloadConfig:
             raise ValueError(f"repetitions: expected at least 5, got {self.repetitions}")
         if self.warmup < 0:
             raise ValueError(f"warmup: expected 0 or more, got {self.warmup}")
-        if self.max_cpu_hours <= 0:
+        if self.repetitions > MAX_CALLS or self.warmup > MAX_CALLS:
+            raise ValueError(f"{'repetitions' if self.repetitions > MAX_CALLS else 'warmup'}: "
+                             f"expected at most {MAX_CALLS} (a record holds no more)")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if not math.isfinite(value):
+                raise ValueError(f"{f.name}: expected a finite number, got {value}")
+            if value < 0:
+                raise ValueError(f"{f.name}: expected 0 or more, got {value}")
+        if not self.max_cpu_hours > 0:
             raise ValueError(f"max_cpu_hours: expected a positive number, got {self.max_cpu_hours}")
 
     @classmethod

@@ -57,7 +57,8 @@ def check_duration(device: str, config: WorkloadConfig, seconds: float, method: 
     if device != "cpu" or config.allow_long_cpu_run or seconds <= config.max_cpu_hours * 3600:
         return
     raise LongRunRefused(
-        f"this run would take about {seconds / 60:.0f} min on the CPU ({method}), more than "
+        f"this run would take about {seconds / 60:.0f} min on the CPU ({method}; a first call, "
+        f"warmup={config.warmup} and repetitions={config.repetitions}), more than "
         f"max_cpu_hours={config.max_cpu_hours:g}; run it with --set allow_long_cpu_run=true "
         "to start it anyway, or with fewer steps or repetitions (--profile cpu has fewer)")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,9 @@ def read_header(path: str | os.PathLike) -> tuple[LlamaShape, str]:
                               "(`gpusurvey synth llama-13b-gguf-q4_k_m PATH` writes a synthetic one)")
     try:
         reader = GGUFReader(path)
-    except (ValueError, OSError) as exc:
-        raise DataError(path, f"not a readable GGUF file ({exc})") from None
+    except (ValueError, OSError, IndexError, KeyError, struct.error) as exc:  # IndexError: cut short
+        raise DataError(path, f"not a readable GGUF file, or cut short ({type(exc).__name__}: "
+                              f"{exc}); expected a complete LLaMA .gguf file") from None
 
     def field(key: str, required: bool = True) -> Any:
         found = reader.get_field(key)

@@ -45,3 +45,22 @@ def describe(plan: list[Planned], machine: str) -> str:
     for (runs, reason), names in groups.items():
         lines.append(f"  {'run ' if runs else 'skip'} {', '.join(names)}: {reason}")
     return "\n".join(lines)
+
+
+def check_settings(settings: dict, profile: str) -> None:
+    """Refuse, before any job runs, a ``bench.settings`` entry that ``gpusurvey bench`` would refuse
+    only once its job started (after Snakemake removed the previous record): an unknown workload
+    or setting, a value of the wrong type or out of range. ValueError naming
+    ``bench.settings.<workload>.<key>``."""
+    from gpusurvey.bench import workloads
+
+    for workload, overrides in settings.items():
+        where = f"bench.settings.{workload}"
+        if workload not in WORKLOADS:
+            raise ValueError(f"{where}: unknown workload; expected one of {sorted(WORKLOADS)}")
+        if not isinstance(overrides, dict):
+            raise ValueError(f"{where}: expected a mapping of setting: value, got {overrides!r}")
+        try:
+            workloads.get(workload).CONFIG.for_profile(profile, **overrides)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None

@@ -40,3 +40,37 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_texts(texts: dict[Path, str]) -> None:
+    """Write every file of ``texts`` (path -> UTF-8 text), all or none: each is first written
+    beside its target, then all are renamed into place; a failure on the way removes the
+    temporary files and puts back what the renamed ones replaced."""
+    staged: list[tuple[Path, Path]] = []
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for target, text in texts.items():
+            target = Path(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(tmp), target))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        for tmp, target in staged:
+            old = target.read_bytes() if target.is_file() else None
+            os.replace(tmp, target)
+            done.append((target, old))
+    except BaseException:
+        for target, old in reversed(done):
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                with atomic_path(target) as back:
+                    back.write_bytes(old)
+        raise
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)

@@ -68,6 +68,28 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+class _named_errors:
+    """A csv reader whose own errors (a field above the csv module's size limit, a quote left
+    open at the end) are DataErrors naming the file and the line."""
+
+    def __init__(self, path: str | os.PathLike, reader) -> None:
+        self.path, self.reader = path, reader
+
+    @property
+    def line_num(self) -> int:
+        return self.reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self.reader)
+        except csv.Error as exc:
+            raise DataError(self.path, f"not readable as CSV ({exc}); expected one row per line, "
+                            "quotes closed", line=self.reader.line_num) from None
+
+
 def open_csv(path: str | os.PathLike) -> io.StringIO:
     """A CSV file's text, ready for the csv module (a byte-order mark is skipped); DataError when
     it is missing or not UTF-8 (the line and column of the first byte that is not)."""
@@ -107,7 +129,7 @@ def read_rows(path: str | os.PathLike, schema_name: str) -> list[dict[str, Any]]
     columns: list[str] = schema["x-columns"]
     props: dict[str, Any] = schema["properties"]
     with open_csv(path) as fh:
-        reader = csv.reader(fh)
+        reader = _named_errors(path, csv.reader(fh))
         header = next(reader, None)
         if header is None:
             raise DataError(path, f"empty file; expected a header with columns {columns}", line=1)

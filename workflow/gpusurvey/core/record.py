@@ -13,14 +13,16 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jsonschema
-
+from gpusurvey.core import strict_json
 from gpusurvey.core.atomic import write_text
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.schemas import load_schema
 from gpusurvey.registry import WORKLOADS
 
 SCHEMA_VERSION = 1
+MAX_CALLS = 10_000
+"""Warm-up calls or timed repetitions of one run at most (the workloads' configs and the record
+checks both hold to it)."""
 HIGH_CV = 0.05
 """Coefficient of variation above which a metric is flagged as noisy (5 %)."""
 
@@ -106,6 +108,8 @@ def validate(data: dict[str, Any], path: str | os.PathLike = "<record>") -> None
 
     Raises DataError naming the file, the key and what was expected.
     """
+    import jsonschema  # here, not at the top: the workloads' configs import this module
+
     validator = jsonschema.Draft202012Validator(load_schema("measurement"))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -135,16 +139,17 @@ def save(record: Record, path: str | os.PathLike) -> None:
     """Validate and write a record atomically (no partial file on any failure)."""
     data = record.to_dict()
     validate(data, path)
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:  # NaN or infinity somewhere outside the metrics (params, extra)
+        raise DataError(path, f"{exc}; a record holds standard JSON (finite numbers) only") from None
+    write_text(path, text + "\n")
 
 
 def read_json(path: str | os.PathLike) -> dict[str, Any]:
-    """A record file's JSON object, not yet validated; malformed JSON is a DataError."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise DataError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from exc
+    """A record file's JSON object, not yet validated, read strictly (``gpusurvey.core.strict_json``:
+    standard JSON only, no key twice, at most 1 MB and 32 levels); every failure is a DataError."""
+    data = strict_json.load(path)
     if not isinstance(data, dict):
         raise DataError(path, "expected a JSON object (one measurement record)")
     return data

@@ -19,6 +19,10 @@ from typing import Any
 
 MAX_TEXT = 200
 """Characters of a name, version, model string or backend value."""
+MAX_NAME = 64
+"""Characters of ``gpu`` and ``machine``: one word without spaces (a slug) in table notes, the
+appendix's headings and the figures' labels, where a longer one runs off the page or stops
+XeLaTeX. A driver's GPU name is about 30, a CPU machine's slug about 40."""
 MAX_ERROR = 2000
 """Characters of a failed run's message (its traceback is kept in ``extra``, which is not printed)."""
 ERROR_WHITESPACE = "\n\r\t"
@@ -56,7 +60,7 @@ def printed_fields(data: dict[str, Any]) -> Iterator[tuple[str, str, int, str]]:
     """(key, text, limit, extra allowed characters) of every printed string in a record's dict."""
     for key in ("gpu", "machine", "workload", "profile", "unit", "primary_metric"):
         if isinstance(data.get(key), str):
-            yield key, data[key], MAX_TEXT, ""
+            yield key, data[key], MAX_NAME if key in ("gpu", "machine") else MAX_TEXT, ""
     if isinstance(data.get("error"), str):
         yield "error", data["error"], MAX_ERROR, ERROR_WHITESPACE
     env = data.get("environment") or {}

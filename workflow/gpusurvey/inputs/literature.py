@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gpusurvey.core.csv_rows import LINE, read_rows
 from gpusurvey.core.errors import DataError
+from gpusurvey.core.record_text import problem
 from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.registry import WORKLOADS
 
@@ -22,6 +23,15 @@ SURVEY_SETTINGS = {
     "llm-decode": "LLaMA-13B (or Llama-2-13B, the same shapes) with 4-bit weights, one sequence",
 }
 """What a row must match to stand beside the survey's Table 3 or Table 5 (``comparable``)."""
+
+PRINTED = {"gpu": 40, "software_group": 40, "model": 40, "resolution": 20}
+"""Columns the paper, its tables or its figures print, with the characters each may hold: the
+text rules of a record's printed fields (``gpusurvey.core.record_text``) apply, so a character
+no font has or a name too long for a legend is refused here, by line and column, not by XeLaTeX."""
+SAME_RESULT = ("workload", "gpu", "value", "software", "model", "weight_bits", "batch", "resolution",
+               "source")
+"""Columns that together say which result a row is: two rows alike in all of them are one result
+counted twice (it would move the medians and the predictions)."""
 
 LLAMA_13B = ("LLaMA-13B", "Llama-2-13B")
 """Models of LLaMA-13B's shapes (40 layers, hidden 5120, FFN 13824, vocabulary 32000): the
@@ -80,16 +90,27 @@ def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
 
 
 def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[LiteratureRow]:
-    """Load ``data/literature.csv``: every row sourced and quoted (schema), its GPU known, its
-    unit its workload's and its ``comparable`` cell the rule's verdict. DataError names the
+    """Load ``data/literature.csv``: every row sourced and quoted (schema), its printed columns
+    printable (``PRINTED``), its GPU known, no result twice (``SAME_RESULT``), its unit its
+    workload's and its ``comparable`` cell the rule's verdict. DataError names the
     file, the line and the column of the first row that breaks one."""
     rows = read_rows(path, "literature")
     if not rows:
         raise DataError(path, "no rows; expected published results with their sources")
     out = []
+    seen: dict[tuple, int] = {}
     for row in rows:
         line = row[LINE]
+        for column, limit in PRINTED.items():
+            why = problem(row[column] or "", limit=limit)
+            if why:
+                raise DataError(path, f"{why}; the paper prints this column", line=line, column=column)
         gpu = gpus.canonical(row["gpu"], str(path), line=line, column="gpu")
+        key = tuple(gpu if c == "gpu" else row[c] for c in SAME_RESULT)
+        if key in seen:
+            raise DataError(path, f"repeats line {seen[key]} (the same {', '.join(SAME_RESULT)}); "
+                            "expected each published result once", line=line)
+        seen[key] = line
         unit = WORKLOADS[row["workload"]].unit
         if row["unit"] != unit:
             raise DataError(path, f"unit '{row['unit']}' does not match workload {row['workload']}; "

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from gpusurvey.core import record as rec
 from gpusurvey.inputs.gpus import GpuCatalog
-from gpusurvey.inputs.record_checks import check_bound, load_checked
+from gpusurvey.inputs.record_bounds import check_bound
+from gpusurvey.inputs.record_checks import load_checked
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, worklo
     record's ``environment.gpu_memory_bytes``.
     Skipped (and logged): CPU runs (``gpu`` null) and profiles not in ``profiles``.
     Raises DataError for a GPU ``data/gpus.csv`` does not know and for a value above the
-    card's bound (``record_checks.check_bound``). Several records of one GPU, workload and
+    card's bound (``record_bounds.check_bound``). Several records of one GPU, workload and
     profile are all kept: ``measured_cards.group_cards`` makes them one row.
     """
     runs: list[MeasuredRun] = []

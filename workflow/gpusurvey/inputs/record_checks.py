@@ -11,9 +11,16 @@ Two kinds, both raising a DataError that names the file and the key:
   ISO 8601 with a UTC offset and lies neither before ``EARLIEST`` nor in the future, and free
   text the paper can print (``gpusurvey.core.record_text``). The numbers are checked on the raw
   JSON, before any statistic is computed from them.
-- ``check_bound``: the record against its card. A value above what the card can physically do
-  is refused; the limit comes from ``data/gpus.csv`` and the models in ``gpusurvey.models``,
-  never from the record. One bound function per workload is registered in ``BOUNDS``.
+  Reading is strict (``gpusurvey.core.strict_json``): no ``NaN`` or ``Infinity``, no key twice,
+  at most 1 MB and 32 levels of nesting. Every number in ``params`` is finite and in range
+  (``gpusurvey.inputs.record_settings``).
+- ``check_bound`` (``gpusurvey.inputs.record_bounds``): the record against its card. A value
+  above what the card can physically do is refused; the limit comes from ``data/gpus.csv``,
+  the models in ``gpusurvey.models`` and the settings of the record's profile, which its
+  ``params`` must hold, never from the record's own numbers.
+
+``check_files`` runs both on every file, and matches every record's GPU name, ``matmul``'s
+included, in the catalogue (``data/gpus.csv``): a name no card has is refused.
 """
 
 from __future__ import annotations
@@ -21,30 +28,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from gpusurvey.core import record as rec
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record_text import text_problems
-from gpusurvey.models.llama import PRESETS
-from gpusurvey.models.roofline import (
-    bound_tokens_per_s,
-    format_tensors,
-    mean_decode_context,
-    weight_bytes_per_token,
-)
-from gpusurvey.models.sd_compute import record_step_shape, sd_bound_it_per_s, step_flops
+from gpusurvey.inputs.record_bounds import BOUNDS, check_bound
+from gpusurvey.inputs.record_settings import check_param_numbers
 
 MAX_NUMBER = 1e9
 """No sample, mean or first call of any metric (it/s, tokens/s, ms, s, TFLOP/s) reaches this."""
 MAX_SAMPLES = 10_000
 """Timed repetitions of one metric."""
-MAX_COUNT = 10_000
-"""Warm-up calls and repetitions of a run."""
+MAX_COUNT = rec.MAX_CALLS
+"""Warm-up calls and repetitions of a run (what ``gpusurvey bench`` accepts)."""
 EARLIEST = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 """No record predates the survey (2023) that this pipeline reproduces."""
 CLOCK_SLACK = dt.timedelta(hours=1)
@@ -64,7 +61,7 @@ def load_checked(path: str | os.PathLike) -> rec.Record:
         return rec.Record.from_dict(data)
     except DataError:
         raise
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, ArithmeticError, RecursionError) as exc:
         raise DataError(path, f"unreadable record: {type(exc).__name__}: {exc}") from exc
 
 
@@ -100,6 +97,7 @@ def check_content(data: dict[str, Any], path: str | os.PathLike = "<record>") ->
         value = (data.get(parent) or {}).get(name)
         if value is not None and not low <= value <= high:
             raise DataError(path, f"key '{key}': {value}; expected from {low} to {high}")
+    check_param_numbers(path, data["params"])
     check_time(data["environment"]["utc_time"], path)
     for key, why in text_problems(data):
         raise DataError(path, f"key '{key}': {why}")
@@ -125,147 +123,19 @@ def check_time(text: str, path: str | os.PathLike = "<record>",
     return when
 
 
-# Bounds: what a card can do at most, per workload.
-
-
-@dataclass(frozen=True)
-class Bound:
-    """The highest value a record's card can reach, and what it is, in words for the error."""
-
-    limit: float
-    what: str
-
-
-BoundFunction = Callable[[str, rec.Record, pd.Series], Bound]
-"""(path, record, the card's row of data/gpus.csv) -> its bound; DataError where the record
-cannot be bounded."""
-
-BOUNDS: dict[str, BoundFunction] = {}
-"""Bound function by workload. A workload without one (``matmul``: it feeds no table) is not
-bounded."""
-
-
-def bound(workload: str) -> Callable[[BoundFunction], BoundFunction]:
-    """Register the bound function of ``workload``."""
-
-    def register(fn: BoundFunction) -> BoundFunction:
-        BOUNDS[workload] = fn
-        return fn
-
-    return register
-
-
-def check_bound(path: str, record: rec.Record, facts: pd.Series) -> None:
-    """Refuse a record whose value lies above its card's bound (status ``ok`` only)."""
-    if record.status != "ok" or record.workload not in BOUNDS:
-        return
-    limit = BOUNDS[record.workload](path, record, facts)
-    value = record.value
-    if value > limit.limit:
-        raise DataError(path, f"key 'metrics/{record.primary_metric}/mean': {value:g} {record.unit} "
-                        f"is above {limit.what}: {limit.limit:.3f} {record.unit}")
-
-
-BOUND_HEADROOM = 1.05
-"""A decode may run this much above the bandwidth bound before it is refused: memory overclocks
-and a spec sheet's rounding of the bandwidth."""
-BYTES_TOLERANCE = 0.01
-"""How far a record's ``extra.bytes_per_token`` may lie from the model's, as a fraction of the
-model's: the KV cache part (about 4 % of LLaMA-13B's total at the full profile's context)
-depends on how a backend allocates its cache, the weights part does not."""
-
-
-def decode_bytes_per_token(path: str, record: rec.Record) -> float:
-    """Bytes one decoded token reads, by the one roofline model (``gpusurvey.models.roofline``):
-    the weights of the record's model (``params.model``, a LLaMA preset) in its weights format
-    (``backend.weights``) plus the fp16 KV cache at the mean context of its decode steps
-    (``params.prompt_tokens``, ``params.new_tokens``). The record's own ``extra.bytes_per_token``
-    must agree within ``BYTES_TOLERANCE``; DataError naming the key otherwise."""
-    params = record.params
-    model = params.get("model")
-    if model not in PRESETS:
-        raise DataError(path, f"key 'params/model': {model!r}; expected one of {sorted(PRESETS)} "
-                        "(the model whose bytes per token bound the run)")
-    counts = {}
-    for key in ("prompt_tokens", "new_tokens"):
-        value = params.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
-            raise DataError(path, f"key 'params/{key}': {value!r}; expected a whole number of tokens")
-        counts[key] = value
-    shape = PRESETS[model]
-    weights_format = str(record.backend.get("weights", ""))
-    try:
-        tensors = format_tensors(shape, weights_format)
-    except ValueError as exc:
-        raise DataError(path, f"key 'backend/weights': {exc}") from None
-    context = mean_decode_context(counts["prompt_tokens"], counts["new_tokens"])
-    expected = weight_bytes_per_token(tensors) + shape.kv_bytes_per_position() * context
-    claimed = record.extra.get("bytes_per_token")
-    if claimed is not None:
-        if isinstance(claimed, bool) or not isinstance(claimed, int | float) or not math.isfinite(claimed):
-            raise DataError(path, f"key 'extra/bytes_per_token': {claimed!r}; expected a number of bytes")
-        if abs(claimed - expected) > BYTES_TOLERANCE * expected:
-            raise DataError(path, f"key 'extra/bytes_per_token': {claimed:g} does not match the roofline "
-                            f"model's {expected:.0f} for {model} with weights '{weights_format}' "
-                            f"(within {BYTES_TOLERANCE:.0%})")
-    return expected
-
-
-@bound("llm-decode")
-def _decode_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
-    bandwidth = facts["memory_bandwidth_gbs"]
-    per_token = decode_bytes_per_token(path, record)
-    limit = bound_tokens_per_s(bandwidth, per_token)
-    return Bound(BOUND_HEADROOM * limit,
-                 f"the memory-bandwidth bound of {facts.name} ({bandwidth:g} GB/s from data/gpus.csv "
-                 f"/ {per_token / 1e9:.3f} GB per token = {limit:.3f}) with {BOUND_HEADROOM - 1:.0%} "
-                 "headroom")
-
-
-def sd_step_flops(path: str, record: rec.Record) -> int:
-    """FLOPs of the denoising step a Stable Diffusion record's ``it_per_s`` counts, by the one
-    compute model (``gpusurvey.models.sd_compute``) from its ``params`` (size, batch, guidance,
-    ``architecture``); DataError naming the key where the params cannot say."""
-    params = record.params
-    try:
-        shape = record_step_shape(record.workload, params)
-        return step_flops(shape, str(params.get("architecture", "sd15")))
-    except KeyError as exc:
-        raise DataError(path, f"key 'params/{exc.args[0]}': missing; expected the step's size, "
-                        "batch and guidance scale (the compute bound counts them)") from None
-    except (TypeError, ValueError) as exc:
-        raise DataError(path, f"key 'params': {exc}") from None
-
-
-def sd_peak_tflops(facts: pd.Series) -> float:
-    """The card's dense FP16 tensor throughput with FP32 accumulate (``data/gpus.csv``)."""
-    return float(facts["fp16_tflops_fp32acc"])
-
-
-def _sd_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
-    flops = sd_step_flops(path, record)
-    peak = sd_peak_tflops(facts)
-    limit = sd_bound_it_per_s(flops, peak)
-    return Bound(limit, f"the compute bound of {facts.name} ({peak:g} TFLOPS FP16 from "
-                 f"data/gpus.csv / {flops / 1e12:.3f} TFLOP per step of "
-                 f"{record.params.get('architecture', 'sd15')})")
-
-
-for _workload in ("sd-txt2img", "sd-hires"):
-    bound(_workload)(_sd_bound)
-
-
 def check_files(paths, gpus) -> list[tuple[str, rec.Record]]:
     """Load and check every record of ``paths`` (``check_records`` and ``gpusurvey submit``): each
-    alone, and each GPU record of a bounded workload against its card of ``gpus`` (a
-    ``GpuCatalog``). Returns (path, record) pairs; the first bad record raises its DataError."""
+    alone, each GPU record's name in ``gpus`` (a ``GpuCatalog``; ``matmul``'s too), and each GPU
+    record of a bounded workload against its card. Returns (path, record) pairs; the first bad
+    record raises its DataError."""
     checked = []
     for path in map(str, paths):
         record = load_checked(path)
-        if record.gpu is not None and record.workload in BOUNDS:
+        if record.gpu is not None:
             gpu = gpus.canonical(record.gpu, path, column="gpu",
                                  memory_bytes=record.environment.get("gpu_memory_bytes"))
-            check_bound(path, record, gpus.table.loc[gpu])
+            if record.workload in BOUNDS:
+                check_bound(path, record, gpus.table.loc[gpu])
         checked.append((path, record))
     return checked
 

@@ -77,11 +77,12 @@ guidance on."""
 
 
 def load_configs(architecture: str = "sd15") -> tuple[dict[str, Any], int]:
-    """The UNet config and the text encoder's context length of a shipped architecture."""
-    folder = CONFIG_DIR / architecture
-    if not folder.is_dir():
-        known = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir())
+    """The UNet config and the text encoder's context length of a shipped architecture, named
+    by its folder under ``CONFIG_DIR`` (a path is refused)."""
+    known = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir())
+    if architecture not in known:  # a name, never a path: ``CONFIG_DIR / "/tmp/x"`` is /tmp/x
         raise ValueError(f"architecture: expected one of {known}, got '{architecture}'")
+    folder = CONFIG_DIR / architecture
     unet = json.loads((folder / "unet" / "config.json").read_text(encoding="utf-8"))
     text = json.loads((folder / "text_encoder" / "config.json").read_text(encoding="utf-8"))
     return unet, int(text["max_position_embeddings"])

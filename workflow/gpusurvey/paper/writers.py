@@ -43,7 +43,8 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
     """``numbers.tex``: every number the prose quotes. ``spec_tables`` are the CSVs of the
     product lists (Tables 1-2) and ``bench_tables`` those of the speed tables (Tables 3-5), in
     the order of ``gpusurvey.registry.TABLES``; ``cpu_records`` are the committed CPU records
-    of the "without a GPU" section (``gpusurvey.paper.cpu_macros``)."""
+    of the "without a GPU" section (``gpusurvey.paper.cpu_macros``). A record whose GPU
+    ``gpus`` does not know (a ``matmul`` record's too) is a DataError."""
     catalog = load_gpus(gpus)
     baseline = catalog.canonical(baseline, BASELINE_KEY)
     macros = Macros()
@@ -57,7 +58,12 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
             compute_macros(macros, spec.macro_prefix, path, rows[spec.name])
         if spec.roofline:
             roofline_macros(macros, path, rows[spec.name])
-    loaded = [r for _, r in load_records(records, profiles)]
+    with_paths = load_records(records, profiles)
+    for path, record in with_paths:  # every GPU name through the catalogue, matmul's included
+        if record.gpu is not None:
+            catalog.canonical(record.gpu, path, column="gpu",
+                              memory_bytes=record.environment.get("gpu_memory_bytes"))
+    loaded = [r for _, r in with_paths]
     measured_macros(macros, rows, loaded)
     matmul_macros(macros, figure1, loaded)
     cpu_macros(macros, load_comparison(cpu_records, paths["sd-txt2img"], paths["llm-decode"]))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from gpusurvey.inputs.measured_cards import MeasuredCard
-from gpusurvey.inputs.record_checks import sd_peak_tflops, sd_step_flops
+from gpusurvey.inputs.record_bounds import sd_peak_tflops, sd_step_flops
 from gpusurvey.models.sd_compute import SETTINGS, efficiency, sd_bound_it_per_s, step_flops
 from gpusurvey.registry import Table
 

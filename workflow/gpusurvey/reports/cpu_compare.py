@@ -24,7 +24,8 @@ import pandas as pd
 
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
-from gpusurvey.inputs.record_checks import load_checked, sd_step_flops
+from gpusurvey.inputs.record_bounds import sd_step_flops
+from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.models.sd_compute import efficiency, sd_bound_it_per_s
 
 LLM_MODEL = "llama-13b"

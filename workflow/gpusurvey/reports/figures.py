@@ -228,9 +228,15 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     return fig
 
 
+LABEL_ITERATIONS = 1000
+"""Steps of ``adjustText`` at most (it stops earlier once no label overlaps)."""
+
+
 def place_labels(ax, xs, ys, names) -> None:
     """Label each point with its name, moved (with a leader line) off every other label and
-    point; ``adjustText`` finds the positions, deterministically."""
+    point; ``adjustText`` finds the positions, deterministically: it stops after
+    ``LABEL_ITERATIONS`` steps, never after a time limit (its default, one second, would place
+    the labels by the machine's speed)."""
     from adjustText import adjust_text
 
     xs, ys = list(xs), list(ys)
@@ -239,7 +245,7 @@ def place_labels(ax, xs, ys, names) -> None:
     if texts:
         # Boxes grown by ``expand`` keep clear of the markers around each point, not only its centre.
         adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.4, 2.0), force_static=(0.3, 0.5),
-                    ensure_inside_axes=True,
+                    ensure_inside_axes=True, iter_lim=LABEL_ITERATIONS,
                     arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5})
 
 

@@ -4,7 +4,7 @@ any other decode record), and one row per format of the roofline model alone, so
 Q4_K_M, Q8_0 and GPTQ are compared on one footing even where nothing was measured.
 
 A record's GB per token is the one roofline model's for its model, weights format and context
-(``gpusurvey.inputs.record_checks.decode_bytes_per_token``), never the record's own number. The
+(``gpusurvey.inputs.record_bounds.decode_bytes_per_token``), never the record's own number. The
 bandwidth of the bound is, on a CPU, the record's own probe of that machine
 (``extra.cpu_bandwidth_probe``), on a GPU its row of ``data/gpus.csv``. A record that ran out of
 memory or failed shows its status instead of numbers. The model rows count the weights only
@@ -24,7 +24,8 @@ from gpusurvey.core import atomic
 from gpusurvey.core.catalogue import read_catalogue
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
-from gpusurvey.inputs.record_checks import decode_bytes_per_token, load_checked
+from gpusurvey.inputs.record_bounds import decode_bytes_per_token
+from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.models.llama import PRESETS
 from gpusurvey.models.roofline import bound_tokens_per_s, format_weight_bytes_per_token
 from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT

@@ -28,7 +28,7 @@ from gpusurvey.core.rounding import fixed, ratio, trimmed
 from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.inputs.measured_cards import MeasuredCard
 from gpusurvey.inputs.published import PublishedRow
-from gpusurvey.inputs.record_checks import decode_bytes_per_token
+from gpusurvey.inputs.record_bounds import decode_bytes_per_token
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s
 from gpusurvey.registry import WORKLOADS, Table
 from gpusurvey.reports.compute_bounds import (

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from gpusurvey.core.errors import DataError
 from gpusurvey.models.llama import PRESETS, LlamaShape
 from gpusurvey.models.weight_formats import GGML_BLOCKS, GGUF_FORMATS, GgufTensor, gguf_tensors
 
@@ -165,7 +167,7 @@ def written_with(path: Path) -> tuple[str, str, int] | None:
         preset, fmt, seed = (reader.get_field(key) for key in MARKER_KEYS)
         found = (preset.contents(), fmt.contents(), int(seed.contents()))
         expected = len(gguf_tensors(PRESETS[found[0]], found[1]))
-    except (OSError, ValueError, KeyError, AttributeError):
+    except (OSError, ValueError, KeyError, AttributeError, IndexError, struct.error):
         return None
     return found if len(reader.tensors) == expected else None
 
@@ -174,6 +176,10 @@ def inventory(path: str | os.PathLike):
     """Every tensor of a GGUF file with its ggml type and row-major shape, from its header."""
     from gguf import GGUFReader
 
-    reader = GGUFReader(path)
+    try:
+        reader = GGUFReader(path)
+    except (ValueError, OSError, IndexError, KeyError, struct.error) as exc:
+        raise DataError(path, f"not a readable GGUF file, or cut short ({type(exc).__name__}: "
+                              f"{exc}); expected a complete .gguf file") from None
     return {t.name: (t.tensor_type.name, tuple(int(n) for n in reversed(t.shape.tolist())))
             for t in reader.tensors}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gpusurvey.bench.config import WorkloadConfig, option
-from gpusurvey.bench.workload import Workload
+from gpusurvey.bench.workload import Calibration, Workload
 
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TENSOR_CORE_SIZES = (512, 4096)
@@ -124,6 +124,16 @@ class MatmulWorkload(Workload):
             for dtype, torch_dtype in (("fp32", torch.float32), ("fp16", torch.float16)):
                 loop = self._cuda_loop(size, torch_dtype, generator)
                 self._cuda_cases[f"{dtype}_{size}_tflops"] = (size, loop)
+
+    def calibrate(self) -> Calibration:
+        """One product of each CPU case (the large GEMM's included), scaled to the products of a
+        call, plus the idle seconds before each; the CUDA products are not counted (only a CPU
+        run is held to ``max_cpu_hours``)."""
+        seconds = 0.0
+        for matmul, a, b, out, loops, threads in self._cpu_cases.values():
+            seconds += self._cpu_seconds(matmul, a, b, out, 1, threads) * loops + self.config.settle_s
+        return Calibration(seconds, f"one product of each of the {len(self._cpu_cases)} CPU cases, "
+                                    f"scaled to its loops, plus {self.config.settle_s:g} s idle before each")
 
     def _cuda_loop(self, n: int, dtype: Any, generator: Any) -> Any:
         """A callable that queues ``cuda_inner_loops`` products of two n x n matrices."""
