@@ -27,14 +27,14 @@ WORDS = {
            "no_fit": "does not fit", "spare": "to spare", "short": "short by", "bound": "decode bound",
            "predicted": "decode predicted", "none_fit": "none (it does not fit)",
            "no_prediction": "no prediction (no software group measured on enough cards runs this format)",
-           "interval": "interval", "by": "predicted from the efficiency of", "gb": "GB", "gib": "GiB",
-           "rate": "tokens/s"},
+           "interval": "interval", "by": "predicted from the efficiency of {software}", "gb": "GB",
+           "gib": "GiB", "rate": "tokens/s"},
     "ko": {"weights": "가중치", "kv_cache": "KV 캐시", "scratch": "작업 버퍼", "runtime": "런타임",
            "total": "합계", "capacity": "카드 메모리", "headroom": "여유로 남김", "fits": "들어간다",
            "no_fit": "들어가지 않는다", "spare": "남는 메모리", "short": "모자란 메모리",
            "bound": "디코딩 상한", "predicted": "디코딩 예측", "none_fit": "없음(들어가지 않는다)",
            "no_prediction": "예측 없음(이 형식을 돌리는 소프트웨어 묶음이 충분한 카드에서 측정되지 않았다)",
-           "interval": "구간", "by": "다음 소프트웨어의 효율로 예측", "gb": "GB", "gib": "GiB",
+           "interval": "구간", "by": "{software}의 효율로 예측", "gb": "GB", "gib": "GiB",
            "rate": "tokens/s"},
 }
 """The answer's words, in the terms ``gpusurvey fit`` prints them in."""

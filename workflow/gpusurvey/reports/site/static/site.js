@@ -126,7 +126,8 @@
         speed = cell("td", "", "predicted");
         speed.appendChild(cell("i", A.predicted[k].toFixed(1) + " " + w.rate + ", " + w.interval + " " +
                                A.low[k].toFixed(1) + "–" + A.high[k].toFixed(1)));
-        speed.appendChild(document.createTextNode(" (" + w.by + " " + A.software_names[A.software[k]] + ")"));
+        const software = A.software_names[A.software[k]];
+        speed.appendChild(document.createTextNode(" (" + w.by.replace("{software}", software) + ")"));
       }
       speed.style.whiteSpace = "normal";
       tr.append(cell("th", w.predicted), speed);
