@@ -106,8 +106,9 @@ def test_first_error_reads_an_error_without_a_file_from_its_context_line():
 def test_an_unknown_config_key_is_refused_with_the_known_ones(project):
     proc = snakemake(project, "-n", "--config", "mesure=True", "--", "paper", check=False)
     assert proc.returncode != 0
-    assert ("unknown config key(s) 'mesure' (workflow/config.yaml or --config); expected one of: bench, "
-            "cluster, crowd, data, fit, measure, notebooks, paper, site, tables") in proc.stdout + proc.stderr
+    assert ("unknown config key(s) 'mesure' (workflow/config.yaml or --config); expected one of: "
+            "bench, cluster, crowd, data, fit, measure, notebooks, paper, site, tables") in (
+        proc.stdout + proc.stderr)
 
 
 def test_the_makefile_refuses_a_checkout_path_with_a_space(tmp_path):

@@ -48,7 +48,7 @@ def test_the_bar_chart_marks_a_baseline_given_in_the_surveys_spelling(root, tabl
     ko, en = drawn
     assert "RTX 4070 Ti (기준)" in _ytick_labels(ko)
     assert "RTX 4070 Ti (baseline)" in _ytick_labels(en)
-    assert "RTX 4070 Ti (baseline)" in [t.get_text() for t in en.axes[0].get_legend().get_texts()]
+    assert "RTX 4070 Ti (baseline)" in [t.get_text() for t in en.legends[0].get_texts()]
 
 
 def test_a_measured_row_appears_in_the_roofline_and_value_per_dollar(tables):

@@ -86,7 +86,12 @@ def test_buyers_page_marks_each_number(root, data):
     prices = data.gpus.table["launch_price_usd"]
     assert cheapest["price"] <= prices[prices.notna()].max()
     tex = buyers_fragment(frame, "en")
-    assert r"\textit{" in tex and "(published)" in tex and "no listed card" in tex
+    assert r"\textit{" in tex and "no listed card" in tex
+    # Each number says what it is: one "(kind)" per card named, predicted ones in italics.
+    named = frame.dropna(subset=["gpu"])
+    for kind in ("published", "predicted", "bound"):
+        assert tex.count(f"({kind})") == (named["kind"] == kind).sum(), kind
+    assert tex.count(r"\textit{") >= (named["kind"] == "predicted").sum()
     assert pd.isna(frame[frame["need"] == "Seventy"]["gpu"]).all()
     without = eight_gb_without(data, "llama-2-13b", "gguf-q4_k_m", 4096, 0.5)
     assert "RTX 4060" in without

@@ -216,6 +216,37 @@ def test_the_korean_edition_follows_korean_conventions(built):
     assert "torch 2.13.0+cpu" in appendix
 
 
+def test_the_korean_paper_names_each_concept_one_way(built):
+    from gpusurvey.core.glossary import ALTERNATIVES, term
+
+    project, _ = built
+    flat = " ".join(pdf_text(project, "ko").split())
+    for concept, alternatives in ALTERNATIVES.items():
+        assert term(concept, "ko") in flat, concept
+        for alternative in alternatives:
+            assert alternative not in flat, (concept, alternative)
+
+
+def test_particles_after_the_software_names_follow_their_pronunciation(built):
+    """Every particle the Korean edition writes right after a later software's name is the one
+    its last syllable takes (diffusers + torch.compile은, llama.cpp는, MLC LLM으로)."""
+    from gpusurvey.core.glossary import PARTICLES, particle
+
+    project, _ = built
+    flat = " ".join(pdf_text(project, "ko").split())
+    with open(project / "results/since/points.csv", encoding="utf-8", newline="") as fh:
+        names = {row["software"] for row in csv.DictReader(fh)} - {"survey"}
+    kinds = {p: kind for kind, pair in PARTICLES.items() for p in pair}
+    found = 0
+    for name in sorted(names, key=len, reverse=True):
+        for match in re.finditer(re.escape(name) + r"( ?)(으로|은|는|이|가|을|를|로|과|와)(?=[\s,.)])", flat):
+            space, written = match.groups()
+            assert space == "", f"a space between {name} and {written}"
+            assert written == particle(name, kinds[written]), (name, written)
+            found += 1
+    assert found >= 5
+
+
 def test_tables_1_and_2_are_set_upright_on_the_text_pages(built):
     project, _ = built
     for lang, caption in (("ko", "RTX 40 시리즈"), ("en", "The RTX 40 series")):
@@ -236,7 +267,7 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
         rows = list(csv.DictReader(fh))
     cells = {v for row in rows for k, v in row.items() if k != "field" and v}
     assert cells - words == set()
-    assert ("n/a" if lang == "en" else "미확인") in words
+    assert ("unknown" if lang == "en" else "미확인") in words and "n/a" not in words
     # Numbers of the section, from its macros (the leave-one-out errors among them).
     macros = dict(re.findall(r"\\newcommand\{\\(\w+)\}\{([^}]*)\}",
                              (project / "results/macros/since.tex").read_text(encoding="utf-8")))
@@ -246,7 +277,18 @@ def test_both_papers_have_the_since_section_and_the_rtx50_table(built, lang):
         assert (macros[name] in words) if lang == "en" else (macros[name] in flat), name
     if lang == "ko":
         assert f"초당 {macros['SinceLlmTopPredicted']}토큰" in flat
-    assert f"{macros['SinceSdLooAllMedian']}%" in flat and f"{macros['SinceLlmLooAllMedian']}%" in flat
+    # Each software's own leave-one-out error, never one pooled over software.
+    for name in ("SinceLlmLooPredMedian", "SinceSdLooPredMedian", "SinceSdLooSurveyMedian"):
+        assert f"{macros[name]}%" in flat, name
+    # Every source of a later result is in the bibliography, and the comparison cites them.
+    bib = (project / "results/paper/literature.bib").read_text(encoding="utf-8")
+    for author in re.findall(r"author\s+= \{\{([^}]*)\}\}", bib):
+        assert author.replace("{-}", "-") in flat, author
+    assert re.search(r"(Sources|출처): diffusers \[\d+\]", flat)
+    # The software measured on two cards of one bandwidth are listed as not testable.
+    assert ("not testable" if lang == "en" else "검증 불가") in flat
+    for software in ("ExLlama", "ExLlamaV2", "MLC LLM"):
+        assert software in macros["SinceLlmUntestable"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -137,5 +137,5 @@ def test_a_section_table_marks_its_predictions_and_takes_each_row_s_kind():
     first, second = view.rows
     assert (first.kind, second.kind) == ("predicted", "model")
     cell = first.cells["predicted_tokens_per_s"]
-    assert (cell.text, cell.italic, cell.hover.en) == ("125.1", True, "Predicted range: 13.14–217.9")
+    assert (cell.text, cell.italic, cell.hover.en) == ("125.1", True, "Predicted interval: 13.14–217.9")
     assert second.cells["format"].text == "" and second.cells["predicted_tokens_per_s"].sort is None

@@ -160,7 +160,7 @@ def test_measured_and_predicted_rows_are_told_apart(browser, site):
     assert measured.count() >= 1 and "†" in measured.first.locator("th").inner_text()
     predicted = page.locator("#since-predictions tbody tr.predicted td i").first
     cell = predicted.locator("xpath=..")
-    assert cell.get_attribute("title").startswith("Predicted range: ")
+    assert cell.get_attribute("title").startswith("Predicted interval: ")
     assert page.locator("#table3 tbody tr.predicted").count() == 0  # no prediction among measurements
     page.close()
 

@@ -68,7 +68,8 @@ class Figure:
     target: str
     """The rule that builds it alone."""
     draw: str
-    """Name of its drawing function in ``gpusurvey.reports.figures``."""
+    """Name of its drawing function in ``gpusurvey.reports.figures`` (``DRAWERS``), or in its
+    section's module for a figure of a section (``gpusurvey.reports.since_figures``)."""
     tables: tuple[int, ...] = ()
     """Regenerated tables it reads (``results/tables/table<N>.csv``)."""
     baseline: bool = False
@@ -77,6 +78,9 @@ class Figure:
     """Reads the records of this workload (and the survey's Figure 1 bars)."""
     cpu_records: bool = False
     """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    wide: bool = False
+    """Set at the full text width (``\\surveyfigure[\\linewidth]``); otherwise at the paper's
+    default 0.66 of it. ``gpusurvey.reports.figure_check`` reads its type at that size."""
     section: str | None = None
     """Drawn by that section's own rule (its inputs are the section's CSVs, not the tables);
     ``draw`` is then unused by the generic ``figure`` rule. ``figures`` and ``publish`` still
@@ -130,10 +134,15 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("table3_bars", "figure_table3_bars", "bars", tables=(3,), baseline=True),
     Figure("table4_bars", "figure_table4_bars", "bars", tables=(4,), baseline=True),
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
-    Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5)),
+    Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5), wide=True),
     Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
-    Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True),
-    Figure("crowd_distributions", "figure_crowd", "crowd_distributions", section="crowd"),
+    Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True,
+           wide=True),
+    Figure("roofline_since", "figure_roofline_since", "roofline_since", tables=(5,), wide=True,
+           section="since"),
+    Figure("value_per_dollar_today", "figure_value_per_dollar_today", "value_per_dollar_today", wide=True,
+           section="since"),
+    Figure("crowd_distributions", "figure_crowd", "distributions", wide=True, section="crowd"),
 )}
 
 NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (

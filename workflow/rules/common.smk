@@ -208,7 +208,6 @@ def figure_inputs(wildcards):
 # The section "since the survey" (since.smk).
 
 SINCE_FRAGMENTS = ("comparison", "predictions", "loo")
-SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
 
 
 def since_outputs():
@@ -220,14 +219,25 @@ def since_outputs():
     return outputs
 
 
-def since_figure_outputs():
-    """The section's figures by ``<figure>_<lang>_<ext>``."""
-    return {
-        f"{name}_{lang}_{ext}": f"results/figures/{name}.{lang}.{ext}"
-        for name in SINCE_FIGURES
-        for lang in LANGS
-        for ext in ("pdf", "png")
-    }
+def section_figure_outputs(section, in_report=False):
+    """A section's figures (gpusurvey.registry, ``section=``) by ``<figure>_<lang>_<ext>``; with
+    ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``),
+    as the generic ``figure`` rule marks its own."""
+    outputs = {}
+    for figure in section_figures(section):
+        for lang in LANGS:
+            for ext in ("pdf", "png"):
+                path = f"results/figures/{figure.name}.{lang}.{ext}"
+                if in_report and ext == "png":
+                    path = report(
+                        path,
+                        caption=f"../report/{section}_figure.rst",
+                        category="Figures",
+                        subcategory=figure.name,
+                        labels={"figure": figure.name, "language": lang},
+                    )
+                outputs[f"{figure.name}_{lang}_{ext}"] = path
+    return outputs
 
 
 # The crowd's benchmark database beside the survey (crowd.smk).
@@ -248,16 +258,6 @@ def crowd_table_outputs(in_report=False):
             csv, caption="../report/crowd_table.rst", category="Tables", labels={"table": str(table.number)}
         )
     return {"table_csv": csv} | {f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS}
-
-
-def crowd_figure_outputs():
-    """The crowd section's figures by ``<figure>_<lang>_<ext>``."""
-    return {
-        f"{figure.name}_{lang}_{ext}": f"results/figures/{figure.name}.{lang}.{ext}"
-        for figure in section_figures("crowd")
-        for lang in LANGS
-        for ext in ("pdf", "png")
-    }
 
 
 # The web page of the results (site.smk).

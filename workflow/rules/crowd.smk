@@ -30,7 +30,7 @@ rule crowd_figure:
         table7=crowd_table_outputs()["table_csv"],
         code=code_inputs("crowd_figure.py"),
     output:
-        **crowd_figure_outputs(),
+        **section_figure_outputs("crowd", in_report=True),
     log:
         "logs/crowd/crowd_figure.log",
     conda:

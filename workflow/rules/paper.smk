@@ -25,11 +25,29 @@ rule macros:
         "../scripts/paper_macros.py"
 
 
+rule paper_date:
+    input:
+        gpus=config["data"]["gpus"],
+        literature=config["data"]["literature"],
+        records=measurement_records(),
+        cpu_records=cpu_records(),
+        code=code_inputs("paper_date.py"),
+    output:
+        "results/macros/date.tex",
+    log:
+        "logs/paper/date.log",
+    conda:
+        "../../envs/latex.yaml"
+    script:
+        "../scripts/paper_date.py"
+
+
 rule paper_appendix:
     input:
         gpus=config["data"]["gpus"],
         errata=config["data"]["errata"],
         records=measurement_records(),
+        cpu_records=cpu_records(),
         code=code_inputs("paper_appendix.py"),
     output:
         errata_ko="results/paper/errata.ko.tex",
@@ -50,9 +68,10 @@ rule paper_pdf:
     input:
         tex="paper/{lang}/survey.tex",
         preamble="paper/preamble.tex",
-        bib="paper/references.bib",
+        bib=["paper/references.bib", "results/paper/literature.bib"],
         bst="paper/unsrt-ko.bst",
         macros=rules.macros.output,
+        date=rules.paper_date.output,
         errata="results/paper/errata.{lang}.tex",
         provenance="results/paper/provenance.{lang}.tex",
         tables=[f"results/tables/{TABLES[n].name}.{{lang}}.tex" for n in TABLES],
@@ -60,7 +79,6 @@ rule paper_pdf:
         since=[
             rules.since_macros.output[0],
             *(f"results/since/{name}.{{lang}}.tex" for name in SINCE_FRAGMENTS),
-            *(f"results/figures/{name}.{{lang}}.pdf" for name in SINCE_FIGURES),
         ],
         formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
         crowd=[rules.crowd_macros.output.macros, "results/crowd/software.{lang}.tex"],

@@ -21,6 +21,21 @@ rule since_survey:
         "../scripts/since_survey.py"
 
 
+rule since_bibliography:
+    input:
+        gpus=config["data"]["gpus"],
+        literature=config["data"]["literature"],
+        code=code_inputs("since_bibliography.py"),
+    output:
+        "results/paper/literature.bib",
+    log:
+        "logs/since/since_bibliography.log",
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/since_bibliography.py"
+
+
 rule since_figures:
     input:
         table5=table_csv(5),
@@ -28,7 +43,7 @@ rule since_figures:
         predictions="results/since/predictions.csv",
         code=code_inputs("since_figures.py"),
     output:
-        **since_figure_outputs(),
+        **section_figure_outputs("since", in_report=True),
     log:
         "logs/since/since_figures.log",
     conda:
@@ -43,6 +58,7 @@ rule since_macros:
         predictions="results/since/predictions.csv",
         loo_summary="results/since/loo_summary.csv",
         table6=table_csv(6),
+        bibliography=rules.since_bibliography.output[0],
         code=code_inputs("since_macros.py"),
     output:
         "results/macros/since.tex",
@@ -57,5 +73,6 @@ rule since_macros:
 rule since:
     input:
         list(since_outputs().values()),
-        list(since_figure_outputs().values()),
+        list(section_figure_outputs("since").values()),
         rules.since_macros.output,
+        rules.since_bibliography.output,

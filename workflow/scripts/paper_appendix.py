@@ -10,4 +10,5 @@ with reason_on_terminal("paper_appendix"):
     write_errata(snakemake.input.errata, snakemake.input.gpus,
                  snakemake.output.errata_ko, snakemake.output.errata_en)
     write_provenance(list(snakemake.input.records), snakemake.params.profiles,
-                     snakemake.output.provenance_ko, snakemake.output.provenance_en)
+                     snakemake.output.provenance_ko, snakemake.output.provenance_en,
+                     cpu_records=list(snakemake.input.cpu_records))

@@ -9,4 +9,4 @@ sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 with reason_on_terminal("since_macros"):
     write_since_macros(snakemake.output[0], points=snakemake.input.points,
                        predicted=snakemake.input.predictions, loo_summary=snakemake.input.loo_summary,
-                       table6=snakemake.input.table6)
+                       table6=snakemake.input.table6, bibliography=snakemake.input.bibliography)

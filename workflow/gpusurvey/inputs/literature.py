@@ -4,7 +4,10 @@ the rows that may be compared with the survey's tables and those that may not.
 Every row names its source and quotes the line holding its value (the schema refuses an empty
 one); its GPU must resolve through ``data/gpus.csv``, its unit must be its workload's, and its
 ``comparable`` cell must say what ``comparable`` (the rule) says of its settings, so the file
-states which rows count and the code checks that it states it right.
+states which rows count and the code checks that it states it right. Each row also states, field
+by field (``match_<field>``), how its settings compare with the survey's
+(``gpusurvey.inputs.comparability``): ``comparable`` is ``yes`` exactly when no field says
+``no``, and a comparison names the fields it relaxes.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from gpusurvey.core.csv_rows import LINE, read_rows
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record_text import problem
+from gpusurvey.inputs import comparability
 from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.registry import WORKLOADS
 
@@ -59,34 +63,32 @@ class LiteratureRow:
     source: str
     source_title: str
     quote: str
+    relaxed: tuple[str, ...] = ()
+    """The fields it relaxes (``comparability.FIELDS`` order)."""
+    steps: int | None = None
+    source_date: str = ""
 
 
 def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
-               resolution: str | None) -> tuple[bool, str]:
-    """Whether settings match the survey's table, and why not (``SURVEY_SETTINGS``).
+               resolution: str | None, steps: int | None = None, software: str = "",
+               settings: str = "") -> tuple[bool, str]:
+    """Whether settings match the survey's table, and why not (``SURVEY_SETTINGS``): no field of
+    ``comparability.verdicts`` says ``no``.
 
     ``sd-txt2img``: SD 1.5 at 512x512 with batch 1 stated (a batch of 4 counts its it/s per batch
-    step, or per image, as each source chooses). ``llm-decode``: a LLaMA-13B-shaped model with
-    4-bit weights, and batch 1 or no batch stated: the sources time one prompt's generation and
-    none states a batch; a stated batch above 1 is not comparable.
+    step, or per image, as each source chooses); another step count is relaxed, not refused.
+    ``llm-decode``: a LLaMA-13B-shaped model with 4-bit weights, and batch 1 or no batch stated:
+    the sources time one prompt's generation and none states a batch; a stated batch above 1 is
+    not comparable.
     """
-    if workload == "sd-txt2img":
-        if model != "SD 1.5":
-            return False, f"model {model}, not SD 1.5"
-        if resolution != "512x512":
-            return False, f"resolution {resolution or 'not stated'}, not 512x512"
-        if batch != 1:
-            return False, f"batch {batch or 'not stated'}, not 1"
-        return True, ""
-    if workload == "llm-decode":
-        if model not in LLAMA_13B:
-            return False, f"model {model}, not LLaMA-13B"
-        if weight_bits != 4:
-            return False, f"{weight_bits}-bit weights, not 4-bit"
-        if batch not in (None, 1):
-            return False, f"batch {batch}, not one sequence"
-        return True, ""
-    raise ValueError(f"workload: expected one of {sorted(SURVEY_SETTINGS)}, got '{workload}'")
+    if workload not in SURVEY_SETTINGS:
+        raise ValueError(f"workload: expected one of {sorted(SURVEY_SETTINGS)}, got '{workload}'")
+    fields = comparability.verdicts(workload, model, weight_bits, batch, resolution, steps, software,
+                                    settings)
+    survey = comparability.SURVEY[workload]
+    why = "; ".join(f"{what}, not {survey[field]}" for field, (verdict, what) in fields.items()
+                    if verdict == "no")
+    return why == "", why
 
 
 def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[LiteratureRow]:
@@ -115,8 +117,16 @@ def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[Literatur
         if row["unit"] != unit:
             raise DataError(path, f"unit '{row['unit']}' does not match workload {row['workload']}; "
                             f"expected '{unit}'", line=line, column="unit")
+        fields = comparability.verdicts(row["workload"], row["model"], row["weight_bits"], row["batch"],
+                                        row["resolution"], row["steps"], row["software"], row["settings"])
+        for field, (expected, what) in fields.items():
+            stated = row[f"match_{field}"] or ""
+            if stated != expected:
+                raise DataError(path, f"match_{field} is '{stated}' but the row ran "
+                                f"{what or 'no such setting'}; expected '{expected}' (docs/data.md)",
+                                line=line, column=f"match_{field}")
         verdict, why = comparable(row["workload"], row["model"], row["weight_bits"], row["batch"],
-                                  row["resolution"])
+                                  row["resolution"], row["steps"], row["software"], row["settings"])
         if (row["comparable"] == "yes") != verdict:
             reason = f"the settings match the survey's ({SURVEY_SETTINGS[row['workload']]})" \
                 if verdict else why
@@ -127,7 +137,9 @@ def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[Literatur
             unit=row["unit"], software=row["software"], software_group=row["software_group"],
             model=row["model"], weight_bits=row["weight_bits"], batch=row["batch"],
             resolution=row["resolution"], comparable=verdict, source=row["source"],
-            source_title=row["source_title"], quote=row["quote"]))
+            source_title=row["source_title"], quote=row["quote"],
+            relaxed=tuple(f for f, (v, _) in fields.items() if v == "relaxed"), steps=row["steps"],
+            source_date=row["source_date"]))
     return out
 
 

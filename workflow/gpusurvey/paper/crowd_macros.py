@@ -151,9 +151,10 @@ def efficiency_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame) 
 
 def prediction_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame, loo_summary: pd.DataFrame,
                       predicted: pd.DataFrame, path: str) -> None:
-    """The crowd as a software group of the predictions: its leave-one-out error, its RTX 50
-    prediction with the range the predictions table prints (the lowest to the highest card
-    efficiency) and, beside it, the spread of single submitters (their pooled P10 to P90)."""
+    r"""The crowd as a software group of the predictions: its leave-one-out error, its RTX 50
+    prediction with the interval the predictions table prints (from the group's own leave-one-out
+    errors, or all groups' where it has too few cases: ``\ifCrowdIntervalOwn``) and, beside it,
+    the spread of single submitters (their pooled P10 to P90)."""
     mine = loo_summary[(loo_summary["workload"] == "sd-txt2img") & (loo_summary["software"] == CROWD)]
     if mine.empty:
         raise DataError(path, "no leave-one-out summary of the crowd group", column="software")
@@ -169,8 +170,8 @@ def prediction_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame, 
     macros.set("CrowdPredicted", _f(top["predicted"], 1))
     macros.set("CrowdPredictedLow", _f(top["predicted_low"], 1))
     macros.set("CrowdPredictedHigh", _f(top["predicted_high"], 1))
-    macros.set("CrowdCardEffMin", _pct(top["efficiency_min"]))
-    macros.set("CrowdCardEffMax", _pct(top["efficiency_max"]))
+    macros.switch("CrowdIntervalOwn", top["interval_from"] == "own")
+    macros.set("CrowdIntervalCases", str(int(top["interval_cases"])))
     pooled = crowd_stats.pooled_efficiency(rows, table7)
     macros.set("CrowdPoolEffPTen", _pct(pooled[0]))
     macros.set("CrowdPoolEffPNinety", _pct(pooled[1]))

@@ -21,6 +21,7 @@ KEYS = {
         "vae_attention_processors": "VAE 어텐션 프로세서", "torch_threads": "torch 스레드 수",
         "numpy_blas": "NumPy BLAS", "thread_env": "스레드 환경 변수", "cpu_timing": "CPU 시간 측정",
         "device": "장치", "bits": "비트", "group_size": "그룹 크기", "kernel": "커널",
+        "cpu_peak_gemm": "GEMM 최고 속도", "cpu_threads": "지표별 스레드 수",
     },
     "en": {
         "library": "library", "attention": "attention", "dtype": "data type", "scheduler": "scheduler",
@@ -29,7 +30,7 @@ KEYS = {
         "vae_attention_processors": "VAE attention processors", "torch_threads": "torch threads",
         "numpy_blas": "NumPy BLAS", "thread_env": "thread environment variables",
         "cpu_timing": "CPU timing", "device": "device", "bits": "bits", "group_size": "group size",
-        "kernel": "kernel",
+        "kernel": "kernel", "cpu_peak_gemm": "peak GEMM", "cpu_threads": "threads per metric",
     },
 }
 
@@ -40,9 +41,14 @@ PHRASES = {
     "ko": (
         (re.compile(r"^perf_counter around (\d+) products, ([\d.]+) s idle before each library's loop$"),
          r"곱 \1회를 perf_counter로 재고, 라이브러리마다 재기 전 \2초 대기"),
+        (re.compile(r"^(\d+)x(\d+) fp32 torch\.matmul on (\d+) threads?, (\d+) per repetition; "
+                    r"the peak is the best timed repetition$"),
+         r"\1x\2 fp32 torch.matmul, 스레드 \3개, 반복마다 \4회; 최고 속도는 가장 빠른 반복"),
         (re.compile(r"^(\w+) and (\w+)$"), r"\1, \2"),
     ),
-    "en": (),
+    "en": (
+        (re.compile(r"^(.*\bon )1 threads\b(.*)$"), r"\g<1>1 thread\2"),
+    ),
 }
 """The English phrases the workloads record, and how the Korean edition says them."""
 

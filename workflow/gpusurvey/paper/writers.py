@@ -64,7 +64,7 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
             catalog.canonical(record.gpu, path, column="gpu",
                               memory_bytes=record.environment.get("gpu_memory_bytes"))
     loaded = [r for _, r in with_paths]
-    measured_macros(macros, rows, loaded)
+    measured_macros(macros, rows, [r for _, r in reported_records(records, profiles, cpu_records)])
     matmul_macros(macros, figure1, loaded)
     cpu_macros(macros, load_comparison(cpu_records, paths["sd-txt2img"], paths["llm-decode"]))
     macros.set("ErrataCount", str(len(load_errata(errata, catalog))))
@@ -80,10 +80,19 @@ def write_errata(errata: str | os.PathLike, gpus: str | os.PathLike, out_ko, out
     atomic.write_text(out_en, fragments["en"])
 
 
+def reported_records(records: Sequence[str | os.PathLike], profiles: Sequence[str],
+                     cpu_records: Sequence[str | os.PathLike] = ()) -> list[tuple[str, Record]]:
+    """Every record the papers use, by path: those of the tables' ``profiles`` and the
+    committed CPU records of the "without a GPU" section (whatever their profile)."""
+    cpu = [(str(p), load_checked(p)) for p in sorted(cpu_records, key=str)]
+    return load_records(records, profiles) + cpu
+
+
 def write_provenance(records: Sequence[str | os.PathLike], profiles: Sequence[str],
-                     out_ko, out_en) -> None:
-    """The appendix's per-record environment listing, in Korean and English."""
-    loaded = load_records(records, profiles)
+                     out_ko, out_en, cpu_records: Sequence[str | os.PathLike] = ()) -> None:
+    """The appendix's per-record environment listing, in Korean and English: every record the
+    papers use (``reported_records``)."""
+    loaded = reported_records(records, profiles, cpu_records)
     fragments = {lang: provenance_list(loaded, lang) + "\n" for lang in ("ko", "en")}
     atomic.write_text(out_ko, fragments["ko"])
     atomic.write_text(out_en, fragments["en"])

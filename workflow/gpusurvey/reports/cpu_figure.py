@@ -9,7 +9,7 @@ compute bound (its peak GEMM rate over the step's FLOPs). Without CPU records it
 from __future__ import annotations
 
 from gpusurvey.reports.cpu_compare import CpuComparison, CpuWorkload
-from gpusurvey.reports.figures import FRONT_COLOR, PUBLISHED_COLOR, _plain_ticks, _pyplot
+from gpusurvey.reports.figures import FRONT_COLOR, PAGE_WIDTH_IN, PUBLISHED_COLOR, _plain_ticks, _pyplot
 
 TEXT = {
     "ko": {"sd-txt2img": "Stable Diffusion 512x512 한 단계 (초, 로그 축)",
@@ -58,7 +58,8 @@ def cpu_workloads(comparison: CpuComparison, lang: str):
     """The figure (see the module's docstring)."""
     plt = _pyplot()
     items = [item for item in (comparison.sd, comparison.llm) if item is not None]
-    fig, axes = plt.subplots(max(1, len(items)), 1, figsize=(6.4, 0.6 + 1.6 * max(1, len(items))),
+    # Drawn at the full text width it is printed at, so its type prints at the size drawn.
+    fig, axes = plt.subplots(max(1, len(items)), 1, figsize=(PAGE_WIDTH_IN, 0.6 + 1.7 * max(1, len(items))),
                              squeeze=False)
     if not items:
         axes[0][0].text(0.5, 0.5, TEXT[lang]["none"], ha="center", va="center")
@@ -68,4 +69,5 @@ def cpu_workloads(comparison: CpuComparison, lang: str):
         bound = comparison.bound
         _panel(ax, item, lang, 1 / bound.bound_it_per_s if bound and item.workload == "sd-txt2img"
                else None)
+    fig.tight_layout(h_pad=1.5)  # each panel's axis title clear of the panel below
     return fig

@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from gpusurvey.core import atomic
+from gpusurvey.core.glossary import term
 from gpusurvey.models.roofline import bound_tokens_per_s
+from gpusurvey.registry import TABLES
 
 STYLE = Path(__file__).resolve().parent / "styles" / "gpusurvey.mplstyle"
 
@@ -47,11 +49,13 @@ TEXT = {
         "measured": "본 파이프라인의 측정값",
         "baseline": "기준",
         "price": "출시 가격 (USD)",
-        "per_dollar": "가격당 성능 ({unit}/USD)",
+        "per_dollar": term("value_per_dollar", "ko") + " ({unit}/USD)",
         "front": "파레토 전선 (같은 가격 이하에서 가장 빠른 GPU)",
-        "table": "표 {n}",
+        "sd-txt2img": "Stable Diffusion 512x512",
+        "sd-hires": "Stable Diffusion 고해상도 업스케일링",
+        "llm-decode": "LLaMA-13B 4비트 디코딩",
         "bandwidth": "메모리 대역폭 (GB/s, 로그 축)",
-        "decode": "디코딩 속도 (tokens/s, 로그 축)",
+        "decode": term("decoding", "ko") + " 속도 (tokens/s, 로그 축)",
         "bound": "대역폭 상한: 대역폭 / 토큰당 {gb:.2f} GB",
         "matmul": "1000x1000 행렬곱 1회 시간 (ms, 로그 축)",
         "survey": "서베이",
@@ -65,9 +69,11 @@ TEXT = {
         "measured": "Measured by this pipeline",
         "baseline": "baseline",
         "price": "Launch price (USD)",
-        "per_dollar": "Value per dollar ({unit}/USD)",
+        "per_dollar": term("value_per_dollar", "en").capitalize() + " ({unit}/USD)",
         "front": "Pareto front (fastest GPU at or below each price)",
-        "table": "Table {n}",
+        "sd-txt2img": "Stable Diffusion 512x512",
+        "sd-hires": "Stable Diffusion high-resolution upscaling",
+        "llm-decode": "LLaMA-13B 4-bit decoding",
         "bandwidth": "Memory bandwidth (GB/s, log scale)",
         "decode": "Decode speed (tokens/s, log scale)",
         "bound": "Bandwidth bound: bandwidth / {gb:.2f} GB per token",
@@ -178,10 +184,19 @@ def bars(table: pd.DataFrame, baseline: str, lang: str):
     if (table["source"] == "measured").any():
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor=MEASURED_COLOR, hatch="//",
                                      edgecolor="white", label=f"† {words['measured']}"))
-    # Above the axes, never over a bar or its value.
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, borderaxespad=0,
-              handlelength=1.2, columnspacing=1.0)
+    legend_on_top(fig, handles)
     return fig
+
+
+def legend_on_top(fig, handles, ncol: int = 2) -> None:
+    """The legend above the axes, from the figure's left edge (never over a bar or its value),
+    and the axes fitted below it, everything within the figure's width: a figure drawn at its
+    printed width prints its type at the size it was drawn."""
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), ncol=ncol, borderaxespad=0,
+                        handlelength=1.2, columnspacing=1.0)
+    fig.canvas.draw()
+    height = legend.get_window_extent().height / fig.bbox.height
+    fig.tight_layout(rect=(0, 0, 1, 1 - height - 0.02))
 
 
 def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
@@ -214,7 +229,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
         ax.plot(shown.loc[front, "price_usd"], shown.loc[front, "value_per_dollar"], color=FRONT_COLOR,
                 linewidth=1.2, zorder=2, label=words["front"])
         unit = table["unit"].iloc[0]
-        ax.set_title(words["table"].format(n=number))
+        ax.set_title(words[TABLES[number].workload])
         ax.set_xlabel(words["price"])
         ax.set_ylabel(words["per_dollar"].format(unit=unit))
         low, high = shown["value_per_dollar"].min(), shown["value_per_dollar"].max()
@@ -232,11 +247,11 @@ LABEL_ITERATIONS = 1000
 """Steps of ``adjustText`` at most (it stops earlier once no label overlaps)."""
 
 
-def place_labels(ax, xs, ys, names) -> None:
+def place_labels(ax, xs, ys, names, avoid=((), ())) -> None:
     """Label each point with its name, moved (with a leader line) off every other label and
-    point; ``adjustText`` finds the positions, deterministically: it stops after
-    ``LABEL_ITERATIONS`` steps, never after a time limit (its default, one second, would place
-    the labels by the machine's speed)."""
+    point, and off the unlabelled points ``avoid`` (xs, ys); ``adjustText`` finds the positions,
+    deterministically: it stops after ``LABEL_ITERATIONS`` steps, never after a time limit (its
+    default, one second, would place the labels by the machine's speed)."""
     from adjustText import adjust_text
 
     xs, ys = list(xs), list(ys)
@@ -244,8 +259,8 @@ def place_labels(ax, xs, ys, names) -> None:
              for x, y, name in zip(xs, ys, names, strict=True)]
     if texts:
         # Boxes grown by ``expand`` keep clear of the markers around each point, not only its centre.
-        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.4, 2.0), force_static=(0.3, 0.5),
-                    ensure_inside_axes=True, iter_lim=LABEL_ITERATIONS,
+        adjust_text(texts, x=xs + list(avoid[0]), y=ys + list(avoid[1]), ax=ax, expand=(1.4, 2.0),
+                    force_static=(0.3, 0.5), ensure_inside_axes=True, iter_lim=LABEL_ITERATIONS,
                     arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5})
 
 
@@ -253,42 +268,51 @@ def roofline(table: pd.DataFrame, lang: str):
     """Table 5 on the decode roofline: tokens/s against memory bandwidth, with the bound
     bandwidth / bytes per token as a line for each distinct ``bytes_per_token`` of the table
     (a measured row reads the KV cache as well as the survey's model's weights); published and
-    measured points, a measured row of several records with an error bar over their range."""
+    measured points, a measured row of several records with an error bar over their range. The
+    y axis reaches the bound at the largest bandwidth, so the gap between the points and the
+    line is the figure's message."""
     plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 4.4))
+    ok = table[table["status"] == "ok"]
+    low, high = table["memory_bandwidth_gbs"].min() * 0.8, table["memory_bandwidth_gbs"].max() * 1.15
+    top = roofline_axes(ax, table, lang, (low, high))
+    ax.set_ylim(ok["value"].min() * 0.5, top * 1.25)  # room below the points for their labels
+    place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
+                 [_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()])
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
+    return fig
+
+
+def roofline_axes(ax, table: pd.DataFrame, lang: str, xlim: tuple[float, float],
+                  points: bool = True) -> float:
+    """Draw Table 5's bound lines over ``xlim`` and (with ``points``) its points into ``ax`` (log
+    axes, plain ticks, axis titles); return the highest bound drawn, for the caller's y limits."""
     words = TEXT[lang]
     ok = table[table["status"] == "ok"]
-    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 3.6))
-    low, high = table["memory_bandwidth_gbs"].min() * 0.8, table["memory_bandwidth_gbs"].max() * 1.15
-    xs = [low, high]
+    top = 0.0
     for i, per_token in enumerate(sorted(table["bytes_per_token"].dropna().unique())):
-        ax.plot(xs, [bound_tokens_per_s(x, per_token) for x in xs], color=BASELINE_COLOR, linewidth=1.2,
-                linestyle=BOUND_STYLES[i % len(BOUND_STYLES)],
+        ys = [bound_tokens_per_s(x, per_token) for x in xlim]
+        top = max(top, *ys)
+        ax.plot(xlim, ys, color=BASELINE_COLOR, linewidth=1.2, linestyle=BOUND_STYLES[i % len(BOUND_STYLES)],
                 label=words["bound"].format(gb=per_token / 1e9))
     for source, color, marker in (("published", PUBLISHED_COLOR, "o"), ("measured", MEASURED_COLOR, "^")):
         part = ok[ok["source"] == source]
-        if not part.empty:
+        if points and not part.empty:
             ax.scatter(part["memory_bandwidth_gbs"], part["value"], color=color, marker=marker, s=18,
                        zorder=3, label=words[source])
-    for _, row in ok.iterrows():
+    for _, row in ok.iterrows() if points else ():
         errors = spread(row)
         if errors is not None:
             ax.errorbar(row["memory_bandwidth_gbs"], row["value"], yerr=[[errors[0]], [errors[1]]],
                         fmt="none", ecolor=MEASURED_COLOR, elinewidth=0.8, capsize=2, zorder=2)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    # The y axis fits the points, not the bound (which lies far above most of them): the line
-    # leaves the plot at its top, and every card is told apart.
-    ax.set_xlim(low, high)
-    ax.set_ylim(ok["value"].min() * 0.8, ok["value"].max() * 1.5)
+    ax.set_xlim(*xlim)
     _plain_ticks(ax.xaxis, subs=(1, 2, 3, 5, 7))
-    _plain_ticks(ax.yaxis, subs=(1, 1.5, 2, 3, 5, 7))
+    _plain_ticks(ax.yaxis, subs=(1, 2, 3, 5, 7))
     ax.set_xlabel(words["bandwidth"])
     ax.set_ylabel(words["decode"])
-    # Short GeForce names ("4090"), each point labelled on its own.
-    place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
-                  [_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()])
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
-    return fig
+    return top
 
 
 def _plain_ticks(axis, subs: Sequence[float] = (1, 2, 5)) -> None:
@@ -324,16 +348,16 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
         ax.text(value * 1.05, y, f"{value:.3g} ms", va="center", fontsize=LABEL_SIZE)
     ax.set_yticks(ys, [label for label, *_ in bars_])
     ax.set_xscale("log")
-    _plain_ticks(ax.xaxis)
-    ax.set_xlim(min(b[2] for b in bars_) / 2, max(b[2] for b in bars_) * 4)
-    ax.set_xlabel(words["matmul"])
+    _plain_ticks(ax.xaxis, subs=(1,))
+    ax.set_xlim(min(b[2] for b in bars_) / 2, max(b[2] for b in bars_) * 8)
+    ax.set_xlabel(words["matmul"], loc="right")  # under the long bar names too, not past the right edge
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=PUBLISHED_COLOR, label=words["cpu"]),
                plt.Rectangle((0, 0), 1, 1, color=FRONT_COLOR, label=words["gpu"])]
     if any(b[3] for b in bars_):
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#999999", hatch="//", edgecolor="white",
                                      label=f"† {words['measured']}"))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, borderaxespad=0)
+    legend_on_top(fig, handles)
     return fig
 
 

@@ -1,33 +1,32 @@
 """The predicted decode speed of a model and format on a card: its bandwidth bound times the
 efficiency a software group reached on the cards it was measured on.
 
-This is the one place that calls ``gpusurvey.reports.predictions`` (its points and its
-leave-one-out cases), so that a change to how predictions are made is followed here in one spot.
+This is the one place that calls the prediction model (``gpusurvey.models.prediction``, with the
+points of ``gpusurvey.reports.predictions``), so that the rules of "Since the survey" hold here
+too:
 
 - The bound: the card's bandwidth over the bytes one token reads, the model's weights in the
   format (``roofline.weight_bytes_per_token``) plus its KV cache at half the context (the
   mean over a generation that fills it).
 - The efficiency: the median of the group's measured efficiencies, each against LLaMA-13B's
   roofline on its card (how ``predictions`` defines them), applied to the bound of this model
-  and format. GGUF formats use llama.cpp's group; no other group of today's software meets the
-  rule below, so GPTQ and FP16 show their bound only.
-- The rule: a group predicts only with at least ``MIN_CARDS`` cards spread over at least two
-  distinct bounds; the interval is the prediction times 1 +- the group's largest leave-one-out
-  error, capped at the bound.
+  and format. GGUF formats use llama.cpp's group; no other group of today's software may
+  predict (``prediction.Group.reason``), so GPTQ and FP16 show their bound only.
+- The interval: the prediction times the smallest and largest leave-one-out ratio of the
+  group's own cases (all predicting groups' where it has too few), capped at the bound.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
+from gpusurvey.models import prediction as model
 from gpusurvey.models.llama import LlamaShape
 from gpusurvey.models.memory import kv_cache_bytes
 from gpusurvey.models.roofline import bound_tokens_per_s, weight_bytes_per_token
 from gpusurvey.models.weight_formats import MODELLED_GGUF, format_inventory
 
 WORKLOAD = "llm-decode"
-MIN_CARDS = 3
 FORMAT_SOFTWARE = dict.fromkeys(MODELLED_GGUF, "llama.cpp")
 """Format -> the software group whose efficiency predicts it (formats absent: bound only)."""
 
@@ -38,7 +37,11 @@ class Basis:
 
     software: str
     efficiency: float
-    max_error: float
+    ratio_low: float
+    ratio_high: float
+    """The smallest and largest leave-one-out ratio (value / predicted) the interval rests on."""
+    interval_from: str
+    """``own`` (the group's cases) or ``pooled`` (every predicting group's)."""
     cards: tuple[str, ...]
 
 
@@ -55,20 +58,19 @@ class Speed:
 
 
 def prediction_bases(gpus_path, literature_path, published_paths: dict) -> dict[str, Basis]:
-    """The groups that may predict, by software (see the module's docstring for the rule)."""
+    """The groups that may predict, by software (``prediction.group``'s rule)."""
     from gpusurvey.reports import predictions
 
     gpus, published, literature = predictions.load_inputs(gpus_path, literature_path, published_paths)
     points = [p for p in predictions.measured_points(gpus, published, literature) if p.workload == WORKLOAD]
-    cases = [c for c in predictions.leave_one_out(points) if c.workload == WORKLOAD]
     bases = {}
     for software in set(FORMAT_SOFTWARE.values()):
-        group = [p for p in points if p.software == software]
-        errors = [abs(c.error) for c in cases if c.software == software]
-        if len(group) < MIN_CARDS or len({round(p.bound, 6) for p in group}) < 2 or not errors:
+        if not model.group(points, WORKLOAD, software).predicts:
             continue
-        bases[software] = Basis(software, statistics.median(p.efficiency for p in group), max(errors),
-                                tuple(p.gpu for p in group))
+        unit = model.predict(WORKLOAD, 1.0, points, software)  # a bound of 1: the efficiency itself
+        mine = [p for p in points if p.software == software]
+        bases[software] = Basis(software, unit.efficiency, unit.low / unit.value, unit.high / unit.value,
+                                unit.interval_from, tuple(p.gpu for p in mine))
     return bases
 
 
@@ -83,5 +85,5 @@ def decode_speed(shape: LlamaShape, fmt: str, context: int, bandwidth_gbs: float
     if basis is None:
         return Speed(bound, None, None, None, None)
     predicted = bound * basis.efficiency
-    return Speed(bound, predicted, predicted * max(0.0, 1 - basis.max_error),
-                 min(bound, predicted * (1 + basis.max_error)), basis.software, len(basis.cards))
+    return Speed(bound, predicted, predicted * basis.ratio_low, min(bound, predicted * basis.ratio_high),
+                 basis.software, len(basis.cards))

@@ -24,6 +24,7 @@ import pandas as pd
 from pylatex.utils import NoEscape, escape_latex
 
 from gpusurvey.core.errors import DataError
+from gpusurvey.core.glossary import term
 from gpusurvey.core.rounding import fixed, ratio, trimmed
 from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.inputs.measured_cards import MeasuredCard
@@ -156,7 +157,8 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
 DAGGER = r"$^{\dagger}$"
 
 _HEADERS = {
-    "ko": {"gpu": "GPU", "price": "가격(USD)", "per_dollar": "가격당 성능", "relative": "{base} 대비(배)",
+    "ko": {"gpu": "GPU", "price": "가격(USD)", "per_dollar": term("value_per_dollar", "ko"),
+           "relative": "{base} 대비(배)",
            "efficiency": "연산 효율(%)",
            "it/s": "초당 반복(it/s)", "tokens/s": "초당 토큰(tokens/s)"},
     "en": {"gpu": "GPU", "price": "Price (USD)", "per_dollar": "{unit} per USD",

@@ -1,8 +1,9 @@
 """Since the survey: later published results beside the survey's, and predictions for the cards
 nobody measured, validated by leave-one-out.
 
-The method rests on one observation: for a given piece of software, the fraction of a card's
-hardware limit it reaches (its efficiency) varies far less between cards than the speed does.
+The model and its rules (which software group may predict, the leave-one-out cases, intervals
+from those cases) are ``gpusurvey.models.prediction``; this module gives it its points and
+writes what it finds.
 
 - **The bound.** LLaMA-13B decoding (``llm-decode``): the memory-bandwidth roofline, the card's
   ``memory_bandwidth_gbs`` over the bytes one token reads from LLaMA-13B's GPTQ 4-bit weights
@@ -13,13 +14,10 @@ hardware limit it reaches (its efficiency) varies far less between cards than th
   (``gpusurvey.models.sd_compute``).
 - **Points.** One per workload, software and card: the survey's printed value (software
   ``survey``), or the median of the comparable rows of ``data/literature.csv`` of that software
-  group and card; its efficiency is value / bound.
-- **Prediction.** For a card with no point of a software: its bound times the median efficiency
-  of that software's points, with the range bound x min to bound x max of those efficiencies.
-  Only software measured on at least two cards predicts (a spread needs two).
-- **Validation.** Leave-one-out: each point of such a software is predicted from the others
-  (bound x their median efficiency) and compared with its value; the error is
-  |predicted - value| / value, summarised per software and per workload by its median and maximum.
+  group and card. Rows of another source (crowd-sourced ones) are appended to the points
+  table as one more group and follow the same rules.
+- **Targets.** The RTX 50 series and the survey's cards missing from the workload's table;
+  every group of the workload is asked, and one that may not predict gives its reason.
 
 Predicted values live only in this module's outputs (``kind`` is ``predicted`` in every row,
 italics in every fragment), never in Tables 3-5.
@@ -30,21 +28,19 @@ from __future__ import annotations
 import os
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
-from pylatex.utils import NoEscape
 
 from gpusurvey.core import atomic
-from gpusurvey.core.rounding import fixed
 from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
 from gpusurvey.inputs.literature import LiteratureRow, comparable_rows, load_literature
 from gpusurvey.inputs.published import PublishedRow, load_published_table
+from gpusurvey.models import prediction as model
 from gpusurvey.models.llama import PRESETS, gptq_tensors
+from gpusurvey.models.prediction import Case, Point, Prediction
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s, tensor_bytes
 from gpusurvey.models.sd_compute import SETTINGS, efficiency, sd_bound_it_per_s, step_flops
 from gpusurvey.registry import WORKLOADS
-from gpusurvey.reports.latex_tables import tabular
 
 SURVEY = "survey"
 """The software group of the survey's own printed values (Tables 3 and 5)."""
@@ -55,50 +51,11 @@ WORKLOAD_TABLES = {"sd-txt2img": 3, "llm-decode": 5}
 SERIES = "RTX 50"
 """The series released since the survey, whose cards the predictions cover."""
 
-MIN_CARDS = 2
-"""Cards a software must have been measured on to predict (and to be left out one at a time)."""
-
-PLACES = {"sd-txt2img": 1, "llm-decode": 1}
-"""Decimals of a printed predicted or bound value."""
-
 LLAMA13B_GPTQ_WEIGHT_BYTES = sum(tensor_bytes(dtype, dims)
                                  for _, dtype, dims in gptq_tensors(PRESETS["llama-13b"]))
 """Every tensor of the LLaMA-13B GPTQ checkpoint (the embedding table in full): what a card must
 hold before its KV cache and the CUDA context. A decode prediction gives the share of the card's
 memory it takes, since a card that cannot hold the model cannot reach any speed."""
-
-WORDS = {
-    "ko": {SURVEY: "서베이(2023)", "card": "GPU", "bound": "상한", "predicted": "예측",
-           "software": "소프트웨어", "cards": "카드 수", "median": "오차 중앙값", "max": "최대 오차",
-           "all": "전체", "none": "–", "unknown": "미확인", "weights": "가중치/메모리",
-           "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4비트 (tokens/s)"},
-    "en": {SURVEY: "survey (2023)", "card": "GPU", "bound": "bound", "predicted": "predicted",
-           "software": "software", "cards": "cards", "median": "median error", "max": "max. error",
-           "all": "all", "none": "–", "unknown": "n/a", "weights": "weights/memory",
-           "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4-bit (tokens/s)"},
-}
-
-
-def software_label(software: str, lang: str) -> str:
-    """How a software group is printed: the survey's in the edition's words, others by name."""
-    return WORDS[lang][SURVEY] if software == SURVEY else software
-
-
-@dataclass(frozen=True)
-class Point:
-    """One card's speed with one software, and the fraction of its bound that is."""
-
-    workload: str
-    software: str
-    gpu: str
-    value: float
-    bound: float
-    n_rows: int
-    """Rows of the source data it is the median of (1 for a survey value)."""
-
-    @property
-    def efficiency(self) -> float:
-        return self.value / self.bound
 
 
 def card_bound(workload: str, gpu_row: pd.Series) -> float | None:
@@ -137,94 +94,6 @@ def measured_points(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow
     return sorted(points, key=lambda p: (p.workload, p.software != SURVEY, p.software, -p.value))
 
 
-def software_groups(points: Sequence[Point], workload: str) -> list[str]:
-    """The software of ``workload`` measured on at least ``MIN_CARDS`` cards, the survey's first."""
-    counts: dict[str, int] = {}
-    for p in points:
-        if p.workload == workload:
-            counts[p.software] = counts.get(p.software, 0) + 1
-    return [s for s in sorted(counts, key=lambda s: (s != SURVEY, s)) if counts[s] >= MIN_CARDS]
-
-
-@dataclass(frozen=True)
-class LooCase:
-    """One point predicted from the other points of its software."""
-
-    workload: str
-    software: str
-    gpu: str
-    value: float
-    predicted: float
-
-    @property
-    def error(self) -> float:
-        """Signed relative error, (predicted - value) / value."""
-        return (self.predicted - self.value) / self.value
-
-
-def leave_one_out(points: Sequence[Point]) -> list[LooCase]:
-    """Every point of a software measured on ``MIN_CARDS`` or more cards, predicted from the rest."""
-    cases = []
-    for workload in WORKLOAD_TABLES:
-        for software in software_groups(points, workload):
-            group = [p for p in points if p.workload == workload and p.software == software]
-            for left in group:
-                rest = statistics.median(p.efficiency for p in group if p is not left)
-                cases.append(LooCase(workload, software, left.gpu, left.value, left.bound * rest))
-    return cases
-
-
-@dataclass(frozen=True)
-class LooSummary:
-    workload: str
-    software: str
-    """A software group, or ``all`` for every case of the workload pooled."""
-    n_cards: int
-    median_error: float
-    max_error: float
-
-
-def loo_summary(cases: Sequence[LooCase]) -> list[LooSummary]:
-    """Median and maximum absolute relative error per workload and software, then per workload."""
-    out = []
-    for workload in WORKLOAD_TABLES:
-        mine = [c for c in cases if c.workload == workload]
-        for software in dict.fromkeys(c.software for c in mine):
-            errors = [abs(c.error) for c in mine if c.software == software]
-            out.append(LooSummary(workload, software, len(errors), statistics.median(errors), max(errors)))
-        if mine:
-            errors = [abs(c.error) for c in mine]
-            out.append(LooSummary(workload, "all", len(errors), statistics.median(errors), max(errors)))
-    return out
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """A card's predicted speed with one software; ``predicted`` is None where it has no bound."""
-
-    workload: str
-    software: str
-    gpu: str
-    bound: float | None
-    efficiency_median: float
-    efficiency_min: float
-    efficiency_max: float
-    basis: tuple[str, ...]
-    """The cards whose efficiencies it rests on."""
-
-    @property
-    def predicted(self) -> float | None:
-        return None if self.bound is None else self.bound * self.efficiency_median
-
-    @property
-    def low(self) -> float | None:
-        return None if self.bound is None else self.bound * self.efficiency_min
-
-    @property
-    def high(self) -> float | None:
-        return None if self.bound is None else self.bound * self.efficiency_max
-
-
 def target_cards(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow]], workload: str) -> list[str]:
     """Cards nobody measured for ``workload``: the RTX 50 series, then the survey's cards
     (Tables 1-2) missing from the workload's table, in ``data/gpus.csv`` order."""
@@ -236,43 +105,63 @@ def target_cards(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow]],
 
 
 def predictions(points: Sequence[Point], gpus: GpuCatalog,
-                published: dict[str, Sequence[PublishedRow]]) -> list[Prediction]:
-    """Every target card with every software that predicts (``software_groups``)."""
+                published: dict[str, Sequence[PublishedRow]]) -> list[tuple[str, Prediction]]:
+    """Every target card with every group of its workload (``model.predict_each``), as
+    (card, prediction); a card a group measured is no target of that group."""
     out = []
     for workload in WORKLOAD_TABLES:
-        for software in software_groups(points, workload):
-            group = [p for p in points if p.workload == workload and p.software == software]
-            effs = [p.efficiency for p in group]
-            for gpu in target_cards(gpus, published, workload):
-                if any(p.gpu == gpu for p in group):
-                    continue
-                out.append(Prediction(workload, software, gpu, card_bound(workload, gpus.table.loc[gpu]),
-                                      statistics.median(effs), min(effs), max(effs),
-                                      tuple(p.gpu for p in group)))
+        for gpu in target_cards(gpus, published, workload):
+            bound = card_bound(workload, gpus.table.loc[gpu])
+            for p in model.predict_each(workload, bound, points):
+                if not any(q.gpu == gpu and q.software == p.software and q.workload == workload
+                           for q in points):
+                    out.append((gpu, p))
     return out
 
 
-def best_software(points: pd.DataFrame, workload: str) -> str:
-    """The later software (not the survey's) with the highest median efficiency among those
-    measured on ``MIN_CARDS`` or more cards (``points``: the ``points`` CSV): the software of
-    today the value-per-dollar figure and the macros use."""
+def frame_points(points: pd.DataFrame) -> list[Point]:
+    """The model's points from a ``points`` CSV (crowd rows appended included)."""
+    return model.points_from_rows(points.to_dict("records"))
+
+
+def fastest_software(points: pd.DataFrame, workload: str) -> str:
+    """The later software (not the survey's) with the highest median efficiency over the cards
+    it was measured on (``points``: the ``points`` CSV): the one a comparison on the survey's
+    own cards names."""
     mine = points[(points["workload"] == workload) & (points["software"] != SURVEY)]
-    counts = mine.groupby("software")["gpu"].nunique()
-    medians = mine.groupby("software")["efficiency"].median()[counts >= MIN_CARDS]
-    if medians.empty:
-        raise ValueError(f"{workload}: no later software measured on {MIN_CARDS} or more cards")
-    return str(medians.sort_index().idxmax())
+    if mine.empty:
+        raise ValueError(f"{workload}: no later software in the points")
+    return str(mine.groupby("software")["efficiency"].median().sort_index().idxmax())
 
 
-# Files: CSVs the figures and macros read, LaTeX fragments the paper inputs.
+def predicting_software(points: pd.DataFrame, workload: str) -> str:
+    """The later software with the highest median efficiency among the groups that may predict
+    (``model.Group.predicts``): the software of today the predictions and figures use."""
+    pts = frame_points(points)
+    able = [g.software for g in model.groups(pts)
+            if g.workload == workload and g.predicts and g.software != SURVEY]
+    if not able:
+        raise ValueError(f"{workload}: no later software may predict (at least {model.MIN_CARDS} cards "
+                         f"over {model.MIN_BOUNDS} bounds, following its bound)")
+    return max(sorted(able), key=lambda s: statistics.median(
+        p.efficiency for p in pts if p.workload == workload and p.software == s))
 
-def points_frame(points: Sequence[Point], gpus: GpuCatalog) -> pd.DataFrame:
+
+# Files: CSVs the figures and macros read; the LaTeX fragments are ``prediction_fragments``.
+
+def points_frame(points: Sequence[Point], gpus: GpuCatalog,
+                 literature: Sequence[LiteratureRow] = ()) -> pd.DataFrame:
+    """One row per point; ``sources``: the bibliography keys of the rows it is the median of
+    (``gpusurvey.reports.literature_bib``; empty for the survey's own values)."""
+    from gpusurvey.reports.literature_bib import sources
+
     return pd.DataFrame([{
         "kind": "published", "workload": p.workload, "software": p.software, "gpu": p.gpu,
         "value": p.value, "unit": WORKLOADS[p.workload].unit, "n_rows": p.n_rows, "bound": round(p.bound, 3),
         "efficiency": round(p.efficiency, 4),
         "memory_bandwidth_gbs": gpus.table.at[p.gpu, "memory_bandwidth_gbs"],
         "price_usd": gpus.table.at[p.gpu, "launch_price_usd"],
+        "sources": ";".join(sources(literature, p.workload, p.software, p.gpu)),
     } for p in points])
 
 
@@ -284,113 +173,47 @@ def weights_share(workload: str, gpu_row: pd.Series) -> float | None:
     return round(LLAMA13B_GPTQ_WEIGHT_BYTES / (float(gpu_row["memory_gb"]) * 2**30), 4)
 
 
-def predictions_frame(preds: Sequence[Prediction], gpus: GpuCatalog) -> pd.DataFrame:
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def predictions_frame(preds: Sequence[tuple[str, Prediction]], gpus: GpuCatalog) -> pd.DataFrame:
     rows = []
-    for p in preds:
-        price = gpus.table.at[p.gpu, "launch_price_usd"]
+    for gpu, p in preds:
+        price = gpus.table.at[gpu, "launch_price_usd"]
         rows.append({
-            "kind": "predicted", "workload": p.workload, "software": p.software, "gpu": p.gpu,
-            "series": gpus.table.at[p.gpu, "series"], "unit": WORKLOADS[p.workload].unit,
-            "bound": None if p.bound is None else round(p.bound, 3),
-            "predicted": None if p.predicted is None else round(p.predicted, 3),
-            "predicted_low": None if p.low is None else round(p.low, 3),
-            "predicted_high": None if p.high is None else round(p.high, 3),
-            "efficiency_median": round(p.efficiency_median, 4), "efficiency_min": round(p.efficiency_min, 4),
-            "efficiency_max": round(p.efficiency_max, 4), "basis": "; ".join(p.basis),
-            "memory_bandwidth_gbs": gpus.table.at[p.gpu, "memory_bandwidth_gbs"],
-            "weights_share_of_memory": weights_share(p.workload, gpus.table.loc[p.gpu]), "price_usd": price,
-            "value_per_dollar": (None if p.predicted is None or pd.isna(price)
-                                 else round(p.predicted / float(price), 6)),
+            "kind": "predicted", "workload": p.workload, "software": p.software, "gpu": gpu,
+            "series": gpus.table.at[gpu, "series"], "unit": WORKLOADS[p.workload].unit,
+            "bound": _round(p.bound, 3), "predicted": _round(p.value, 3),
+            "predicted_low": _round(p.low, 3), "predicted_high": _round(p.high, 3),
+            "efficiency_median": _round(p.efficiency, 4), "interval_from": p.interval_from,
+            "interval_cases": p.cases, "reason": p.reason,
+            "memory_bandwidth_gbs": gpus.table.at[gpu, "memory_bandwidth_gbs"],
+            "weights_share_of_memory": weights_share(p.workload, gpus.table.loc[gpu]), "price_usd": price,
+            "value_per_dollar": (None if p.value is None or pd.isna(price)
+                                 else round(p.value / float(price), 6)),
         })
     return pd.DataFrame(rows)
 
 
-def loo_frame(cases: Sequence[LooCase]) -> pd.DataFrame:
+def loo_frame(cases: Sequence[Case]) -> pd.DataFrame:
     return pd.DataFrame([{"workload": c.workload, "software": c.software, "gpu": c.gpu, "value": c.value,
                           "predicted": round(c.predicted, 3), "error": round(c.error, 4)} for c in cases])
 
 
-def loo_summary_frame(summary: Sequence[LooSummary]) -> pd.DataFrame:
-    return pd.DataFrame([{"workload": s.workload, "software": s.software, "n_cards": s.n_cards,
-                          "median_error": round(s.median_error, 4), "max_error": round(s.max_error, 4)}
-                         for s in summary])
-
-
-def _num(value: float, workload: str) -> str:
-    return fixed(value, PLACES[workload])
-
-
-def _percent(fraction: float) -> str:
-    return fixed(fraction * 100, 0) + r"\%"
-
-
-def _italic(text: str) -> NoEscape:
-    return NoEscape(rf"\textit{{{text}}}")
-
-
-def comparison_fragment(points: Sequence[Point], lang: str) -> str:
-    """For each workload, the survey's cards that later software was measured on: the bound,
-    the survey's value and each later software's, with the fraction of the bound in brackets."""
-    words = WORDS[lang]
-    parts = []
-    for workload in WORKLOAD_TABLES:
-        mine = [p for p in points if p.workload == workload]
-        survey = {p.gpu: p for p in mine if p.software == SURVEY}
-        later = sorted({p.software for p in mine if p.software != SURVEY})
-        cards = [g for g in survey if any(p.gpu == g and p.software != SURVEY for p in mine)]
-        rows = []
-        for gpu in cards:
-            row = [gpu, _num(survey[gpu].bound, workload)]
-            for software in [SURVEY, *later]:
-                point = next((p for p in mine if p.gpu == gpu and p.software == software), None)
-                row.append(NoEscape(f"{point.value:g} ({_percent(point.efficiency)})") if point
-                           else words["none"])
-            rows.append(row)
-        header = [f"{words[workload]}", words["bound"], *(software_label(s, lang) for s in [SURVEY, *later])]
-        parts.append(tabular(header, rows, "l" + "r" * (len(header) - 1)))
-    return "\\par\\medskip\n".join(parts)
-
-
-def predictions_fragment(preds: Sequence[Prediction], gpus: GpuCatalog, lang: str) -> str:
-    """For each workload, the cards nobody measured: the bound (for decoding, also the share of
-    the card's memory the weights take) and, per software, the predicted value with its range,
-    all in italics (a predicted cell never looks like a measured one)."""
-    words = WORDS[lang]
-    parts = []
-    for workload in WORKLOAD_TABLES:
-        mine = [p for p in preds if p.workload == workload]
-        software = list(dict.fromkeys(p.software for p in mine))
-        decode = workload == "llm-decode"
-        rows = []
-        for gpu in dict.fromkeys(p.gpu for p in mine):
-            first = next(p for p in mine if p.gpu == gpu)
-            row = [gpu, words["unknown"] if first.bound is None else _num(first.bound, workload)]
-            if decode:
-                row.append(NoEscape(_percent(weights_share(workload, gpus.table.loc[gpu]))))
-            for s in software:
-                p = next((q for q in mine if q.gpu == gpu and q.software == s), None)
-                if p is None or p.predicted is None:
-                    row.append(words["unknown"] if p is not None else words["none"])
-                else:
-                    row.append(_italic(f"{_num(p.predicted, workload)} "
-                                       f"({_num(p.low, workload)}--{_num(p.high, workload)})"))
-            rows.append(row)
-        header = [f"{words[workload]}, {words['predicted']}", words["bound"],
-                  *([words["weights"]] if decode else []), *(software_label(s, lang) for s in software)]
-        parts.append(tabular(header, rows, "l" + "r" * (len(header) - 1)))
-    return "\\par\\medskip\n".join(parts)
-
-
-def loo_fragment(summary: Sequence[LooSummary], lang: str) -> str:
-    """The leave-one-out errors: per workload and software, then every case of the workload."""
-    words = WORDS[lang]
+def loo_summary_frame(points: Sequence[Point], cases: Sequence[Case]) -> pd.DataFrame:
+    """One row per workload and group: its cards and distinct bounds, the rank correlation of
+    value with bound, whether it is testable and predicts (else the reason), and the median and
+    maximum absolute error of its leave-one-out cases."""
     rows = []
-    for s in summary:
-        label = words["all"] if s.software == "all" else software_label(s.software, lang)
-        rows.append([words[s.workload], label, str(s.n_cards), NoEscape(_percent(s.median_error)),
-                     NoEscape(_percent(s.max_error))])
-    header = ["", words["software"], words["cards"], words["median"], words["max"]]
-    return tabular(header, rows, "llrrr")
+    for g in model.groups(points):
+        errors = [abs(c.error) for c in cases if c.workload == g.workload and c.software == g.software]
+        rows.append({"workload": g.workload, "software": g.software, "n_cards": g.cards, "n_bounds": g.bounds,
+                     "rank_correlation": _round(g.rank_correlation, 3), "testable": g.testable,
+                     "predicts": g.predicts, "reason": g.reason, "n_cases": len(errors),
+                     "median_error": round(statistics.median(errors), 4) if errors else None,
+                     "max_error": round(max(errors), 4) if errors else None})
+    return pd.DataFrame(rows)
 
 
 def load_inputs(gpus_path, literature_path, published_paths: dict[str, str | os.PathLike]):
@@ -409,6 +232,7 @@ def write_since_survey(gpus_path, literature_path, published_paths: dict[str, st
     (``gpusurvey.reports.crowd_points``). All inputs are read and checked before the first file
     is written."""
     from gpusurvey.registry import LANGS
+    from gpusurvey.reports import prediction_fragments as fragments
     from gpusurvey.reports.crowd_points import crowd_points
 
     gpus, published, literature = load_inputs(gpus_path, literature_path, published_paths)
@@ -416,17 +240,17 @@ def write_since_survey(gpus_path, literature_path, published_paths: dict[str, st
     if crowd is not None:
         points += crowd_points(crowd, gpus, Point, card_bound)
     preds = predictions(points, gpus, published)
-    cases = leave_one_out(points)
-    summary = loo_summary(cases)
+    cases = model.leave_one_out(points)
+    summary = loo_summary_frame(points, cases)
     texts = {
-        "points": points_frame(points, gpus).to_csv(index=False, lineterminator="\n"),
+        "points": points_frame(points, gpus, literature).to_csv(index=False, lineterminator="\n"),
         "predictions": predictions_frame(preds, gpus).to_csv(index=False, lineterminator="\n"),
         "loo": loo_frame(cases).to_csv(index=False, lineterminator="\n"),
-        "loo_summary": loo_summary_frame(summary).to_csv(index=False, lineterminator="\n"),
+        "loo_summary": summary.to_csv(index=False, lineterminator="\n"),
     }
     for lang in LANGS:
-        texts[f"comparison_{lang}"] = comparison_fragment(points, lang)
-        texts[f"predictions_{lang}"] = predictions_fragment(preds, gpus, lang)
-        texts[f"loo_{lang}"] = loo_fragment(summary, lang)
+        texts[f"comparison_{lang}"] = fragments.comparison_fragment(points, lang, literature)
+        texts[f"predictions_{lang}"] = fragments.predictions_fragment(preds, gpus, lang)
+        texts[f"loo_{lang}"] = fragments.loo_fragment(summary, lang)
     for name, text in texts.items():
         atomic.write_text(outputs[name], text)

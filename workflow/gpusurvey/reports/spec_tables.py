@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gpusurvey.core.glossary import term
 from gpusurvey.inputs.gpus import GpuCatalog
 
 
@@ -52,7 +53,7 @@ SPEC_FIELDS = (
 )
 """The rows of Tables 1-2, in the survey's order, with Korean and English labels."""
 
-UNKNOWN = {"ko": "미확인", "en": "n/a"}
+UNKNOWN = {lang: term("unknown", lang) for lang in ("ko", "en")}
 """How a table fragment prints a field no source confirmed."""
 
 

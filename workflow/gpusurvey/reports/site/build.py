@@ -27,9 +27,6 @@ from gpusurvey.reports.site.page import Figure, Links, page_html, provenance, wr
 from gpusurvey.reports.site.views import TableView, Text
 from gpusurvey.reports.site.words import FIT_COLUMNS, PAGE
 
-SINCE_FIGURES = ("roofline_since", "value_per_dollar_today")
-"""The section "since the survey"'s figures (drawn by its own rule, not registered)."""
-
 SECTION_KINDS = {"crowd": "crowd", "fit": "model"}
 """The kind of evidence a section's own table holds (``views.KINDS``)."""
 SECTION_LABELS = {"crowd": table_views.section_labels(crowd_table.WORDS), "fit": FIT_COLUMNS}
@@ -127,7 +124,7 @@ def since_tables(inputs: SiteInputs, gpus, captions: Captions) -> list[TableView
 
 
 def figures(inputs: SiteInputs, captions: Captions) -> list[tuple[Figure, int | None]]:
-    """Every figure of the papers (registered, then the section's), with its chart where one
+    """Every registered figure of the papers, with its chart where one
     redraws it, in the papers' order."""
     speed = {
         t.number: pd.read_csv(inputs.tables[t.number], dtype={"value_text": str})
@@ -145,7 +142,7 @@ def figures(inputs: SiteInputs, captions: Captions) -> list[tuple[Figure, int | 
         else None,
     )
     items = since_charts.chart_items(chart_inputs, LANGS)
-    registered = [*FIGURES, *SINCE_FIGURES]
+    registered = list(FIGURES)
     names = sorted(
         registered, key=lambda n: (captions.figure_numbers.get(n, len(registered)), registered.index(n))
     )

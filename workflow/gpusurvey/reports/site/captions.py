@@ -64,7 +64,8 @@ def plain(text: str, refs: Mapping[str, int | str]) -> str:
     for latex, shown in _REPLACE:
         text = text.replace(latex, shown)
     text = re.sub(r"\\[a-zA-Z]+\*?", "", text)
-    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "").replace("$", "")).strip()
+    text = re.sub(r"\s+", " ", text.replace("{", "").replace("}", "").replace("$", "")).strip()
+    return re.sub(r" ([,.;:)])", r"\1", text)  # where a dropped citation left its space
 
 
 def section_numbers(text: str) -> dict[str, str]:

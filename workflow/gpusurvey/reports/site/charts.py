@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gpusurvey.models.roofline import bound_tokens_per_s
+from gpusurvey.registry import TABLES
 from gpusurvey.reports import figures
 from gpusurvey.reports.site.words import KIND_WORDS
 
@@ -144,7 +145,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     for number, table in sorted(tables.items()):
         shown = table[(table["status"] == "ok") & table["price_usd"].notna()].reset_index(drop=True)
         p = plot(words["price"], words["per_dollar"].format(unit=table["unit"].iloc[0]), height=320)
-        p.title.text = words["table"].format(n=number)
+        p.title.text = words[TABLES[number].workload]  # as the figure titles its panel
         front = figures.pareto_front(list(zip(shown["price_usd"], shown["value"], strict=True)))
         p.line(list(shown.loc[front, "price_usd"]), list(shown.loc[front, "value_per_dollar"].astype(float)),
                color=figures.FRONT_COLOR, line_width=2, legend_label=words["front"])

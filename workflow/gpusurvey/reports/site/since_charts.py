@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from gpusurvey.reports import figures, since_figures
-from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, best_software
+from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
 from gpusurvey.reports.site import crowd_chart
 from gpusurvey.reports.site.charts import (
     MARKERS,
@@ -45,15 +45,21 @@ def roofline_since(table5: pd.DataFrame, pts: pd.DataFrame, predicted: pd.DataFr
     mark per software) and the RTX 50 series predicted with today's fastest decoder."""
     text = since_figures.TEXT[lang]
     later = pts[(pts["workload"] == "llm-decode") & (pts["software"] != SURVEY)]
-    best = best_software(pts, "llm-decode")
+    best = predicting_software(pts, "llm-decode")
     mine = of_series(predicted, "llm-decode", best)
     bandwidths = pd.concat([table5["memory_bandwidth_gbs"], later["memory_bandwidth_gbs"],
                             mine["memory_bandwidth_gbs"]])
     span = (float(bandwidths.min()) * 0.8, float(bandwidths.max()) * 1.25)
     p, renderers = roofline_plot(table5, lang, span)
-    for software, part in later.groupby("software", sort=True):
+    names, counts = sorted(later["software"].unique()), later["gpu"].value_counts()
+    for i, software in enumerate(names):
+        part = later[later["software"] == software]
         color, marker = since_figures._style(software)
-        src = points(part, "memory_bandwidth_gbs", "value", "later", lang, later_source)
+        # Several results on one card spread sideways, as the paper's figure spreads them.
+        shift = (1 + since_figures.DODGE) ** (i - (len(names) - 1) / 2)
+        bandwidth = part["memory_bandwidth_gbs"]
+        part = part.assign(x=bandwidth.where(part["gpu"].map(counts) <= 1, bandwidth * shift))
+        src = points(part, "x", "value", "later", lang, later_source)
         renderers.append(p.scatter("x", "y", size=9, color=color, marker=MARKERS[marker], source=src,
                                    legend_label=text["later"].format(software=software)))
     if not mine.empty:
@@ -77,7 +83,7 @@ def value_per_dollar_today(pts: pd.DataFrame, predicted: pd.DataFrame, lang: str
     panels = []
     for workload in WORKLOAD_TABLES:
         unit = "it/s" if workload == "sd-txt2img" else "tokens/s"
-        best = best_software(pts, workload)
+        best = predicting_software(pts, workload)
         color, marker = since_figures._style(best)
         mine = pts[(pts["workload"] == workload) & pts["price_usd"].notna()]
         mine = mine.assign(per_dollar=mine["value"] / mine["price_usd"])

@@ -11,7 +11,8 @@ import pandas as pd
 
 from gpusurvey.inputs.literature import LiteratureRow, comparable_rows
 from gpusurvey.reports.crowd_points import CROWD
-from gpusurvey.reports.predictions import SURVEY, software_label
+from gpusurvey.reports.prediction_fragments import software_label
+from gpusurvey.reports.predictions import SURVEY
 from gpusurvey.reports.site.table_views import gpu_cell
 from gpusurvey.reports.site.views import Cell, Column, Row, TableView, Text, number
 from gpusurvey.reports.site.words import PAGE, pred

@@ -5,7 +5,8 @@ papers have no words for: the page's headings, the filters and the kinds' legend
 
 from __future__ import annotations
 
-from gpusurvey.reports import figures, predictions
+from gpusurvey.core.glossary import term
+from gpusurvey.reports import figures, prediction_fragments
 from gpusurvey.reports.site.views import Text
 
 PAGE = {
@@ -47,8 +48,8 @@ PAGE = {
     "efficiency": Text("상한 대비", "Share of the bound"),
     "survey_value": Text("서베이 값", "Survey's value"),
     "series_col": Text("시리즈", "Series"),
-    "per_dollar": Text("가격당 성능", "Value per dollar"),
-    "range": Text("예측 범위", "Predicted range"),
+    "per_dollar": Text(term("value_per_dollar", "ko"), term("value_per_dollar", "en").capitalize()),
+    "range": Text("예측 구간", "Predicted interval"),
     "commit": Text("커밋", "Commit"),
     "data": Text("데이터 파일(SHA-256 앞 12자리)", "Data files (first 12 hex digits of SHA-256)"),
     "papers": Text("논문 PDF", "The papers (PDF)"),
@@ -63,7 +64,8 @@ KIND_LEGEND = {
     "measured": Text("† 이 파이프라인의 측정값", "† measured by this pipeline"),
     "later": Text("서베이 이후 발표값(출처 링크)", "published since the survey (linked to its source)"),
     "crowd": Text("크라우드 통계(제출자당 한 표)", "crowd statistics (one vote per submitter)"),
-    "predicted": Text("예측값(기울임꼴, 마우스를 올리면 범위)", "predicted (italics; hover for the range)"),
+    "predicted": Text("예측값(기울임꼴, 마우스를 올리면 구간)",
+                      "predicted (italics; hover for the interval)"),
 }
 """How each kind of evidence is marked, in the papers' terms."""
 
@@ -73,15 +75,15 @@ KIND_WORDS = {
     "later": Text("서베이 이후 발표값", "published since the survey"),
     "crowd": Text("크라우드 통계", "crowd statistics"),
     "predicted": Text.of(
-        {"ko": predictions.WORDS["ko"]["predicted"], "en": predictions.WORDS["en"]["predicted"]}
+        {"ko": term("predicted", "ko"), "en": term("predicted", "en")}
     ),
 }
 """A point's kind in a chart's hover."""
 
 
 def pred(key: str) -> Text:
-    """A word of the predictions' fragments (``predictions.WORDS``)."""
-    return Text(predictions.WORDS["ko"][key], predictions.WORDS["en"][key])
+    """A word of the predictions' fragments (``prediction_fragments.WORDS``)."""
+    return Text(prediction_fragments.WORDS["ko"][key], prediction_fragments.WORDS["en"][key])
 
 
 def fig(key: str) -> Text:
@@ -101,7 +103,7 @@ FIT_COLUMNS = {
     "needed_gb": Text("필요(GB)", "Needed (GB)"),
     "spare_gb": Text("남는 메모리(GB)", "To spare (GB)"),
     "bound_tokens_per_s": Text("디코딩 상한(tokens/s)", "Decode bound (tokens/s)"),
-    "predicted_tokens_per_s": Text("디코딩 예측(tokens/s)", "Decode predicted (tokens/s)"),
+    "predicted_tokens_per_s": Text("디코딩 예측(tokens/s)", "Decoding predicted (tokens/s)"),
     "software": Text("예측의 소프트웨어", "Software of the prediction"),
 }
 """Table 8's CSV columns (``reports.fit_table.COLUMNS``), in the words of its fragment's notes."""
