@@ -46,7 +46,7 @@ def plot(x_label: str, y_label: str, height: int = 380, **kwargs):
     from bokeh.models import BasicTickFormatter
     from bokeh.plotting import figure
 
-    p = figure(sizing_mode="stretch_width", height=height, tools=TOOLS, toolbar_location="above", **kwargs)
+    p = figure(sizing_mode="stretch_width", height=height, tools=TOOLS, toolbar_location="right", **kwargs)
     p.xaxis.axis_label, p.yaxis.axis_label = x_label, y_label
     for axis, name in ((p.xaxis, "x"), (p.yaxis, "y")):
         if kwargs.get(f"{name}_axis_type") != "log" and not isinstance(kwargs.get(f"{name}_range"), list):
