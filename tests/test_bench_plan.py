@@ -210,7 +210,7 @@ def test_llm_decode_estimates_from_the_prefill_and_one_token():
 def test_committed_cpu_records_are_full_size_and_below_their_bound():
     """The CPU rows: SD 1.5's full architecture in the cpu profile beside the same machine's
     matmul (all-core, one-thread and peak GEMM figures), one folder below the GPU records."""
-    from gpusurvey.bench.workloads.stable_diffusion import Txt2ImgConfig
+    from gpusurvey.bench.workloads.sd_config import Txt2ImgConfig
     from gpusurvey.models import sd_compute
 
     folders = sorted(ROOT.glob("data/measurements/*/cpu"))

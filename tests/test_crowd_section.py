@@ -9,7 +9,7 @@ from gpusurvey.paper.crowd_macros import write_crowd_macros
 from gpusurvey.registry import LANGS, section_figures, section_tables
 from gpusurvey.reports import crowd_figure, figure_overlaps
 from gpusurvey.reports.crowd_writers import write_crowd
-from gpusurvey.reports.predictions import write_since_survey
+from gpusurvey.reports.since_writer import write_since_survey
 from helpers import macro_values
 
 

@@ -21,7 +21,8 @@ from helpers import ROOT, snakemake
 
 
 def _gpus_with(tmp_path, gpu, column, value, encoding="utf-8"):
-    """data/gpus.csv with one cell replaced, written in ``encoding``."""
+    """data/gpus.csv with one cell replaced, written in ``encoding`` (characters it lacks, such as
+    a quoted source's Chinese, as '?')."""
     rows = list(csv.reader(io.StringIO((ROOT / "data/gpus.csv").read_text(encoding="utf-8"))))
     col = rows[0].index(column)
     line = next(i for i, row in enumerate(rows) if row[0] == gpu) + 1
@@ -29,7 +30,7 @@ def _gpus_with(tmp_path, gpu, column, value, encoding="utf-8"):
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     path = tmp_path / "gpus.csv"
-    path.write_text(buf.getvalue(), encoding=encoding)
+    path.write_text(buf.getvalue(), encoding=encoding, errors="replace")
     return path, line
 
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from gpusurvey.core.record import Metric
 from gpusurvey.registry import FIGURES, LANGS, generic_figures, section_figures
-from gpusurvey.reports import figure_check, figure_overlaps, figures
+from gpusurvey.reports import figure_check, figure_overlaps, plotting
 from gpusurvey.reports.crowd_figure import distributions
 from gpusurvey.reports.crowd_writers import write_crowd
-from gpusurvey.reports.predictions import write_since_survey
 from gpusurvey.reports.since_figures import write_since_figures
+from gpusurvey.reports.since_writer import write_since_survey
 from gpusurvey.reports.writers import write_figure
 from helpers import build_table, make_record, write_record
 
@@ -39,17 +39,17 @@ def drawn(root, tmp_path_factory):
                         "llm-decode": root / "data/published/table5.csv"}, since)
     with pytest.MonkeyPatch.context() as mp:
         order = iter([(f.name, lang) for lang in LANGS for f in section_figures("since")])
-        mp.setattr(figures, "save", lambda fig, outputs: figs.__setitem__(next(order), fig))
+        mp.setattr(plotting, "save", lambda fig, outputs: figs.__setitem__(next(order), fig))
         write_since_figures(tables[5], since["points"], since["predictions"],
                             {f"{f.name}_{lang}_{ext}": tmp / f"{f.name}.{lang}.{ext}"
-                             for f in section_figures("since") for lang in LANGS for ext in figures.EXTS})
+                             for f in section_figures("since") for lang in LANGS for ext in plotting.EXTS})
         for spec in generic_figures():
             name = spec.name
             langs = iter(LANGS)
-            mp.setattr(figures, "save", lambda fig, outputs, name=name, langs=langs:
+            mp.setattr(plotting, "save", lambda fig, outputs, name=name, langs=langs:
                        figs.__setitem__((name, next(langs)), fig))
             write_figure(name, {f"{lang}_{ext}": tmp / f"{name}.{lang}.{ext}"
-                                for lang in LANGS for ext in figures.EXTS},
+                                for lang in LANGS for ext in plotting.EXTS},
                          tables=[tables[n] for n in spec.tables],
                          published=root / "data/published/figure1.csv",
                          records=[matmul], baseline_gpu="RTX 3060", gpus=root / "data/gpus.csv",
@@ -71,12 +71,12 @@ def drawn(root, tmp_path_factory):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_every_figure_shows_what_it_draws(drawn, name, lang):
-    width = figures.PAGE_WIDTH_IN if FIGURES[name].wide else figures.COLUMN_WIDTH_IN
+    width = plotting.PAGE_WIDTH_IN if FIGURES[name].wide else plotting.COLUMN_WIDTH_IN
     assert figure_check.problems(drawn[name, lang], width) == []
 
 
 def test_the_check_finds_data_outside_the_axes_an_undrawn_legend_entry_and_small_text():
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     fig, ax = plt.subplots(figsize=(4.3, 3))
     ax.scatter([1, 2, 3], [1, 2, 30], label="points")
     ax.errorbar([2], [2], yerr=[[0.5], [40]], fmt="none", label="range")
@@ -99,7 +99,7 @@ def test_the_check_finds_data_outside_the_axes_an_undrawn_legend_entry_and_small
 
 
 def test_the_check_reads_type_at_print_size_and_finds_a_covered_axis_title():
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8.6, 3))
     fig.subplots_adjust(hspace=0)
     top.plot([0, 1], [0, 1])
@@ -114,7 +114,7 @@ def test_the_check_reads_type_at_print_size_and_finds_a_covered_axis_title():
 
 
 def test_the_check_finds_a_label_over_a_bar_a_point_and_another_label():
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     fig, (left, right) = plt.subplots(1, 2)
     left.barh([0, 1], [10, 12], label="bars")
     left.text(5, 1, "over the bar", ha="center", va="center")
@@ -130,7 +130,7 @@ def test_the_check_finds_a_label_over_a_bar_a_point_and_another_label():
 
 
 def test_a_legend_over_a_bar_is_a_collision():
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.barh(range(4), [10, 10, 10, 10])
     ax.legend(handles=[plt.Rectangle((0, 0), 1, 1, label="a long legend entry")], loc="lower right")

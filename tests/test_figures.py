@@ -7,7 +7,7 @@ import pytest
 from gpusurvey.core.record import Metric
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
 from gpusurvey.registry import FIGURES, LANGS
-from gpusurvey.reports import figures
+from gpusurvey.reports import figures, plotting
 from gpusurvey.reports.writers import write_figure
 from helpers import build_table as build
 from helpers import make_record, write_record
@@ -40,9 +40,9 @@ def test_a_measured_row_appears_in_the_bar_chart_beside_the_published_ones(table
 
 def test_the_bar_chart_marks_a_baseline_given_in_the_surveys_spelling(root, tables, tmp_path, monkeypatch):
     drawn = []
-    monkeypatch.setattr(figures, "save", lambda fig, outputs: drawn.append(fig))
+    monkeypatch.setattr(plotting, "save", lambda fig, outputs: drawn.append(fig))
     outputs = {f"{lang}_{ext}": tmp_path / f"x.{lang}.{ext}"
-               for lang in LANGS for ext in figures.EXTS}
+               for lang in LANGS for ext in plotting.EXTS}
     write_figure("table3_bars", outputs, tables=[tables[3]], baseline_gpu="RTX 4070Ti",
                  gpus=root / "data/gpus.csv")
     ko, en = drawn
@@ -106,7 +106,7 @@ def test_a_figure_written_twice_has_the_same_bytes(root, tables, tmp_path, name)
     digests = []
     for run in ("a", "b"):
         outputs = {f"{lang}_{ext}": tmp_path / run / f"{name}.{lang}.{ext}"
-                   for lang in LANGS for ext in figures.EXTS}
+                   for lang in LANGS for ext in plotting.EXTS}
         write_figure(name, outputs, tables=[tables[n] for n in FIGURES[name].tables],
                      published=root / "data/published/figure1.csv", baseline_gpu="RTX 3060")
         digests.append({key: path.read_bytes() for key, path in outputs.items()})
@@ -116,9 +116,9 @@ def test_a_figure_written_twice_has_the_same_bytes(root, tables, tmp_path, name)
 
 
 def test_a_missing_glyph_fails_the_figure(tmp_path):
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     fig, ax = plt.subplots()
     ax.set_title("\U0001f600")
     with pytest.raises(ValueError, match="missing from font"):
-        figures.save(fig, {"png": tmp_path / "x.png"})
+        plotting.save(fig, {"png": tmp_path / "x.png"})
     assert not (tmp_path / "x.png").exists()

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 from gpusurvey.core.glossary import ALTERNATIVES, TERMS, term
+from gpusurvey.reports import figure_words
 
 
 def test_the_writers_print_the_glossary_terms():
-    from gpusurvey.reports import figures, perf_tables, prediction_fragments, spec_tables
+    from gpusurvey.reports import perf_tables, prediction_fragments, spec_tables
 
     for lang in ("ko", "en"):
-        assert figures.TEXT[lang]["per_dollar"].lower().startswith(term("value_per_dollar", lang))
+        assert figure_words.TEXT[lang]["per_dollar"].lower().startswith(term("value_per_dollar", lang))
         assert spec_tables.UNKNOWN[lang] == term("unknown", lang)
         assert prediction_fragments.WORDS[lang]["unknown"] == term("unknown", lang)
         assert prediction_fragments.WORDS[lang]["bound"] == term("bound", lang)
     assert perf_tables._HEADERS["ko"]["per_dollar"] == term("value_per_dollar", "ko")
-    assert figures.TEXT["ko"]["decode"].startswith(term("decoding", "ko"))
+    assert figure_words.TEXT["ko"]["decode"].startswith(term("decoding", "ko"))
     with pytest.raises(KeyError, match="no term for 'speed'"):
         term("speed", "ko")
 

@@ -56,6 +56,73 @@ def test_every_module_imports_only_the_stages_below_it():
     assert not problems, "\n".join(problems)
 
 
+MAX_LINES = 300
+"""No module of the package is longer: a newcomer reads one whole."""
+
+
+def _module_name(package: Path, path: Path) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (at the top or inside a function alike)."""
+    modules = {_module_name(package, path): path for path in package.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gpusurvey"):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    found.add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name in modules}
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle a depth-first walk meets, each as the modules round it."""
+    state, path, found = {}, [], []
+
+    def walk(module: str) -> None:
+        state[module] = "open"
+        path.append(module)
+        for other in sorted(graph[module]):
+            if state.get(other) == "open":
+                found.append(path[path.index(other):] + [other])
+            elif other not in state:
+                walk(other)
+        path.pop()
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module)
+    return found
+
+
+def test_the_package_imports_form_no_cycle():
+    assert cycles(import_graph(PACKAGE)) == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path):
+    package = tmp_path / "gpusurvey"
+    (package / "reports").mkdir(parents=True)
+    (package / "reports" / "a.py").write_text("from gpusurvey.reports import b\n", encoding="utf-8")
+    (package / "reports" / "b.py").write_text("def f():\n    from gpusurvey.reports.a import g\n",
+                                              encoding="utf-8")
+    found = cycles(import_graph(package))
+    assert found == [["gpusurvey.reports.a", "gpusurvey.reports.b", "gpusurvey.reports.a"]]
+
+
+def test_no_module_is_longer_than_a_newcomer_reads():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
+
+
 def test_the_boundary_check_sees_a_forbidden_import(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text("from gpusurvey.reports.perf_tables import COLUMNS\n", encoding="utf-8")

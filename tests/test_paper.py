@@ -170,15 +170,17 @@ def particle_line_starts(text: str) -> list[str]:
     before ends in a Latin word or a number: a line break between ``GPU`` and ``에서``.
 
     The particle must stand alone (a space or punctuation follows), so a line that merely
-    starts with a word like ``초당`` is not taken for one."""
+    starts with a word like ``초당`` is not taken for one. A page (``\\f``) starts afresh: the
+    page number that ends the page before is no word of the text."""
     found = []
-    previous = ""
-    for line in (raw.strip() for raw in text.splitlines()):
-        if not line:
-            continue
-        if _AFTER_LATIN.search(previous) and _PARTICLE_START.match(line):
-            found.append(f"{previous[-30:]!r} / {line[:30]!r}")
-        previous = line
+    for page in text.split("\f"):
+        previous = ""
+        for line in (raw.strip() for raw in page.split("\n")):
+            if not line:
+                continue
+            if _AFTER_LATIN.search(previous) and _PARTICLE_START.match(line):
+                found.append(f"{previous[-30:]!r} / {line[:30]!r}")
+            previous = line
     return found
 
 
@@ -192,7 +194,8 @@ def test_the_particle_check_finds_the_breaks_it_looks_for():
             "U-Net의 매개변수는 약 8\n억 6천만 개\n"
             "Stable Diffusion WebUI\n에서는 원하지 않는\n"
             "1.47배, LLaMA에서 0.27\n배이다. 가격\n"
-            "20  25  30\n초당 반복 횟수 (it/s)\n")
+            "20  25  30\n초당 반복 횟수 (it/s)\n"
+            "                18\n\f이 비교에는 한계가 있다.\n")
     assert particle_line_starts(text) == [
         "'위험이 있다. ChatGPT' / '의 개인정보 정책도'", "'U-Net의 매개변수는 약 8' / '억 6천만 개'",
         "'Stable Diffusion WebUI' / '에서는 원하지 않는'", "'1.47배, LLaMA에서 0.27' / '배이다. 가격'"]

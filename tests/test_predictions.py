@@ -21,8 +21,8 @@ from gpusurvey.reports.predictions import (
     points_frame,
     predicting_software,
     predictions,
-    write_since_survey,
 )
+from gpusurvey.reports.since_writer import write_since_survey
 from helpers import write_tables
 
 

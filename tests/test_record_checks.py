@@ -17,6 +17,7 @@ from gpusurvey.core.record_text import MAX_ERROR, MAX_NAME, printable
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.measured_cards import outliers
 from gpusurvey.inputs.record_checks import check_files, check_time
+from gpusurvey.reports import plotting
 from helpers import build_table, fake_nvidia_smi, make_record, snakemake, write_broken, write_record
 
 RTX3060 = {"gpu": "NVIDIA GeForce RTX 3060", "machine": "nvidia-geforce-rtx-3060"}
@@ -101,7 +102,7 @@ def test_the_bars_draw_the_spread_and_mark_the_far_record(root, tmp_path):
         (errorbar,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]  # one row of several
         segment = errorbar.lines[2][0].get_segments()[0]
         assert [x for x, _ in segment] == pytest.approx([7.0, 14.0])
-        figures.save(fig, {"png": tmp_path / f"bars.{lang}.png"})  # every glyph in the fonts
+        plotting.save(fig, {"png": tmp_path / f"bars.{lang}.png"})  # every glyph in the fonts
 
 
 @pytest.mark.parametrize("values, flagged", [

@@ -11,7 +11,7 @@ def test_imports_nothing_heavy():
 
 
 def test_settings_are_the_workloads_full_profile():
-    from gpusurvey.bench.workloads.stable_diffusion import HiresConfig, Txt2ImgConfig
+    from gpusurvey.bench.workloads.sd_config import HiresConfig, Txt2ImgConfig
 
     txt, hires = Txt2ImgConfig.for_profile("full"), HiresConfig.for_profile("full")
     assert sd_compute.SETTINGS["sd-txt2img"] == sd_compute.record_step_shape(

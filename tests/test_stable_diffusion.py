@@ -12,7 +12,7 @@ import torch
 from gpusurvey import cli
 from gpusurvey.bench import harness, workloads
 from gpusurvey.bench.workloads import sd_models
-from gpusurvey.bench.workloads.stable_diffusion import HiresConfig, Txt2ImgConfig
+from gpusurvey.bench.workloads.sd_config import HiresConfig, Txt2ImgConfig
 from gpusurvey.core import record as rec
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.machine import machine_slug

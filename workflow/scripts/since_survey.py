@@ -3,7 +3,7 @@
 import sys
 
 from gpusurvey.core.terminal import reason_on_terminal
-from gpusurvey.reports.predictions import write_since_survey
+from gpusurvey.reports.since_writer import write_since_survey
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 with reason_on_terminal("since_survey"):

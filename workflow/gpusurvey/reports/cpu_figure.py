@@ -9,7 +9,7 @@ compute bound (its peak GEMM rate over the step's FLOPs). Without CPU records it
 from __future__ import annotations
 
 from gpusurvey.reports.cpu_compare import CpuComparison, CpuWorkload
-from gpusurvey.reports.figures import FRONT_COLOR, PAGE_WIDTH_IN, PUBLISHED_COLOR, _plain_ticks, _pyplot
+from gpusurvey.reports.plotting import FRONT_COLOR, PAGE_WIDTH_IN, PUBLISHED_COLOR, plain_ticks, pyplot
 
 TEXT = {
     "ko": {"sd-txt2img": "Stable Diffusion 512x512 한 단계 (초, 로그 축)",
@@ -49,14 +49,14 @@ def _panel(ax, item: CpuWorkload, lang: str, bound_s: float | None) -> None:
         ax.legend(loc="lower right", fontsize=7)
         low = min(low, bound_s)
     ax.set_xlim(low / 3, max(b[1] for b in bars) * 6)
-    _plain_ticks(ax.xaxis)
+    plain_ticks(ax.xaxis)
     ax.set_xlabel(words[item.workload])
     ax.grid(axis="y", visible=False)
 
 
 def cpu_workloads(comparison: CpuComparison, lang: str):
     """The figure (see the module's docstring)."""
-    plt = _pyplot()
+    plt = pyplot()
     items = [item for item in (comparison.sd, comparison.llm) if item is not None]
     # Drawn at the full text width it is printed at, so its type prints at the size drawn.
     fig, axes = plt.subplots(max(1, len(items)), 1, figsize=(PAGE_WIDTH_IN, 0.6 + 1.7 * max(1, len(items))),

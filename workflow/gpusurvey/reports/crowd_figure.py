@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from gpusurvey.reports import figures
+from gpusurvey.reports import plotting
 
 TEXT = {
     "ko": {"rate": "배치 1 속도 (it/s, 로그 축)", "votes": "제출자별 중앙값",
@@ -27,10 +27,10 @@ JITTER = 0.28
 
 def distributions(votes: pd.DataFrame, table7: pd.DataFrame, lang: str):
     """The figure from ``results/crowd/votes.csv`` and Table 7's CSV."""
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     words = TEXT[lang]
     cards = table7.sort_values(["bound", "gpu"], ascending=[True, True])
-    fig, ax = plt.subplots(figsize=(figures.PAGE_WIDTH_IN, 3.8))
+    fig, ax = plt.subplots(figsize=(plotting.PAGE_WIDTH_IN, 3.8))
     rng = np.random.default_rng(0)
     data = []
     for i, gpu in enumerate(cards["gpu"]):
@@ -41,19 +41,19 @@ def distributions(votes: pd.DataFrame, table7: pd.DataFrame, lang: str):
                    label=words["votes"] if i == 0 else None)
     ax.boxplot(data, positions=range(len(data)), widths=0.62, whis=(10, 90), showfliers=False,
                patch_artist=False, zorder=3,
-               medianprops={"color": figures.PUBLISHED_COLOR, "linewidth": 1.4},
+               medianprops={"color": plotting.PUBLISHED_COLOR, "linewidth": 1.4},
                boxprops={"linewidth": 0.8}, whiskerprops={"linewidth": 0.8}, capprops={"linewidth": 0.8})
     positions = np.arange(len(cards))
-    ax.scatter(positions, cards["bound"], marker="_", s=140, linewidths=1.6, color=figures.BASELINE_COLOR,
+    ax.scatter(positions, cards["bound"], marker="_", s=140, linewidths=1.6, color=plotting.BASELINE_COLOR,
                zorder=4, label=words["bound"])
     surveyed = cards["survey"].notna().to_numpy()
     ax.scatter(positions[surveyed], cards["survey"][surveyed], marker="D", s=16,
-               color=figures.MEASURED_COLOR, edgecolors="black", linewidths=0.4, zorder=5,
+               color=plotting.MEASURED_COLOR, edgecolors="black", linewidths=0.4, zorder=5,
                label=words["survey"])
     ax.set_yscale("log")
     low = min(float(np.min(np.concatenate(data))), float(cards["survey"].min())) * 0.8
     ax.set_ylim(low, float(cards["bound"].max()) * 1.4)
-    figures._plain_ticks(ax.yaxis, subs=(1, 2, 5))
+    plotting.plain_ticks(ax.yaxis, subs=(1, 2, 5))
     ax.set_xlim(-0.6, len(cards) - 0.4)
     ax.set_xticks(positions)
     # Short names ("3080 Ti" for the RTX 3080 Ti), one word a line, so that no label meets the next.
@@ -73,5 +73,5 @@ def write_crowd_figures(votes: str | os.PathLike, table7: str | os.PathLike,
 
     frame, cards = pd.read_csv(votes), pd.read_csv(table7)
     for lang in LANGS:
-        figures.save(distributions(frame, cards, lang),
-                     {ext: outputs[f"{name}_{lang}_{ext}"] for ext in figures.EXTS})
+        plotting.save(distributions(frame, cards, lang),
+                     {ext: outputs[f"{name}_{lang}_{ext}"] for ext in plotting.EXTS})

@@ -11,6 +11,7 @@ import pandas as pd
 from pylatex.utils import NoEscape
 
 from gpusurvey.core import atomic
+from gpusurvey.core.glossary import term
 from gpusurvey.reports.fit import DataPaths, load_fit_data
 from gpusurvey.reports.fit_buyers import NEEDS, SD_STEPS, buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_validation import (
@@ -39,7 +40,7 @@ NEED_WORDS = {
            "ThirtyTwo": "Qwen2.5-32B, Q4\\_K\\_M, 초당 토큰",
            "Seventy": "Llama-3.1-70B, Q4\\_K\\_M, 초당 토큰",
            "Eight": "Llama-3.1-8B, Q8\\_0, 초당 토큰", "need": "용도", "fastest": "가장 빠른 카드",
-           "cheapest": "들어가는 가장 싼 카드", "value": "달러당 최고", "none": "맞는 카드 없음",
+           "cheapest": "들어가는 가장 싼 카드", "value": "가격 대비 성능 최고", "none": "맞는 카드 없음",
            "published": "공개", "predicted": "예측", "bound": "상한"},
 }
 
@@ -61,8 +62,9 @@ def _cell(row: pd.Series, lang: str) -> NoEscape:
         return NoEscape(w["none"])
     speed = f"{row['speed']:.0f}" if row["speed"] >= 10 else f"{row['speed']:.1f}"
     shown = rf"\textit{{{speed}}}" if row["kind"] != "published" else speed
-    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})",
-                  rf"\${row['price']:,.0f} ({str(row['date'])[:7]})")
+    known = pd.notna(row["date"]) and str(row["date"]) != "nan"
+    launched = str(row["date"])[:7] if known else term("unknown", lang)
+    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})", rf"\${row['price']:,.0f} ({launched})")
 
 
 def _stack(*lines: str) -> NoEscape:

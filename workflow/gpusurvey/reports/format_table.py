@@ -159,6 +159,10 @@ def _num(value, places: int) -> str:
     return f"{value:.{places}f}"
 
 
+SETTINGS_COLUMN = r">{\raggedright\arraybackslash\hyphenpenalty=10000\exhyphenpenalty=10000}p{2.8cm}"
+"""The settings column: wrapped between words only (no word is broken inside a cell)."""
+
+
 def fragment(table: pd.DataFrame, lang: str) -> str:
     """The table as a LaTeX fragment in ``lang``."""
     rows = []
@@ -177,8 +181,11 @@ def fragment(table: pd.DataFrame, lang: str) -> str:
         rows.append([*head, speed, _num(r["gb_per_token"], 2), _num(r["bandwidth_gbs"], 1),
                      _num(r["bound_tokens_per_s"], 3), f"{r['efficiency'] * 100:.0f}%",
                      _num(r["peak_memory_gb"], 1), settings])
-    # Ten columns: one size below the other tables', the settings wrapped, so that it fits the text width.
-    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrrp{2.2cm}", notes=[NOTES[lang]])
+    # Ten columns: one size below the other tables', the settings wrapped between words (ragged,
+    # never hyphenated), so that it fits the text width.
+    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrr" + SETTINGS_COLUMN,
+                                       notes=[NOTES[lang]])
+
 
 
 @dataclass(frozen=True)

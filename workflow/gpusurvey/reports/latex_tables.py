@@ -20,7 +20,9 @@ def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
             notes: Sequence[str] = ()) -> str:
     """A booktabs ``tabular`` with a bold header row; cells that are ``NoEscape`` go in as they are.
 
-    ``notes`` (LaTeX, already escaped) become footnote lines under the tabular.
+    ``notes`` (LaTeX, already escaped) become footnote lines under the tabular, each set at
+    most the text width wide (``\\textwidth``, which the paper's table box does not widen), so
+    that a long note never makes the table wider than its columns and the page.
     """
     table = Tabular(align, booktabs=True)
     table.add_row([bold(_cell(h)) for h in header])
@@ -28,5 +30,5 @@ def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
     for row in rows:
         table.add_row([_cell(c) for c in row])
     lines = [table.dumps()]
-    lines += [rf"\par\smallskip{{\footnotesize {note}\par}}" for note in notes]
+    lines += [rf"\par\smallskip\parbox{{\textwidth}}{{\footnotesize {note}}}" for note in notes]
     return "\n".join(lines) + "\n"

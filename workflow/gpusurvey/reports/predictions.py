@@ -2,8 +2,8 @@
 nobody measured, validated by leave-one-out.
 
 The model and its rules (which software group may predict, the leave-one-out cases, intervals
-from those cases) are ``gpusurvey.models.prediction``; this module gives it its points and
-writes what it finds.
+from those cases) are ``gpusurvey.models.prediction``; this module gives it its points and puts
+what it finds into frames (``gpusurvey.reports.since_writer`` writes them and their fragments).
 
 - **The bound.** LLaMA-13B decoding (``llm-decode``): the memory-bandwidth roofline, the card's
   ``memory_bandwidth_gbs`` over the bytes one token reads from LLaMA-13B's GPTQ 4-bit weights
@@ -19,7 +19,7 @@ writes what it finds.
 - **Targets.** The RTX 50 series and the survey's cards missing from the workload's table;
   every group of the workload is asked, and one that may not predict gives its reason.
 
-Predicted values live only in this module's outputs (``kind`` is ``predicted`` in every row,
+Predicted values live only in the section's outputs (``kind`` is ``predicted`` in every row,
 italics in every fragment), never in Tables 3-5.
 """
 
@@ -31,7 +31,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from gpusurvey.core import atomic
 from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
 from gpusurvey.inputs.literature import LiteratureRow, comparable_rows, load_literature
 from gpusurvey.inputs.published import PublishedRow, load_published_table
@@ -222,35 +221,3 @@ def load_inputs(gpus_path, literature_path, published_paths: dict[str, str | os.
     published = {w: load_published_table(published_paths[w], gpus, WORKLOADS[w].unit)
                  for w in WORKLOAD_TABLES}
     return gpus, published, load_literature(literature_path, gpus)
-
-
-def write_since_survey(gpus_path, literature_path, published_paths: dict[str, str | os.PathLike],
-                       outputs: dict[str, str | os.PathLike], crowd: str | os.PathLike | None = None) -> None:
-    """Every output of the section: ``points``, ``predictions``, ``loo`` and ``loo_summary`` CSVs,
-    and the ``comparison``, ``predictions`` and ``loo`` fragments per language (``<name>_<lang>``).
-    ``crowd`` (Table 7's CSV) adds the crowd's points as a software group of their own
-    (``gpusurvey.reports.crowd_points``). All inputs are read and checked before the first file
-    is written."""
-    from gpusurvey.registry import LANGS
-    from gpusurvey.reports import prediction_fragments as fragments
-    from gpusurvey.reports.crowd_points import crowd_points
-
-    gpus, published, literature = load_inputs(gpus_path, literature_path, published_paths)
-    points = measured_points(gpus, published, literature)
-    if crowd is not None:
-        points += crowd_points(crowd, gpus, Point, card_bound)
-    preds = predictions(points, gpus, published)
-    cases = model.leave_one_out(points)
-    summary = loo_summary_frame(points, cases)
-    texts = {
-        "points": points_frame(points, gpus, literature).to_csv(index=False, lineterminator="\n"),
-        "predictions": predictions_frame(preds, gpus).to_csv(index=False, lineterminator="\n"),
-        "loo": loo_frame(cases).to_csv(index=False, lineterminator="\n"),
-        "loo_summary": summary.to_csv(index=False, lineterminator="\n"),
-    }
-    for lang in LANGS:
-        texts[f"comparison_{lang}"] = fragments.comparison_fragment(points, lang, literature)
-        texts[f"predictions_{lang}"] = fragments.predictions_fragment(preds, gpus, lang)
-        texts[f"loo_{lang}"] = fragments.loo_fragment(summary, lang)
-    for name, text in texts.items():
-        atomic.write_text(outputs[name], text)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from gpusurvey.reports import figures
+from gpusurvey.reports import figure_words, figures, plotting
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
 
 SOFTWARE_STYLES = {
@@ -80,9 +80,9 @@ def roofline_since(table5: pd.DataFrame, points: pd.DataFrame, predicted: pd.Dat
     RTX 50 series predicted with ``software`` (hollow, the leave-one-out interval as a bar)
     beside the points of ``software`` it rests on. The y axis reaches the bound at the largest
     bandwidth shown; the legend, below both, names only what the panels draw."""
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     words = TEXT[lang]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(figures.PAGE_WIDTH_IN, 4.8), sharey=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(plotting.PAGE_WIDTH_IN, 4.8), sharey=True)
     later = points[(points["workload"] == "llm-decode") & (points["software"] != SURVEY)]
     mine = _predicted(predicted, "llm-decode", software)
     xs = [*table5["memory_bandwidth_gbs"], *later["memory_bandwidth_gbs"], *mine["memory_bandwidth_gbs"]]
@@ -105,11 +105,11 @@ def roofline_since(table5: pd.DataFrame, points: pd.DataFrame, predicted: pd.Dat
     right.set_ylabel("")
     low = min(ok["value"].min(), later["value"].min(), mine["predicted_low"].min() if len(mine) else 1e9)
     left.set_ylim(low * 0.7, max(top, mine["predicted_high"].max() if len(mine) else 0) * 1.3)
-    figures.place_labels(left, labelled["memory_bandwidth_gbs"], labelled["value"],
+    plotting.place_labels(left, labelled["memory_bandwidth_gbs"], labelled["value"],
                          [_short(g) for g in labelled["gpu"]], avoid=avoid)
     names = mine.groupby("memory_bandwidth_gbs", sort=True).agg(
         value=("predicted", "max"), gpu=("gpu", lambda g: ", ".join(_short(x) for x in g))).reset_index()
-    figures.place_labels(right, names["memory_bandwidth_gbs"], names["value"], names["gpu"],
+    plotting.place_labels(right, names["memory_bandwidth_gbs"], names["value"], names["gpu"],
                          avoid=(basis["memory_bandwidth_gbs"], basis["value"]))
     for text in right.texts:
         text.set_style("italic")
@@ -132,14 +132,14 @@ def value_per_dollar_today(points: pd.DataFrame, predicted: pd.DataFrame, softwa
     """Value per dollar against launch price per workload: the survey's cards (survey software),
     the cards measured with the software that predicts (``software``, filled) and the RTX 50
     series predicted with it (hollow, the leave-one-out interval as an error bar)."""
-    plt = figures._pyplot()
+    plt = plotting.pyplot()
     words = TEXT[lang]
-    fig, axes = plt.subplots(len(WORKLOAD_TABLES), 1, figsize=(figures.PAGE_WIDTH_IN, 8.6), squeeze=False)
+    fig, axes = plt.subplots(len(WORKLOAD_TABLES), 1, figsize=(plotting.PAGE_WIDTH_IN, 8.6), squeeze=False)
     for ax, workload in zip(axes[:, 0], WORKLOAD_TABLES, strict=True):
         unit = "it/s" if workload == "sd-txt2img" else "tokens/s"
         mine = points[(points["workload"] == workload) & points["price_usd"].notna()]
         survey = mine[mine["software"] == SURVEY]
-        ax.scatter(survey["price_usd"], survey["value"] / survey["price_usd"], color=figures.PUBLISHED_COLOR,
+        ax.scatter(survey["price_usd"], survey["value"] / survey["price_usd"], color=plotting.PUBLISHED_COLOR,
                    marker="o", s=16, zorder=3, label=words["survey"])
         color, marker = _style(software[workload])
         later = mine[mine["software"] == software[workload]]
@@ -157,15 +157,15 @@ def value_per_dollar_today(points: pd.DataFrame, predicted: pd.DataFrame, softwa
         ax.set_ylim(0, max(ys) * 1.15)
         prices = [*survey["price_usd"], *later["price_usd"], *pred["price_usd"]]
         ax.set_xlim(min(prices) - 150, max(prices) + 250)
-        figures.place_labels(ax, [*later["price_usd"], *pred["price_usd"]],
+        plotting.place_labels(ax, [*later["price_usd"], *pred["price_usd"]],
                              [*(later["value"] / later["price_usd"]), *per_dollar],
                              [*(_short(g) for g in later["gpu"]), *(_short(g) for g in pred["gpu"])],
                              avoid=(survey["price_usd"], survey["value"] / survey["price_usd"]))
         for text in ax.texts[len(ax.texts) - len(pred):]:
             text.set_style("italic")
         ax.set_title(words[workload])
-        ax.set_xlabel(figures.TEXT[lang]["price"])
-        ax.set_ylabel(figures.TEXT[lang]["per_dollar"].format(unit=unit))
+        ax.set_xlabel(figure_words.TEXT[lang]["price"])
+        ax.set_ylabel(figure_words.TEXT[lang]["per_dollar"].format(unit=unit))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, borderaxespad=0, fontsize=7.5)
     fig.tight_layout(h_pad=2)
     return fig
@@ -182,4 +182,4 @@ def write_since_figures(table5: str | os.PathLike, points: str | os.PathLike, pr
     for lang in LANGS:
         for name, fig in (("roofline_since", roofline_since(t5, pts, pred, software["llm-decode"], lang)),
                           ("value_per_dollar_today", value_per_dollar_today(pts, pred, software, lang))):
-            figures.save(fig, {ext: outputs[f"{name}_{lang}_{ext}"] for ext in figures.EXTS})
+            plotting.save(fig, {ext: outputs[f"{name}_{lang}_{ext}"] for ext in plotting.EXTS})

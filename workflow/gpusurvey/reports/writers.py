@@ -12,6 +12,7 @@ from gpusurvey.inputs.measured_cards import group_cards
 from gpusurvey.inputs.measurements import gpu_runs, load_all
 from gpusurvey.inputs.published import load_published_table
 from gpusurvey.registry import FIGURES, LANGS, TABLES, survey_tables
+from gpusurvey.reports import plotting
 from gpusurvey.reports.latex_tables import tabular
 from gpusurvey.reports.perf_tables import perf_fragment, perf_table, table_unit
 from gpusurvey.reports.spec_tables import UNKNOWN, field_label, spec_table
@@ -90,7 +91,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
     )
     draw = figures.DRAWERS[spec.draw]
     for lang in LANGS:
-        figures.save(draw(inputs, lang), {ext: outputs[f"{lang}_{ext}"] for ext in figures.EXTS})
+        plotting.save(draw(inputs, lang), {ext: outputs[f"{lang}_{ext}"] for ext in plotting.EXTS})
 
 
 def write_verify_report(gpus_path: str | os.PathLike, tables: Sequence[str | os.PathLike],
