@@ -16,7 +16,7 @@ import pandas as pd
 
 from gpusurvey.models.roofline import bound_tokens_per_s
 from gpusurvey.registry import TABLES
-from gpusurvey.reports import figures
+from gpusurvey.reports import figure_words, figures, plotting
 from gpusurvey.reports.site.words import KIND_WORDS
 
 MARKERS = {"o": "circle", "^": "triangle", "D": "diamond", "v": "inverted_triangle", "s": "square",
@@ -24,7 +24,7 @@ MARKERS = {"o": "circle", "^": "triangle", "D": "diamond", "v": "inverted_triang
 """Matplotlib's marker of a figure -> Bokeh's name for the same mark."""
 TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
 DASHES = ("solid", "dashed", "dotted", "dotdash")
-"""Bound lines, one per bytes-per-token value (``figures.BOUND_STYLES``)."""
+"""Bound lines, one per bytes-per-token value (``plotting.BOUND_STYLES``)."""
 HOVER = {"ko": ("GPU", "값", "출처", "종류"), "en": ("GPU", "value", "source", "kind")}
 
 
@@ -105,11 +105,20 @@ def table_source(row: dict) -> str:
     return str(row.get(key) or "")
 
 
+def _bar_label(row: dict, lang: str, baseline: str) -> str:
+    """A bar's card as the paper's bar chart names it: a dagger for a measured row, the
+    baseline's published row marked."""
+    name = row["gpu"] + (" †" if row["source"] == "measured" else "")
+    if row["gpu"] == baseline and row["source"] == "published":
+        name += f" ({figure_words.TEXT[lang]['baseline']})"
+    return name
+
+
 def bars(table: pd.DataFrame, baseline: str, lang: str):
     """One table as horizontal bars in its order: the baseline's published bar highlighted,
     measured bars hatched and daggered, a measured row of several records with its range."""
-    words = figures.TEXT[lang]
-    table = table.assign(label=[figures._label(r, lang, baseline) for r in table.to_dict("records")],
+    words = figure_words.TEXT[lang]
+    table = table.assign(label=[_bar_label(r, lang, baseline) for r in table.to_dict("records")],
                          shown=[v if s == "ok" else 0.0 for v, s in zip(table["value"], table["status"],
                                                                            strict=True)])
     p = plot(words[table["unit"].iloc[0]], "", height=90 + 26 * len(table),
@@ -117,11 +126,11 @@ def bars(table: pd.DataFrame, baseline: str, lang: str):
     published = table["source"] == "published"
     renderers = []
     for part, kind, color, hatch, legend in (
-            (table[published & (table["gpu"] != baseline)], "published", figures.PUBLISHED_COLOR, " ",
+            (table[published & (table["gpu"] != baseline)], "published", plotting.PUBLISHED_COLOR, " ",
              words["published"]),
-            (table[published & (table["gpu"] == baseline)], "published", figures.BASELINE_COLOR, " ",
+            (table[published & (table["gpu"] == baseline)], "published", plotting.BASELINE_COLOR, " ",
              f"{baseline} ({words['baseline']})"),
-            (table[~published], "measured", figures.MEASURED_COLOR, "/", f"† {words['measured']}")):
+            (table[~published], "measured", plotting.MEASURED_COLOR, "/", f"† {words['measured']}")):
         if part.empty:
             continue
         src = points(part, "shown", "shown", kind, lang, table_source, list(part["value_text"].astype(str)))
@@ -140,7 +149,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     """Value per dollar against launch price, one panel per table, with the Pareto front."""
     from bokeh.layouts import column
 
-    words = figures.TEXT[lang]
+    words = figure_words.TEXT[lang]
     panels = []
     for number, table in sorted(tables.items()):
         shown = table[(table["status"] == "ok") & table["price_usd"].notna()].reset_index(drop=True)
@@ -148,10 +157,10 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
         p.title.text = words[TABLES[number].workload]  # as the figure titles its panel
         front = figures.pareto_front(list(zip(shown["price_usd"], shown["value"], strict=True)))
         p.line(list(shown.loc[front, "price_usd"]), list(shown.loc[front, "value_per_dollar"].astype(float)),
-               color=figures.FRONT_COLOR, line_width=2, legend_label=words["front"])
+               color=plotting.FRONT_COLOR, line_width=2, legend_label=words["front"])
         renderers = []
-        for kind, color, marker in (("published", figures.PUBLISHED_COLOR, "circle"),
-                                    ("measured", figures.MEASURED_COLOR, "triangle")):
+        for kind, color, marker in (("published", plotting.PUBLISHED_COLOR, "circle"),
+                                    ("measured", plotting.MEASURED_COLOR, "triangle")):
             part = shown[shown["source"] == kind]
             if not part.empty:
                 src = points(part, "price_usd", "value_per_dollar", kind, lang, table_source,
@@ -167,18 +176,18 @@ def roofline_plot(table: pd.DataFrame, lang: str, span: tuple[float, float] | No
     """Table 5's tokens/s against memory bandwidth (log-log) with the bandwidth bound for each
     bytes per token of the table, over ``span`` (GB/s; default: the table's cards). Returns the
     chart and its point renderers (for the hover)."""
-    words = figures.TEXT[lang]
+    words = figure_words.TEXT[lang]
     ok = table[table["status"] == "ok"]
     p = plot(words["bandwidth"], words["decode"], x_axis_type="log", y_axis_type="log", height=420)
     bandwidth = table["memory_bandwidth_gbs"]
     xs = span or (float(bandwidth.min()) * 0.8, float(bandwidth.max()) * 1.15)
     for i, per_token in enumerate(sorted(table["bytes_per_token"].dropna().unique())):
-        p.line(list(xs), [bound_tokens_per_s(x, per_token) for x in xs], color=figures.BASELINE_COLOR,
+        p.line(list(xs), [bound_tokens_per_s(x, per_token) for x in xs], color=plotting.BASELINE_COLOR,
                line_width=2, line_dash=DASHES[i % len(DASHES)],
                legend_label=words["bound"].format(gb=per_token / 1e9))
     renderers = []
-    for kind, color, marker in (("published", figures.PUBLISHED_COLOR, "circle"),
-                                ("measured", figures.MEASURED_COLOR, "triangle")):
+    for kind, color, marker in (("published", plotting.PUBLISHED_COLOR, "circle"),
+                                ("measured", plotting.MEASURED_COLOR, "triangle")):
         part = ok[ok["source"] == kind]
         if not part.empty:
             src = points(part, "memory_bandwidth_gbs", "value", kind, lang, table_source,

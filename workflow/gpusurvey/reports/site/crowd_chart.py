@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gpusurvey.reports import crowd_figure, figures
+from gpusurvey.reports import crowd_figure, plotting
 from gpusurvey.reports.site.charts import hover, plot, points
 
 
@@ -34,17 +34,17 @@ def distributions(votes: pd.DataFrame, table7: pd.DataFrame, lang: str):
                                                 for i, k in enumerate(("p10", "q1", "median", "q3", "p90"))}})
     p.vbar(x="card", bottom="q1", top="q3", width=0.62, fill_color=None, line_color="black", source=boxes)
     p.add_layout(Whisker(source=boxes, base="card", lower="p10", upper="p90", line_color="black"))
-    p.scatter(x="card", y="median", marker="dash", size=22, line_width=2, color=figures.PUBLISHED_COLOR,
+    p.scatter(x="card", y="median", marker="dash", size=22, line_width=2, color=plotting.PUBLISHED_COLOR,
               source=boxes)
     bound = points(cards.assign(x=0.0), "x", "bound", "predicted", lang, lambda r: words["bound"],
                    [f"{v:g}" for v in cards["bound"]])
     bound.data["card"] = names
     renderers.append(p.scatter(x="card", y="y", marker="dash", size=26, line_width=3, source=bound,
-                               color=figures.BASELINE_COLOR, legend_label=words["bound"]))
+                               color=plotting.BASELINE_COLOR, legend_label=words["bound"]))
     surveyed = cards[cards["survey"].notna()]
     survey = points(surveyed.assign(x=0.0), "x", "survey", "published", lang, lambda r: words["survey"])
     survey.data["card"] = list(surveyed["gpu"])
-    renderers.append(p.scatter(x="card", y="y", marker="diamond", size=11, color=figures.MEASURED_COLOR,
+    renderers.append(p.scatter(x="card", y="y", marker="diamond", size=11, color=plotting.MEASURED_COLOR,
                                line_color="black", source=survey, legend_label=words["survey"]))
     hover(p, renderers, lang)
     return p

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from gpusurvey.reports import figures, since_figures
+from gpusurvey.reports import figure_words, plotting, since_figures
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
 from gpusurvey.reports.site import crowd_chart
 from gpusurvey.reports.site.charts import (
@@ -24,6 +24,11 @@ from gpusurvey.reports.site.charts import (
     value_per_dollar,
     whiskers,
 )
+
+
+def _style(software: str) -> tuple[str, str]:
+    """The colour and marker of a software group, as the paper's figures draw it."""
+    return since_figures.SOFTWARE_STYLES.get(software, since_figures.OTHER_STYLE)
 
 
 def later_source(row: dict) -> str:
@@ -54,7 +59,7 @@ def roofline_since(table5: pd.DataFrame, pts: pd.DataFrame, predicted: pd.DataFr
     names, counts = sorted(later["software"].unique()), later["gpu"].value_counts()
     for i, software in enumerate(names):
         part = later[later["software"] == software]
-        color, marker = since_figures._style(software)
+        color, marker = _style(software)
         # Several results on one card spread sideways, as the paper's figure spreads them.
         shift = (1 + since_figures.DODGE) ** (i - (len(names) - 1) / 2)
         bandwidth = part["memory_bandwidth_gbs"]
@@ -63,7 +68,7 @@ def roofline_since(table5: pd.DataFrame, pts: pd.DataFrame, predicted: pd.DataFr
         renderers.append(p.scatter("x", "y", size=9, color=color, marker=MARKERS[marker], source=src,
                                    legend_label=text["later"].format(software=software)))
     if not mine.empty:
-        color, marker = since_figures._style(best)
+        color, marker = _style(best)
         whiskers(p, mine["memory_bandwidth_gbs"], mine["predicted_low"], mine["predicted_high"], color)
         src = points(mine, "memory_bandwidth_gbs", "predicted", "predicted", lang,
                      predicted_source("tokens/s"))
@@ -79,19 +84,19 @@ def value_per_dollar_today(pts: pd.DataFrame, predicted: pd.DataFrame, lang: str
     with today's fastest software (filled) and the RTX 50 series predicted with it (hollow)."""
     from bokeh.layouts import column
 
-    text, words = since_figures.TEXT[lang], figures.TEXT[lang]
+    text, words = since_figures.TEXT[lang], figure_words.TEXT[lang]
     panels = []
     for workload in WORKLOAD_TABLES:
         unit = "it/s" if workload == "sd-txt2img" else "tokens/s"
         best = predicting_software(pts, workload)
-        color, marker = since_figures._style(best)
+        color, marker = _style(best)
         mine = pts[(pts["workload"] == workload) & pts["price_usd"].notna()]
         mine = mine.assign(per_dollar=mine["value"] / mine["price_usd"])
         p = plot(words["price"], words["per_dollar"].format(unit=unit), height=340)
         p.title.text = text[workload]
         renderers = []
         for part, kind, (shade, mark), label in (
-                (mine[mine["software"] == SURVEY], "published", (figures.PUBLISHED_COLOR, "circle"),
+                (mine[mine["software"] == SURVEY], "published", (plotting.PUBLISHED_COLOR, "circle"),
                  text["survey"]),
                 (mine[mine["software"] == best], "later", (color, MARKERS[marker]),
                  text["later"].format(software=best))):

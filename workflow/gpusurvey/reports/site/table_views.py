@@ -66,7 +66,7 @@ def perf_view(spec: Table, csv: pd.DataFrame, baseline: str, title: Text, href: 
     """A speed table (Tables 3-5) with the paper's columns, the source of each row added:
     the survey's reference for a published row, the records' description for a measured one."""
     unit = csv["unit"].iloc[0]
-    words = perf_tables._HEADERS  # the fragments' own headers
+    words = perf_tables.HEADERS  # the fragments' own headers
     both = {lang: words[lang] for lang in ("ko", "en")}
     columns = [
         Column("gpu", Text.of("GPU")),

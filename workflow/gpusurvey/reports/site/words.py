@@ -6,7 +6,7 @@ papers have no words for: the page's headings, the filters and the kinds' legend
 from __future__ import annotations
 
 from gpusurvey.core.glossary import term
-from gpusurvey.reports import figures, prediction_fragments
+from gpusurvey.reports import figure_words, prediction_fragments
 from gpusurvey.reports.site.views import Text
 
 PAGE = {
@@ -70,8 +70,8 @@ KIND_LEGEND = {
 """How each kind of evidence is marked, in the papers' terms."""
 
 KIND_WORDS = {
-    "published": Text.of({"ko": figures.TEXT["ko"]["published"], "en": figures.TEXT["en"]["published"]}),
-    "measured": Text.of({"ko": figures.TEXT["ko"]["measured"], "en": figures.TEXT["en"]["measured"]}),
+    "published": Text(figure_words.TEXT["ko"]["published"], figure_words.TEXT["en"]["published"]),
+    "measured": Text(figure_words.TEXT["ko"]["measured"], figure_words.TEXT["en"]["measured"]),
     "later": Text("서베이 이후 발표값", "published since the survey"),
     "crowd": Text("크라우드 통계", "crowd statistics"),
     "predicted": Text.of(
@@ -87,8 +87,8 @@ def pred(key: str) -> Text:
 
 
 def fig(key: str) -> Text:
-    """A word of the figures (``figures.TEXT``)."""
-    return Text(figures.TEXT["ko"][key], figures.TEXT["en"][key])
+    """A word of the figures (``figure_words.TEXT``)."""
+    return Text(figure_words.TEXT["ko"][key], figure_words.TEXT["en"][key])
 
 
 FIT_COLUMNS = {
