@@ -50,6 +50,7 @@ def fit_macros(macros: Macros, validation: pd.DataFrame, survey: pd.DataFrame,
     macros.text("FitSurveyMissingThatFit", str(s["missing_that_fit"]).replace("; ", ", ")
                 if isinstance(s["missing_that_fit"], str) else "")
     macros.text("FitEightGbWithoutNames", str(s["eight_gb_without_13b_names"]).replace("; ", ", "))
+    macros.switch("FitEightGbNone", int(float(s["eight_gb_without_13b"])) == int(float(s["eight_gb_cards"])))
     macros.set("FitHiresEfficientGb", f"{float(s['hires_efficient_gb']):.1f}")
     macros.set("FitHiresStandardGb", f"{float(s['hires_standard_gb']):.0f}")
     for need, group in buyers.groupby("need", sort=False):

@@ -21,7 +21,7 @@ from gpusurvey.reports.fit_validation import (
     summarise,
     survey_check,
 )
-from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.latex_tables import stacked, tabular
 
 SOURCE_WORDS = {
     "en": {"records": "committed records (peak memory)", "published": "published figures (data/vram.csv)",
@@ -64,12 +64,7 @@ def _cell(row: pd.Series, lang: str) -> NoEscape:
     shown = rf"\textit{{{speed}}}" if row["kind"] != "published" else speed
     known = pd.notna(row["date"]) and str(row["date"]) != "nan"
     launched = str(row["date"])[:7] if known else term("unknown", lang)
-    return _stack(rf"{row['gpu']}: {shown} ({w[row['kind']]})", rf"\${row['price']:,.0f} ({launched})")
-
-
-def _stack(*lines: str) -> NoEscape:
-    """Lines one under the other in one cell (a nested tabular)."""
-    return NoEscape(r"\begin{tabular}[t]{@{}l@{}}" + r"\\".join(lines) + r"\end{tabular}")
+    return stacked(rf"{row['gpu']}: {shown} ({w[row['kind']]})", rf"\${row['price']:,.0f} ({launched})")
 
 
 def buyers_fragment(frame: pd.DataFrame, lang: str) -> str:
@@ -78,7 +73,7 @@ def buyers_fragment(frame: pd.DataFrame, lang: str) -> str:
     for need, group in frame.groupby("need", sort=False):
         by_role = group.set_index("role")
         cells = [_cell(by_role.loc[role], lang) for role in ("fastest", "cheapest", "value")]
-        rows.append([_stack(*w[need].split(", ", 1)), *cells])
+        rows.append([stacked(*w[need].split(", ", 1)), *cells])
     return tabular([w["need"], w["fastest"], w["cheapest"], w["value"]], rows, "llll")
 
 

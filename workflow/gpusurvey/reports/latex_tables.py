@@ -16,6 +16,12 @@ def _cell(text: str) -> NoEscape:
     return NoEscape(escape_latex(str(text)).replace("²", r"$^{2}$"))
 
 
+def stacked(*lines: str) -> NoEscape:
+    """Lines one under the other in one cell (a nested tabular), each LaTeX as it is: a long
+    header or a two-part cell that would otherwise widen its column past the page."""
+    return NoEscape(r"\begin{tabular}[t]{@{}l@{}}" + r"\\".join(lines) + r"\end{tabular}")
+
+
 def tabular(header: Sequence[str], rows: Sequence[Sequence[str]], align: str,
             notes: Sequence[str] = ()) -> str:
     """A booktabs ``tabular`` with a bold header row; cells that are ``NoEscape`` go in as they are.

@@ -17,7 +17,7 @@ from gpusurvey.inputs.gpus import GpuCatalog
 from gpusurvey.inputs.literature import LiteratureRow
 from gpusurvey.models import prediction as model
 from gpusurvey.models.prediction import Point, Prediction
-from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.latex_tables import stacked, tabular
 from gpusurvey.reports.literature_bib import cite, sources
 from gpusurvey.reports.predictions import SURVEY, WORKLOAD_TABLES, weights_share
 
@@ -221,8 +221,12 @@ def predictions_fragment(preds: Sequence[tuple[str, Prediction]], gpus: GpuCatal
                     row.append(_italic(f"{_num(p.value, workload)} "
                                        f"({_num(p.low, workload)}--{_num(p.high, workload)})"))
             rows.append(row)
-        header = [f"{words[workload]}, {words['predicted']}", words["bound"],
-                  *([words["weights"]] if decode else []), *(software_label(s, lang) for s in software)]
+        # Long headers on two lines (``diffusers +`` over ``torch.compile``), so that every
+        # software's column fits the page.
+        header = [stacked(escape_latex(words[workload]), escape_latex(words["predicted"])), words["bound"],
+                  *([words["weights"]] if decode else []),
+                  *(stacked(*map(escape_latex, software_label(s, lang).replace(" + ", " +\n").split("\n")))
+                    for s in software)]
         notes = prediction_notes([p for _, p in mine], lang)
         parts.append(tabular(header, rows, "l" + "r" * (len(header) - 1), notes=notes))
     return "\\par\\medskip\n".join(parts)
