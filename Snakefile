@@ -21,6 +21,7 @@ include: "workflow/rules/crowd.smk"
 include: "workflow/rules/formats.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/site.smk"
 include: "workflow/rules/synth.smk"
 
 
@@ -29,6 +30,7 @@ rule all:
     input:
         rules.paper.input,
         rules.notebooks.input,
+        rules.site.output,
 
 
 # Under an executor profile (workflow/profiles/slurm) only the rules that ask for a GPU, the

@@ -15,7 +15,7 @@ import pytest
 from helpers import ROOT, copy_project, snakemake, write_test_records
 
 #: Packages only the reporting half (tables, paper, notebooks) needs.
-REPORTING_PACKAGES = frozenset({"pylatex", "nbformat", "nbclient", "nbconvert"})
+REPORTING_PACKAGES = frozenset({"pylatex", "nbformat", "nbclient", "nbconvert", "bokeh", "playwright"})
 
 
 class _TestModule(pytest.Module):

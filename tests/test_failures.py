@@ -108,7 +108,7 @@ def test_an_unknown_config_key_is_refused_with_the_known_ones(project):
     proc = snakemake(project, "-n", "--config", "mesure=True", "--", "paper", check=False)
     assert proc.returncode != 0
     assert ("unknown config key(s) 'mesure' (workflow/config.yaml or --config); expected one of: "
-            "bench, cluster, crowd, data, fit, measure, notebooks, paper, tables") in (
+            "bench, cluster, crowd, data, fit, measure, notebooks, paper, site, tables") in (
         proc.stdout + proc.stderr)
 
 

@@ -16,7 +16,7 @@ def test_the_writers_print_the_glossary_terms():
         assert spec_tables.UNKNOWN[lang] == term("unknown", lang)
         assert prediction_fragments.WORDS[lang]["unknown"] == term("unknown", lang)
         assert prediction_fragments.WORDS[lang]["bound"] == term("bound", lang)
-    assert perf_tables._HEADERS["ko"]["per_dollar"] == term("value_per_dollar", "ko")
+    assert perf_tables.HEADERS["ko"]["per_dollar"] == term("value_per_dollar", "ko")
     assert figure_words.TEXT["ko"]["decode"].startswith(term("decoding", "ko"))
     with pytest.raises(KeyError, match="no term for 'speed'"):
         term("speed", "ko")

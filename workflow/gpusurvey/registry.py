@@ -155,6 +155,33 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
              files=(("rows", "results/crowd/rows.csv"), ("votes", "results/crowd/votes.csv"))),
 )}
 
+
+@dataclass(frozen=True)
+class Page:
+    """A web page of the results (``results/site/``): every registered table, sortable and
+    filtered in the browser, the figures as interactive charts, the section CSVs it reads."""
+
+    name: str
+    target: str
+    """The rule that builds it alone (and the folder ``results/<target>/`` it is written to)."""
+    assets: tuple[str, ...] = ()
+    """Files shipped beside the page (a chart library from its PyPI wheel), by file name."""
+    max_bytes: int = 3_000_000
+    """The page and its assets together may not exceed this size (the build fails otherwise)."""
+
+    @property
+    def folder(self) -> str:
+        return f"results/{self.target}"
+
+    @property
+    def outputs(self) -> list[str]:
+        return [f"{self.folder}/{self.name}.html", *(f"{self.folder}/{a}" for a in self.assets)]
+
+
+PAGES: dict[str, Page] = {p.name: p for p in (
+    Page("index", "site", assets=("bokeh.min.js",)),
+)}
+
 LANGS = ("ko", "en")
 """The paper's editions; every table fragment and figure exists in each."""
 

@@ -12,6 +12,7 @@ from gpusurvey.registry import (
     FIGURES,
     LANGS,
     NOTEBOOKS,
+    PAGES,
     TABLES,
     WORKLOADS,
     generic_figures,
@@ -257,6 +258,36 @@ def crowd_table_outputs(in_report=False):
             csv, caption="../report/crowd_table.rst", category="Tables", labels={"table": str(table.number)}
         )
     return {"table_csv": csv} | {f"table_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS}
+
+
+# The web page of the results (site.smk).
+
+SITE_ASSETS = sorted(str(p) for p in Path("workflow/gpusurvey/reports/site/static").glob("*.*"))
+"""The page's own script and style, inlined into it."""
+
+
+def site_data_files():
+    """The committed data files the page is built from: linked from it, their checksums shown."""
+    data = config["data"]
+    published = sorted(str(p) for p in Path(data["published"]).glob("*.csv"))
+    fit = [data["models"], data["vram"]]
+    return [data["gpus"], data["errata"], data["literature"], *published, *crowd_dumps(), *fit]
+
+
+def site_inputs():
+    """What the page reads: every registered table's CSV (in number order), the catalogue, the
+    literature, the section "since the survey"'s CSVs, both papers' sources (their captions),
+    the crowd's votes (its figure's points)."""
+    since = since_outputs()
+    return {
+        "tables": [table_csv(n) for n in sorted(TABLES)],
+        "gpus": config["data"]["gpus"],
+        "literature": config["data"]["literature"],
+        **{name: since[name] for name in ("points", "predictions", "loo_summary")},
+        **{f"paper_{lang}": f"paper/{lang}/survey.tex" for lang in LANGS},
+        "data": site_data_files(),
+        "crowd_votes": "results/crowd/votes.csv",
+    }
 
 
 # The section "what fits and how fast" (fit.smk).

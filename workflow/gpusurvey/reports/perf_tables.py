@@ -156,7 +156,7 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
 
 DAGGER = r"$^{\dagger}$"
 
-_HEADERS = {
+HEADERS = {
     "ko": {"gpu": "GPU", "price": "가격(USD)", "per_dollar": term("value_per_dollar", "ko"),
            "relative": "{base} 대비(배)",
            "efficiency": "연산 효율(%)",
@@ -184,7 +184,7 @@ def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str
     among ``cards`` (matched by its records' paths); a row with a record far from the others
     carries a double dagger on its value."""
     by_reference = {card.reference: card for card in cards}
-    words = _HEADERS[lang]
+    words = HEADERS[lang]
     unit = table_unit(spec)
     header = [words["gpu"], words[unit], words["price"],
               words["per_dollar"].format(unit=unit), words["relative"].format(base=baseline_gpu)]

@@ -1,0 +1,1 @@
+"""The web page of the results (``results/site/``): tables, charts, what fits, links."""

@@ -1,0 +1,26 @@
+"""Snakemake adapter: the web page of the results (gpusurvey.reports.site)."""
+
+import sys
+
+from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.registry import TABLES
+from gpusurvey.reports.site.build import SiteInputs, build_site
+
+sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
+with reason_on_terminal("site"):
+    size = build_site(
+        SiteInputs(
+            tables=dict(zip(sorted(TABLES), snakemake.input.tables, strict=True)),
+            gpus=snakemake.input.gpus,
+            literature=snakemake.input.literature,
+            since={name: snakemake.input[name] for name in ("points", "predictions", "loo_summary")},
+            crowd_votes=snakemake.input.crowd_votes,
+            fit_answers=snakemake.input.fit,
+            editions={lang: snakemake.input[f"paper_{lang}"] for lang in ("ko", "en")},
+            data=list(snakemake.input.data),
+            notebooks=snakemake.params.notebooks,
+            baseline=snakemake.params.baseline,
+        ),
+        {"page": snakemake.output.page, "bokeh": snakemake.output.bokeh},
+    )
+    print(f"{snakemake.output.page}: {size} bytes with its assets", file=sys.stderr)
