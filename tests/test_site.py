@@ -139,3 +139,39 @@ def test_a_section_table_marks_its_predictions_and_takes_each_row_s_kind():
     cell = first.cells["predicted_tokens_per_s"]
     assert (cell.text, cell.italic, cell.hover.en) == ("125.1", True, "Predicted interval: 13.14–217.9")
     assert second.cells["format"].text == "" and second.cells["predicted_tokens_per_s"].sort is None
+
+
+def test_every_registered_figure_has_its_chart():
+    from gpusurvey.registry import FIGURES
+    from gpusurvey.reports.site.since_charts import CHARTS
+
+    assert set(CHARTS) == set(FIGURES)
+
+
+def test_the_measured_figures_redraw_their_bars_with_kinds_and_sources(root, tmp_path):
+    from gpusurvey.inputs.measurements import load_all
+    from gpusurvey.inputs.published import load_published_figure
+    from gpusurvey.reports.cpu_compare import load_comparison
+    from gpusurvey.reports.site import measured_charts
+    from helpers import build_table, write_matmul_record
+
+    record = tmp_path / "m/nvidia-h100-80gb-hbm3/matmul.json"
+    write_matmul_record(record, samples=(30.0, 30.2, 29.8, 30.1, 29.9),
+                        cuda_samples=(0.2, 0.21, 0.19, 0.2, 0.2))
+    chart = measured_charts.matmul(load_published_figure(root / "data/published/figure1.csv"),
+                                   load_all([record]), "en")
+    (bars,) = [r.data_source.data for r in chart.renderers]
+    assert bars["kind"][:2] == ["Published in the survey"] * 2
+    assert bars["kind"][2:] == ["Measured by this pipeline"] * (len(bars["x"]) - 2)
+    assert bars["source"][2:] == [str(record)] * (len(bars["x"]) - 2)
+    assert bars["value_text"][-1] == "0.2 ms"  # the CUDA product's mean
+    cpu = sorted([*root.glob("data/measurements/*/cpu/*.json"),
+                  *root.glob("data/measurements/*/formats/*.json")])
+    tables = {n: build_table(root, tmp_path / "tables", n)["csv"] for n in (3, 5)}
+    comparison = load_comparison(cpu, tables[3], tables[5])
+    panels = measured_charts.cpu_workloads(comparison, "ko").children
+    assert len(panels) == sum(item is not None for item in (comparison.sd, comparison.llm))
+    first = next(r for r in panels[0].renderers if "kind" in r.data_source.data).data_source.data
+    assert first["kind"][0] == "본 파이프라인의 측정값" and first["source"][0] == comparison.sd.path
+    assert first["x"][0] == pytest.approx(comparison.sd.seconds_per_unit)
+    assert measured_charts.cpu_workloads(None, "en") is None

@@ -287,6 +287,9 @@ def site_inputs():
         **{f"paper_{lang}": f"paper/{lang}/survey.tex" for lang in LANGS},
         "data": site_data_files(),
         "crowd_votes": "results/crowd/votes.csv",
+        "figure1": f"{config['data']['published']}/figure1.csv",
+        "matmul_records": records_for("matmul"),
+        "cpu_records": cpu_records(),
     }
 
 

@@ -36,6 +36,7 @@ rule site:
         "../../envs/analysis.yaml"
     params:
         baseline=config["tables"]["baseline_gpu"],
+        profiles=config["tables"]["profiles"],
         notebooks=[f"results/notebooks/{name}.html" for name in NOTEBOOKS],
     script:
         "../scripts/site.py"

@@ -23,23 +23,30 @@ TEXT = {
 }
 
 
-def _short(value: float) -> str:
+def short(value: float) -> str:
     """Three significant digits, whole numbers from 100 on (``1280``, not ``1.28e+03``)."""
     return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
 
 
-def _panel(ax, item: CpuWorkload, lang: str, bound_s: float | None) -> None:
+def panel_bars(item: CpuWorkload, lang: str) -> list[tuple[str, float, float | None, str]]:
+    """One panel's bars, in order: (label, seconds per unit, times faster than the CPU or None
+    for the CPU's own bar, colour)."""
     words = TEXT[lang]
     cpu_name = item.record.environment.get("cpu_model") or "CPU"
-    bars = [(f"CPU: {cpu_name}", item.seconds_per_unit, None, PUBLISHED_COLOR),
+    return [(f"CPU: {cpu_name}", item.seconds_per_unit, None, PUBLISHED_COLOR),
             (f"{item.cheapest.gpu} ({words['cheap']})", 1 / item.cheapest.value,
              item.times(item.cheapest), FRONT_COLOR),
             (f"{item.fastest.gpu} ({words['fast']})", 1 / item.fastest.value,
              item.times(item.fastest), FRONT_COLOR)]
+
+
+def _panel(ax, item: CpuWorkload, lang: str, bound_s: float | None) -> None:
+    words = TEXT[lang]
+    bars = panel_bars(item, lang)
     ys = list(range(len(bars)))[::-1]
     for y, (_, seconds, times, color) in zip(ys, bars, strict=True):
         ax.barh(y, seconds, color=color, height=0.6)
-        label = f"{_short(seconds)} s" + (f"  ({words['times'].format(x=_short(times))})" if times else "")
+        label = f"{short(seconds)} s" + (f"  ({words['times'].format(x=short(times))})" if times else "")
         ax.text(seconds * 1.15, y, label, va="center", fontsize=7)
     ax.set_yticks(ys, [label for label, *_ in bars])
     ax.set_xscale("log")

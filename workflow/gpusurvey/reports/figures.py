@@ -195,13 +195,13 @@ def roofline_axes(ax, table: pd.DataFrame, lang: str, xlim: tuple[float, float],
     return top
 
 
-def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str):
-    """Figure 1: milliseconds per 1000x1000 product, the survey's two bars and one bar per
-    metric of each matmul record (CPU with torch and NumPy, GPU with torch CUDA)."""
-    plt = pyplot()
+def matmul_bars(published: Sequence, records: Sequence[tuple[str, object]],
+                lang: str) -> list[tuple[str, str, float, str | None]]:
+    """Figure 1's bars, in order: (label, ``cpu`` or ``gpu``, ms per product, the record's path
+    for a measured bar or None for the survey's)."""
     words = TEXT[lang]
-    bars_ = [(f"{b.processor} ({words['survey']})", b.kind, b.value, False) for b in published]
-    for _, record in records:
+    bars_ = [(f"{b.processor} ({words['survey']})", b.kind, b.value, None) for b in published]
+    for path, record in records:
         env = record.environment
         for metric, (kind, library) in MATMUL_METRICS.items():
             if record.status != "ok" or metric not in record.metrics:
@@ -210,12 +210,21 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
                 device = record.gpu or env.get("gpu_name") or "GPU"
             else:
                 device = env.get("cpu_model", "CPU")
-            bars_.append((f"{device} ({library}) †", kind, record.metrics[metric].mean, True))
+            bars_.append((f"{device} ({library}) †", kind, record.metrics[metric].mean, str(path)))
+    return bars_
+
+
+def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str):
+    """Figure 1: milliseconds per 1000x1000 product, the survey's two bars and one bar per
+    metric of each matmul record (CPU with torch and NumPy, GPU with torch CUDA)."""
+    plt = pyplot()
+    words = TEXT[lang]
+    bars_ = matmul_bars(published, records, lang)
     fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 1.2 + 0.3 * len(bars_)))
     ys = list(range(len(bars_)))[::-1]
     for y, (_, kind, value, measured) in zip(ys, bars_, strict=True):
         ax.barh(y, value, color=PUBLISHED_COLOR if kind == "cpu" else FRONT_COLOR, height=0.6,
-                hatch="//" if measured else None, edgecolor="white")
+                hatch="//" if measured is not None else None, edgecolor="white")
         ax.text(value * 1.05, y, f"{value:.3g} ms", va="center", fontsize=LABEL_SIZE)
     ax.set_yticks(ys, [label for label, *_ in bars_])
     ax.set_xscale("log")
@@ -225,7 +234,7 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=PUBLISHED_COLOR, label=words["cpu"]),
                plt.Rectangle((0, 0), 1, 1, color=FRONT_COLOR, label=words["gpu"])]
-    if any(b[3] for b in bars_):
+    if any(b[3] is not None for b in bars_):
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#999999", hatch="//", edgecolor="white",
                                      label=f"† {words['measured']}"))
     legend_on_top(fig, handles)

@@ -19,8 +19,11 @@ import pandas as pd
 
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.literature import load_literature
+from gpusurvey.inputs.measurements import load_all, workload_records
+from gpusurvey.inputs.published import load_published_figure
 from gpusurvey.registry import FIGURES, LANGS, PAGES, TABLES, Table
 from gpusurvey.reports import crowd_table
+from gpusurvey.reports.cpu_compare import load_comparison
 from gpusurvey.reports.site import charts, fit_form, since_charts, since_views, table_views
 from gpusurvey.reports.site.captions import Captions, read_captions
 from gpusurvey.reports.site.page import Figure, Links, page_html, provenance, write_page
@@ -53,6 +56,14 @@ class SiteInputs:
     """``results/crowd/votes.csv``: each submitter's median per card (the crowd's figure)."""
     fit_answers: str | None = None
     """``results/fit/answers.json``: what fits, precomputed (``site.fit_answers``)."""
+    figure1: str | None = None
+    """``data/published/figure1.csv``: the survey's matrix-product bars (Figure 1)."""
+    matmul_records: Sequence[str] = ()
+    """The matmul records Figure 1 shows (those of ``profiles``)."""
+    cpu_records: Sequence[str] = ()
+    """The committed CPU records (the "without a GPU" figure)."""
+    profiles: Sequence[str] = ("full",)
+    """Profiles whose records the figures show (``tables.profiles``)."""
 
 
 def _title(captions: Captions, path: str, fallback: Text, number: int | None = None) -> Text:
@@ -140,6 +151,9 @@ def figures(inputs: SiteInputs, captions: Captions) -> list[tuple[Figure, int | 
         crowd=(pd.read_csv(inputs.crowd_votes), pd.read_csv(inputs.tables[crowd[0].number]))
         if crowd and inputs.crowd_votes
         else None,
+        published_bars=load_published_figure(inputs.figure1) if inputs.figure1 else (),
+        matmul_records=workload_records(load_all(inputs.matmul_records), "matmul", inputs.profiles),
+        cpu=load_comparison(inputs.cpu_records, inputs.tables[3], inputs.tables[5]),
     )
     items = since_charts.chart_items(chart_inputs, LANGS)
     registered = list(FIGURES)

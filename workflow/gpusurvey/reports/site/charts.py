@@ -39,6 +39,12 @@ class ChartInputs:
     predictions: pd.DataFrame
     crowd: tuple[pd.DataFrame, pd.DataFrame] | None = None
     """The crowd's votes and Table 7, where the crowd section is registered."""
+    published_bars: Sequence = ()
+    """The survey's Figure 1 bars (``data/published/figure1.csv``)."""
+    matmul_records: Sequence[tuple[str, object]] = ()
+    """(path, record) of the matmul records Figure 1 shows."""
+    cpu: object = None
+    """This CPU against the survey's cards (``reports.cpu_compare.CpuComparison``), or None."""
 
 
 def plot(x_label: str, y_label: str, height: int = 380, **kwargs):

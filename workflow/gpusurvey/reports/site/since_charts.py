@@ -11,7 +11,7 @@ import pandas as pd
 
 from gpusurvey.reports import figure_words, plotting, since_figures
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
-from gpusurvey.reports.site import crowd_chart
+from gpusurvey.reports.site import crowd_chart, measured_charts
 from gpusurvey.reports.site.charts import (
     MARKERS,
     ChartInputs,
@@ -127,6 +127,8 @@ CHARTS: dict[str, Callable[[ChartInputs, str], object]] = {
     "roofline_since": lambda i, lang: roofline_since(i.tables[5], i.points, i.predictions, lang),
     "value_per_dollar_today": lambda i, lang: value_per_dollar_today(i.points, i.predictions, lang),
     "crowd_distributions": lambda i, lang: crowd_chart.distributions(*i.crowd, lang) if i.crowd else None,
+    "figure1_matmul": lambda i, lang: measured_charts.matmul(i.published_bars, i.matmul_records, lang),
+    "cpu_workloads": lambda i, lang: measured_charts.cpu_workloads(i.cpu, lang),
 }
 """Interactive charts by the figure they redraw (``results/figures/<name>``); one whose inputs
 the build lacks draws None."""
