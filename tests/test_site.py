@@ -175,3 +175,10 @@ def test_the_measured_figures_redraw_their_bars_with_kinds_and_sources(root, tmp
     assert first["kind"][0] == "본 파이프라인의 측정값" and first["source"][0] == comparison.sd.path
     assert first["x"][0] == pytest.approx(comparison.sd.seconds_per_unit)
     assert measured_charts.cpu_workloads(None, "en") is None
+    # Two machines of one CPU model: each bar keeps an axis factor of its own (BokehJS refuses
+    # a duplicate factor and draws no chart).
+    twin = tmp_path / "m/cpu-test-cpu-model/matmul.json"
+    write_matmul_record(twin)
+    chart = measured_charts.matmul((), load_all([record, twin]), "en")
+    factors = list(chart.y_range.factors)
+    assert len(factors) == len(set(factors)) and any("[cpu-test-cpu-model]" in f for f in factors)
