@@ -308,11 +308,6 @@ def fit_data_inputs():
     }
 
 
-def fit_records():
-    """Every committed record; those holding a peak memory validate the memory model."""
-    return sorted(str(p) for p in Path(config["data"]["measurements"]).glob("**/*.json"))
-
-
 def fit_outputs():
     """The section's CSVs and LaTeX fragments by name (``<fragment>_<lang>``)."""
     outputs = {name: f"results/fit/{name}.csv" for name in ("validation", "survey", "buyers")}

@@ -31,7 +31,7 @@ rule fit_table:
 rule fit_section:
     input:
         **fit_data_inputs(),
-        records=fit_records(),
+        records=every_committed_record(),
         points="results/since/points.csv",
         predictions="results/since/predictions.csv",
         code=code_inputs("fit_section.py"),

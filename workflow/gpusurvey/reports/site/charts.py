@@ -105,6 +105,21 @@ def whiskers(p, base: Sequence, low: Sequence, high: Sequence, color: str = "bla
             p.scatter(x=end, y="base", source=source, alpha=0, size=1)
 
 
+def table_points(p, rows: pd.DataFrame, x: str, y: str, text: str, lang: str) -> list:
+    """A table's rows as points of ``p``, the published ones as circles and the measured ones as
+    triangles (as ``reports.figures`` marks them), the hover showing column ``text``; returns
+    the renderers drawn."""
+    renderers = []
+    for kind, color, marker in (("published", plotting.PUBLISHED_COLOR, "circle"),
+                                ("measured", plotting.MEASURED_COLOR, "triangle")):
+        part = rows[rows["source"] == kind]
+        if not part.empty:
+            src = points(part, x, y, kind, lang, table_source, list(part[text].astype(str)))
+            renderers.append(p.scatter("x", "y", size=9, color=color, marker=marker,
+                                       legend_label=figure_words.TEXT[lang][kind], source=src))
+    return renderers
+
+
 def table_source(row: dict) -> str:
     """A table row's source: the survey's reference, or a measured row's records."""
     key = "reference" if row.get("source") == "published" else "note"
@@ -164,16 +179,7 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
         front = figures.pareto_front(list(zip(shown["price_usd"], shown["value"], strict=True)))
         p.line(list(shown.loc[front, "price_usd"]), list(shown.loc[front, "value_per_dollar"].astype(float)),
                color=plotting.FRONT_COLOR, line_width=2, legend_label=words["front"])
-        renderers = []
-        for kind, color, marker in (("published", plotting.PUBLISHED_COLOR, "circle"),
-                                    ("measured", plotting.MEASURED_COLOR, "triangle")):
-            part = shown[shown["source"] == kind]
-            if not part.empty:
-                src = points(part, "price_usd", "value_per_dollar", kind, lang, table_source,
-                             list(part["value_per_dollar"].astype(str)))
-                renderers.append(p.scatter("x", "y", source=src, size=9, color=color, marker=marker,
-                                           legend_label=words[kind]))
-        hover(p, renderers, lang)
+        hover(p, table_points(p, shown, "price_usd", "value_per_dollar", "value_per_dollar", lang), lang)
         panels.append(p)
     return column(*panels, sizing_mode="stretch_width")
 
@@ -191,16 +197,7 @@ def roofline_plot(table: pd.DataFrame, lang: str, span: tuple[float, float] | No
         p.line(list(xs), [bound_tokens_per_s(x, per_token) for x in xs], color=plotting.BASELINE_COLOR,
                line_width=2, line_dash=DASHES[i % len(DASHES)],
                legend_label=words["bound"].format(gb=per_token / 1e9))
-    renderers = []
-    for kind, color, marker in (("published", plotting.PUBLISHED_COLOR, "circle"),
-                                ("measured", plotting.MEASURED_COLOR, "triangle")):
-        part = ok[ok["source"] == kind]
-        if not part.empty:
-            src = points(part, "memory_bandwidth_gbs", "value", kind, lang, table_source,
-                         list(part["value_text"].astype(str)))
-            renderers.append(p.scatter("x", "y", size=9, color=color, marker=marker, legend_label=words[kind],
-                                       source=src))
-    return p, renderers
+    return p, table_points(p, ok, "memory_bandwidth_gbs", "value", "value_text", lang)
 
 
 def roofline(table: pd.DataFrame, lang: str):
