@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import statistics
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Metric, load, save
 from gpusurvey.models.llama import PRESETS
 from gpusurvey.models.roofline import format_weight_bytes_per_token, mean_decode_context
@@ -53,9 +55,38 @@ def test_gb_per_token_is_the_roofline_models_for_every_format(tmp_path, records,
         expected = format_weight_bytes_per_token(shape, fmt) + shape.kv_bytes_per_position() * context
         row = table[(table["source"] == "measured") & (table["format"] == LABELS[fmt])].iloc[0]
         assert row["gb_per_token"] == pytest.approx(expected / 1e9, rel=1e-12)
-        bandwidth = record.extra["cpu_bandwidth_probe"]["gbs"]
+        bandwidth = statistics.median(record.extra["cpu_bandwidth_probe"]["samples_gbs"])
         assert row["bandwidth_gbs"] == pytest.approx(bandwidth)
-        assert row["efficiency"] == pytest.approx(record.value / (bandwidth * 1e9 / expected))
+        memory = bandwidth * 1e9 / expected
+        assert row["memory_bound_tokens_per_s"] == pytest.approx(memory)
+        arithmetic = record.extra.get("arithmetic_bound_tokens_per_s")
+        bound = min(memory, arithmetic) if arithmetic else memory
+        assert row["binding"] == ("arithmetic" if bound != memory else "memory bandwidth")
+        assert row["efficiency"] == pytest.approx(record.value / bound)
+
+
+def test_the_lower_ceiling_binds_and_is_shown_in_bold(tmp_path, records, root):
+    """An arithmetic ceiling below the bandwidth's binds: the efficiency is against it."""
+    record = load(records[0])
+    memory = statistics.median(record.extra["cpu_bandwidth_probe"]["samples_gbs"]) * 1e9 / record.extra[
+        "bytes_per_token"]
+    record.extra["arithmetic_bound_tokens_per_s"] = memory / 2
+    save(record, records[0])
+    table, _, tex = build(tmp_path, records, root)
+    row = table[(table["source"] == "measured") & (table["path"] == str(records[0]))].iloc[0]
+    assert row["binding"] == "arithmetic"
+    assert row["bound_tokens_per_s"] == pytest.approx(memory / 2, rel=1e-6)
+    assert row["efficiency"] == pytest.approx(record.value / (memory / 2), rel=1e-6)
+    assert f"\\textbf{{{memory / 2:.3f}}}" in tex["en"]
+
+
+def test_a_cpu_decode_faster_than_its_own_probe_is_refused(tmp_path, records, root):
+    record = load(records[0])
+    probe = record.extra["cpu_bandwidth_probe"]
+    probe["samples_gbs"] = [x / 100 for x in probe["samples_gbs"]]
+    save(record, records[0])
+    with pytest.raises(DataError, match="above the memory-bandwidth bound of this CPU"):
+        build(tmp_path, records, root)
 
 
 def test_the_table_ignores_the_records_own_bytes_per_token(tmp_path, records, root):

@@ -18,7 +18,7 @@ from gpusurvey.core.schemas import load_schema
 from helpers import ROOT, loaded_modules
 
 CPU_METRICS = {"cpu_torch_fp32_ms", "cpu_torch_fp32_1thread_ms", "cpu_numpy_fp32_ms",
-               "cpu_fp32_gemm_gflops"}
+               "cpu_fp32_gemm_gflops", "cpu_bf16_gemm_gflops"}
 CUDA_METRICS = {"cuda_fp32_ms", "cuda_fp32_512_tflops", "cuda_fp16_512_tflops",
                 "cuda_fp32_4096_tflops", "cuda_fp16_4096_tflops"}
 
@@ -65,7 +65,7 @@ def test_matmul_smoke_through_harness(tmp_path):
         assert len(metric.samples) == config.repetitions == 5
         assert all(s > 0 for s in metric.samples)
         assert metric.first_call > 0
-        assert metric.unit == ("GFLOPS" if name == "cpu_fp32_gemm_gflops" else "ms")
+        assert metric.unit == ("GFLOPS" if name.endswith("_gemm_gflops") else "ms")
     assert record.params["size"] == 256 and record.params["inner_loops"] == 2
     assert record.warmup == 1 and record.repetitions == 5
     assert record.backend["torch_threads"] == torch.get_num_threads()
@@ -73,8 +73,10 @@ def test_matmul_smoke_through_harness(tmp_path):
                                                  "MKL_NUM_THREADS"}
     assert "cuda_fp32_matmul_precision" not in record.backend
     # The GPU ratios need CUDA; the CPU's peak is the best timed repetition of the large GEMM.
-    assert set(record.extra) == {"cpu_peak_gflops", "cpu_all_threads_over_one", "run_estimate"}
+    assert set(record.extra) == {"cpu_peak_gflops", "cpu_peak_bf16_gflops", "cpu_all_threads_over_one",
+                                 "run_estimate"}
     assert record.extra["cpu_peak_gflops"] == max(record.metrics["cpu_fp32_gemm_gflops"].samples)
+    assert record.extra["cpu_peak_bf16_gflops"] == max(record.metrics["cpu_bf16_gemm_gflops"].samples)
     assert record.backend["cpu_threads"]["cpu_torch_fp32_1thread_ms"] == 1
     assert torch.get_num_threads() == record.backend["torch_threads"]  # restored after 1 thread
     assert record.gpu is None and record.machine.startswith("cpu-")
@@ -235,7 +237,33 @@ def test_matmul_is_estimated_and_held_to_max_cpu_hours_before_it_runs():
         def call(self, phase, index, total):
             calls.append(phase)
 
-    with pytest.raises(harness.LongRunRefused, match=r"one product of each of the 4 CPU cases.*"
+    with pytest.raises(harness.LongRunRefused, match=r"one product of each of the 5 CPU cases.*"
                                                      r"repetitions=10000\), more than max_cpu_hours=0.0001"):
         harness.measure(MatmulWorkload(config, "cpu"), "smoke", progress=Calls())
     assert calls == []  # refused before the first call
+
+
+def test_a_full_size_cpu_run_refuses_a_busy_machine_unless_allowed():
+    config = WorkloadConfig.for_profile("cpu")
+    cpus = os.cpu_count() or 1
+    busy = [config.max_load_per_cpu * cpus * 2, 1.0, 1.0]
+    with pytest.raises(harness.BusyMachineRefused, match="allow_busy=true"):
+        harness.check_quiet("cpu", "cpu", config, busy)
+    allowed = harness.check_quiet("cpu", "cpu", WorkloadConfig.for_profile("cpu", allow_busy="true"), busy)
+    assert allowed == {"before": busy, "cpus": cpus, "max_load_per_cpu": config.max_load_per_cpu,
+                       "allow_busy": True}
+    quiet = [0.0, 0.0, 0.0]
+    assert harness.check_quiet("cpu", "cpu", config, quiet)["allow_busy"] is False
+    # Only the cpu profile's full-size CPU records are held back.
+    assert harness.check_quiet("cuda", "cpu", config, busy) is None
+    assert harness.check_quiet("cpu", "smoke", config, busy) is None
+    assert harness.check_quiet("cpu", "full", config, busy) is None
+
+
+def test_a_cpu_record_keeps_the_load_before_and_after_and_per_repetition(monkeypatch):
+    monkeypatch.setattr(harness, "machine_load", lambda: [0.0, 0.0, 0.0])
+    record = harness.measure(Failing(WorkloadConfig.for_profile("cpu"), "cpu"), "cpu")
+    assert record.status == "error"  # Failing raises after three calls; the load is kept
+    assert record.extra["machine_load"]["before"] == record.extra["machine_load"]["after"] == [0.0] * 3
+    ok = harness.measure(Failing(WorkloadConfig.for_profile("smoke", repetitions="5"), "cpu"), "smoke")
+    assert "machine_load" not in ok.extra

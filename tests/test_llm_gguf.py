@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import statistics
 
 import numpy as np
 import pytest
@@ -212,7 +213,16 @@ def test_llama_cpp_backend_runs_each_tiny_format_through_the_cli(tiny_files, tmp
     probe = extra["cpu_bandwidth_probe"]
     assert probe["threads"] == 1 and probe["gbs"] > 0 and probe["buffer_bytes"] == 64 * 1024**2
     assert extra["memory_bandwidth_gbs"] == probe["gbs"]
-    assert extra["memory_bandwidth_source"].startswith("measured: torch.sum")
+    assert extra["memory_bandwidth_source"].startswith("measured: median of 16 samples of 2 kernels")
+    # One sample per kernel before the model loads and before each of the 7 calls (first call,
+    # one warm-up, five repetitions); the bound is their median.
+    whens = [s["when"] for s in probe["samples"]]
+    assert whens[:2] == ["before loading the model"] * 2 and whens[-1] == "before call 7"
+    assert {s["kernel"] for s in probe["samples"]} == {"torch.sum", "numpy.sum"}
+    assert probe["gbs"] == statistics.median(probe["samples_gbs"])
+    assert probe["min_gbs"] <= probe["gbs"] <= probe["max_gbs"]
+    assert extra["binding"] == "memory bandwidth" and extra["arithmetic_ceiling"] is None
+    assert record.backend["repack"] is True
     timer = extra["backend_timer"]  # llama.cpp's own count of the same decode steps
     assert timer["evals"] == 7 and timer["decode_tokens_per_s"] > 0
     assert timer["harness_over_backend"] == pytest.approx(record.value / timer["decode_tokens_per_s"])
@@ -235,10 +245,37 @@ def test_a_file_larger_than_memory_gives_an_oom_record(tiny_files, monkeypatch):
     assert "do not fit in 0.00 GB of available memory" in record.error
 
 
-def test_cpu_bandwidth_probe_reports_its_method():
-    probe = cpu_bandwidth.measure(threads=1, nbytes=16 * 1024**2, repetitions=3)
-    assert probe["gbs"] >= probe["median_gbs"] > 0 and len(probe["samples_gbs"]) == 3
-    assert probe["method"] == "torch.sum over a 0.02 GB float32 buffer, best of 3"
+def test_cpu_bandwidth_probe_samples_two_kernels_and_reports_their_median():
+    probe = cpu_bandwidth.measure(threads=2, nbytes=16 * 1024**2, samples=3)
+    assert len(probe["samples_gbs"]) == 6 and probe["threads"] == 2
+    assert [s["kernel"] for s in probe["samples"]] == ["torch.sum", "numpy.sum"] * 3
+    assert probe["gbs"] == probe["median_gbs"] == statistics.median(probe["samples_gbs"]) > 0
+    assert probe["method"].startswith("median of 6 samples of 2 kernels (torch.sum, numpy.sum")
+    with pytest.raises(ValueError, match="samples must be positive"):
+        cpu_bandwidth.measure(threads=1, nbytes=16 * 1024**2, samples=0)
+
+
+@needs_llama_cpp
+def test_repacking_off_loads_no_repacked_copy(tiny_files):
+    """llama.cpp's extra buffer types are off inside ``repacking(False)`` and restored after."""
+    import llama_cpp.llama_cpp as bindings
+    from gpusurvey.bench.llm_llama_cpp import repacking
+
+    assert bindings.llama_model_default_params().use_extra_bufts is True
+    with repacking(False):
+        assert bindings.llama_model_default_params().use_extra_bufts is False
+    assert bindings.llama_model_default_params().use_extra_bufts is True
+    with repacking(True):
+        assert bindings.llama_model_default_params().use_extra_bufts is True
+
+
+@needs_llama_cpp
+def test_llama_cpp_without_repacking_runs_and_says_so(tiny_files, tmp_path):
+    config = LlmDecodeConfig.for_profile("smoke", backend="llama.cpp", threads="1", repack="false",
+                                         checkpoint=str(tiny_files["gguf-q8_0"]))
+    record = harness.measure(LlmDecodeWorkload(config, "cpu"), "smoke")
+    assert record.status == "ok", record.error
+    assert record.backend["repack"] is False and record.params["repack"] is False
 
 
 def test_the_format_model_imports_nothing_heavy():

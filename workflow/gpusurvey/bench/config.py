@@ -30,6 +30,11 @@ class WorkloadConfig:
     max_cpu_hours: float = option(
         1.0, "a CPU run estimated (from a short calibration) to take longer refuses to start "
              "unless allow_long_cpu_run is true")
+    allow_busy: bool = option(
+        False, "start a full-size CPU run while the machine is busy (the record says so)")
+    max_load_per_cpu: float = option(
+        0.25, "a full-size CPU run refuses to start while the 1-minute load average per CPU is "
+              "above this (other programs would share the cores it measures), unless allow_busy")
 
     #: Field values that differ from the defaults, per profile ("full" is the default set).
     PROFILE_OVERRIDES: ClassVar[dict[str, dict[str, Any]]] = {}

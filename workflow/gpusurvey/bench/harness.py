@@ -3,7 +3,9 @@
 Order of calls: setup; calibration (where the workload has one: a short timed sample scaled to
 the whole run, which refuses to start a CPU run estimated above ``max_cpu_hours`` unless
 ``allow_long_cpu_run`` is set); one cold first call (timed, kept apart); ``warmup`` untimed calls;
-``repetitions`` timed calls, each followed by a telemetry reading; teardown. An out-of-memory
+``repetitions`` timed calls, each followed by a telemetry reading; teardown. A run of the ``cpu``
+profile (the full-size CPU records) first checks that the machine is quiet (``check_quiet``) and records its
+load average before and after. An out-of-memory
 error anywhere gives a record with status ``oom``; any other exception status ``error``. A
 failure while deriving ``extra`` values after a finished run keeps the run (``extra_error``).
 """
@@ -36,6 +38,11 @@ class LongRunRefused(RuntimeError):
     ``allow_long_cpu_run``: it does not start and writes no record."""
 
 
+class BusyMachineRefused(LongRunRefused):
+    """A full-size CPU run on a machine whose load average is above ``max_load_per_cpu``, without
+    ``allow_busy``: it does not start and writes no record."""
+
+
 class Progress:
     """What the harness reports while it runs; this base class reports nothing."""
 
@@ -61,6 +68,30 @@ def check_duration(device: str, config: WorkloadConfig, seconds: float, method: 
         f"warmup={config.warmup} and repetitions={config.repetitions}), more than "
         f"max_cpu_hours={config.max_cpu_hours:g}; run it with --set allow_long_cpu_run=true "
         "to start it anyway, or with fewer steps or repetitions (--profile cpu has fewer)")
+
+
+def machine_load() -> list[float]:
+    """The 1-, 5- and 15-minute load averages (runnable threads, all programs)."""
+    return [float(x) for x in os.getloadavg()]
+
+
+def check_quiet(device: str, profile: str, config: WorkloadConfig,
+                load: list[float] | None = None) -> dict[str, Any] | None:
+    """The load before a run of the ``cpu`` profile (the full-size CPU records the paper reads;
+    ``extra.machine_load``); BusyMachineRefused when the 1-minute load average per CPU is above
+    ``max_load_per_cpu`` without ``allow_busy``. None for any other run."""
+    if device != "cpu" or profile != "cpu":
+        return None
+    load = load if load is not None else machine_load()
+    cpus = os.cpu_count() or 1
+    if load[0] / cpus > config.max_load_per_cpu and not config.allow_busy:
+        raise BusyMachineRefused(
+            f"the machine is busy: 1-minute load average {load[0]:.2f} on {cpus} CPUs, above "
+            f"max_load_per_cpu={config.max_load_per_cpu:g} per CPU; other programs would share the "
+            "cores this run measures. Stop them and wait a minute, or run with --set "
+            "allow_busy=true (the record says so)")
+    return {"before": load, "cpus": cpus, "max_load_per_cpu": config.max_load_per_cpu,
+            "allow_busy": config.allow_busy}
 
 
 def resolve_device(device: str) -> str:
@@ -144,6 +175,7 @@ def measure(
         progress.call_done(phase, index, total, time.perf_counter() - start)
         return values
 
+    load = check_quiet(device, profile, config)
     try:
         reset_peak_vram(device)
         workload.setup()
@@ -175,6 +207,9 @@ def measure(
         record.peak_memory = {"rss_bytes": peak_rss_bytes(), "vram_bytes": peak_vram_bytes(device)}
         _safe(workload.teardown, None)
         telemetry.close()
+    if load is not None:
+        # "after" counts this run's own threads too: its excess over them is other programs.
+        record.extra["machine_load"] = {**load, "after": machine_load()}
 
     if record.status == "ok":
         unknown = sorted(set(samples) - set(cls.METRICS))

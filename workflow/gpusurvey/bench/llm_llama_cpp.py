@@ -11,6 +11,7 @@ decode rate beside the harness's, and ``tests/benchmarks/llama_cpp_timer.py`` co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -82,11 +83,38 @@ def read_header(path: str | os.PathLike) -> tuple[LlamaShape, str]:
     return shape, fmt
 
 
+@contextlib.contextmanager
+def repacking(on: bool):
+    """llama.cpp's extra CPU buffer types (``use_extra_bufts``) on or off while a model loads.
+
+    With them, llama.cpp repacks Q4_0, Q4_K and Q8_0 weights for its wide-vector kernels into a
+    copy beside the mapped file, so the weights are held twice (llama-bench's ``--no-repack``
+    turns that off). llama-cpp-python's ``Llama`` takes no such argument but starts its model
+    parameters from ``llama_model_default_params``, which is wrapped here for the load."""
+    import llama_cpp.llama_cpp as bindings
+
+    if on:
+        yield
+        return
+    default = bindings.llama_model_default_params
+
+    def without_extra_buffers():
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    bindings.llama_model_default_params = without_extra_buffers
+    try:
+        yield
+    finally:
+        bindings.llama_model_default_params = default
+
+
 class LlamaCppBackend(Backend):
     """A GGUF file through llama-cpp-python: f16 KV cache, llama.cpp's own kernels."""
 
     def __init__(self, checkpoint: str, shape: LlamaShape, fmt: str, device: str, max_tokens: int,
-                 prompt_tokens: int, threads: int, seed: int):
+                 prompt_tokens: int, threads: int, seed: int, repack: bool = True):
         super().__init__(shape, device)
         self.checkpoint = checkpoint
         self.format = fmt
@@ -94,6 +122,7 @@ class LlamaCppBackend(Backend):
         self.prompt_tokens = prompt_tokens
         self.threads = threads
         self.seed = seed
+        self.repack = repack
         self.gpu_layers = -1 if device == "cuda" else 0
 
     def load(self) -> None:
@@ -109,12 +138,13 @@ class LlamaCppBackend(Backend):
 
         self._np = np
         self._llama_cpp = llama_cpp
-        self.model = llama_cpp.Llama(
-            model_path=str(self.checkpoint), n_gpu_layers=self.gpu_layers, n_ctx=self.max_tokens,
-            n_batch=max(self.prompt_tokens, 1), n_ubatch=max(self.prompt_tokens, 1),
-            n_threads=self.threads, n_threads_batch=self.threads, seed=self.seed,
-            logits_all=False, verbose=False,
-        )
+        with repacking(self.repack):
+            self.model = llama_cpp.Llama(
+                model_path=str(self.checkpoint), n_gpu_layers=self.gpu_layers, n_ctx=self.max_tokens,
+                n_batch=max(self.prompt_tokens, 1), n_ubatch=max(self.prompt_tokens, 1),
+                n_threads=self.threads, n_threads_batch=self.threads, seed=self.seed,
+                logits_all=False, verbose=False,
+            )
         self.vocab = self.model.n_vocab()
         if self.vocab != self.shape.vocab:
             raise DataError(self.checkpoint, f"llama.cpp reports {self.vocab} tokens; the header "
@@ -122,7 +152,8 @@ class LlamaCppBackend(Backend):
 
     def _check_memory(self) -> None:
         """MemoryError (an ``oom`` record) when the file cannot be held where it is to run."""
-        size = Path(self.checkpoint).stat().st_size
+        # A repacked copy of the weights sits beside the mapped file (``repacking``).
+        size = Path(self.checkpoint).stat().st_size * (2 if self.repack and self.device == "cpu" else 1)
         kv = self.shape.kv_bytes_per_position() * self.max_tokens
         if self.device == "cuda":
             import torch
@@ -194,7 +225,8 @@ class LlamaCppBackend(Backend):
         return {"library": "llama.cpp (llama-cpp-python)", "version": package_version("llama-cpp-python"),
                 "weights": f"gguf {GGUF_FORMATS.get(self.format, self.format)}", "format": self.format,
                 "activations": "float32", "kv_cache": "float16 (llama.cpp KV cache)",
-                "attention": "llama.cpp", "n_threads": self.threads, "n_gpu_layers": self.gpu_layers,
+                "attention": "llama.cpp", "n_threads": self.threads, "repack": self.repack,
+                "n_gpu_layers": self.gpu_layers,
                 "gpu_offload_supported": bool(llama_cpp.llama_supports_gpu_offload())}
 
     def close(self) -> None:

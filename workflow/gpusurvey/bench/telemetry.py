@@ -1,8 +1,10 @@
-"""GPU telemetry per repetition through NVML: SM clock, temperature, power, throttle reasons
-(the GPU-idle reason masked out)."""
+"""Telemetry per repetition: on a GPU through NVML (SM clock, temperature, power, throttle
+reasons, the GPU-idle reason masked out); on the CPU the 1-minute load average, whose excess over
+the run's own threads is other programs sharing the cores."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 GPU_IDLE = 0x1
@@ -26,10 +28,12 @@ def torch_gpu_handle(nv: Any) -> Any:
 
 
 class Telemetry:
-    """Reads torch's GPU through NVML when it is there; ``sample()`` returns {} otherwise."""
+    """Reads torch's GPU through NVML when it is there, the load average on the CPU; ``sample()``
+    returns {} for a GPU without NVML."""
 
     def __init__(self, device: str):
         self._handle = None
+        self._cpu = device == "cpu"
         if device != "cuda":
             return
         try:
@@ -42,6 +46,8 @@ class Telemetry:
             self._handle = None
 
     def sample(self) -> dict[str, Any]:
+        if self._cpu:
+            return {"load_1m": os.getloadavg()[0]}
         if self._handle is None:
             return {}
         nv, h = self._nvml, self._handle

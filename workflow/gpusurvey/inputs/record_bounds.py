@@ -7,6 +7,7 @@ own numbers. One bound function per workload is registered in ``BOUNDS``.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,11 +53,19 @@ def bound(workload: str) -> Callable[[BoundFunction], BoundFunction]:
     return register
 
 
-def check_bound(path: str, record: rec.Record, facts: pd.Series) -> None:
-    """Refuse a record whose value lies above its card's bound (status ``ok`` only)."""
-    if record.status != "ok" or record.workload not in BOUNDS:
+def check_bound(path: str, record: rec.Record, facts: pd.Series | None) -> None:
+    """Refuse a record whose value lies above its card's bound (status ``ok`` only); a CPU record
+    (``facts`` None) is bounded where it is a decode with a bandwidth probe."""
+    if record.status != "ok":
         return
-    limit = BOUNDS[record.workload](path, record, facts)
+    if facts is None:
+        if record.workload != "llm-decode" or "cpu_bandwidth_probe" not in record.extra:
+            return
+        limit = cpu_decode_bound(path, record)
+    elif record.workload in BOUNDS:
+        limit = BOUNDS[record.workload](path, record, facts)
+    else:
+        return
     value = record.value
     if value > limit.limit:
         raise DataError(path, f"key 'metrics/{record.primary_metric}/mean': {value:g} {record.unit} "
@@ -110,6 +119,28 @@ def _decode_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
                  f"the memory-bandwidth bound of {facts.name} ({bandwidth:g} GB/s from data/gpus.csv "
                  f"/ {per_token / 1e9:.3f} GB per token = {limit:.3f}) with {BOUND_HEADROOM - 1:.0%} "
                  "headroom")
+
+
+def cpu_decode_bound(path: str, record: rec.Record) -> Bound:
+    """A CPU decode's memory-bandwidth ceiling: the median of the bandwidth samples the record's
+    run took (``extra.cpu_bandwidth_probe.samples_gbs``; recomputed here, not its own ``gbs``)
+    over the roofline model's bytes per token, with ``BOUND_HEADROOM``. A CPU has no row in
+    data/gpus.csv: the probe is all the run says of its memory, and a decode faster than its own
+    probe claims a bound it cannot have."""
+    probe = record.extra.get("cpu_bandwidth_probe")
+    samples = probe.get("samples_gbs") if isinstance(probe, dict) else None
+    if not isinstance(samples, list) or not samples or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+            for x in samples):
+        raise DataError(path, f"key 'extra/cpu_bandwidth_probe/samples_gbs': {samples!r}; expected "
+                        "the CPU's measured read bandwidths in GB/s (a CPU decode's only bound)")
+    gbs = statistics.median(samples)
+    per_token = decode_bytes_per_token(path, record)
+    limit = bound_tokens_per_s(gbs, per_token)
+    return Bound(BOUND_HEADROOM * limit,
+                 f"the memory-bandwidth bound of this CPU ({gbs:.3g} GB/s, the median of the run's "
+                 f"{len(samples)} probe samples / {per_token / 1e9:.3f} GB per token = {limit:.3f}) "
+                 f"with {BOUND_HEADROOM - 1:.0%} headroom")
 
 
 def sd_step_flops(path: str, record: rec.Record) -> int:

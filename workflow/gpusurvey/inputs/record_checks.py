@@ -125,8 +125,9 @@ def check_time(text: str, path: str | os.PathLike = "<record>",
 
 def check_files(paths, gpus) -> list[tuple[str, rec.Record]]:
     """Load and check every record of ``paths`` (``check_records`` and ``gpusurvey submit``): each
-    alone, each GPU record's name in ``gpus`` (a ``GpuCatalog``; ``matmul``'s too), and each GPU
-    record of a bounded workload against its card. Returns (path, record) pairs; the first bad
+    alone, each GPU record's name in ``gpus`` (a ``GpuCatalog``; ``matmul``'s too), each GPU
+    record of a bounded workload against its card, and each CPU decode against its own bandwidth
+    probe. Returns (path, record) pairs; the first bad
     record raises its DataError."""
     checked = []
     for path in map(str, paths):
@@ -136,6 +137,8 @@ def check_files(paths, gpus) -> list[tuple[str, rec.Record]]:
                                  memory_bytes=record.environment.get("gpu_memory_bytes"))
             if record.workload in BOUNDS:
                 check_bound(path, record, gpus.table.loc[gpu])
+        else:
+            check_bound(path, record, None)
         checked.append((path, record))
     return checked
 

@@ -4,9 +4,13 @@ that the prose and the table show the same values.
 
 ``\\FormatGb<Format>``: the roofline model's weight GB per token of LLaMA-13B in each format;
 ``\\FormatEightOverFour``: Q8_0's bytes over Q4_0's. For the formats measured on a machine
-without a GPU (the fastest row of each): ``\\FormatCpu<Format>Value`` (tokens/s),
-``...Bound`` and ``...Efficiency`` (%), with the switch ``\\ifFormatCpu<Format>``; the switch
-``\\ifFormatCpuBoth`` says Q4_0 and Q4_K_M both have one.
+without a GPU (the fastest row of each): ``\\FormatCpu<Format>Value`` (tokens/s), ``...Cv`` (%),
+``...Bound`` (the lower ceiling) and ``...Efficiency`` (%, against it), ``...MemBound`` and
+``...MemEfficiency`` (the memory-bandwidth ceiling), ``...ArithBound`` (the arithmetic ceiling,
+``-`` where none was measured), ``...PeakGb``, ``...Threads``, ``...Bandwidth``, ``...BandwidthMin``
+and ``...BandwidthMax`` (GB/s: the median and range of the run's probe), with the switches
+``\\ifFormatCpu<Format>`` (a row exists) and ``\\ifFormatCpu<Format>Arithmetic`` (the arithmetic
+ceiling binds); the switch ``\\ifFormatCpuBoth`` says Q4_0 and Q4_K_M both have one.
 """
 
 from __future__ import annotations
@@ -43,8 +47,21 @@ def format_macros(macros: Macros, table: pd.DataFrame, path: str) -> None:
         best = rows.loc[rows["tokens_per_s"].astype(float).idxmax()]
         found[label] = best
         macros.set(f"FormatCpu{name}Value", significant(float(best["tokens_per_s"])))
+        macros.set(f"FormatCpu{name}Cv", f"{float(best['cv']) * 100:.1f}")
         macros.set(f"FormatCpu{name}Bound", significant(float(best["bound_tokens_per_s"])))
         macros.set(f"FormatCpu{name}Efficiency", f"{float(best['efficiency']) * 100:.0f}")
+        macros.set(f"FormatCpu{name}MemBound", significant(float(best["memory_bound_tokens_per_s"])))
+        macros.set(f"FormatCpu{name}MemEfficiency", f"{float(best['memory_efficiency']) * 100:.0f}")
+        arithmetic = best["arithmetic_bound_tokens_per_s"]
+        macros.set(f"FormatCpu{name}ArithBound",
+                   "-" if pd.isna(arithmetic) else significant(float(arithmetic)))
+        macros.switch(f"FormatCpu{name}Arithmetic", best["binding"] == "arithmetic")
+        peak = best["peak_memory_gb"]
+        macros.set(f"FormatCpu{name}PeakGb", "-" if pd.isna(peak) else f"{float(peak):.1f}")
+        macros.set(f"FormatCpu{name}Threads", "-" if pd.isna(best["threads"]) else str(int(best["threads"])))
+        for key, column in (("Bandwidth", "bandwidth_gbs"), ("BandwidthMin", "bandwidth_min_gbs"),
+                            ("BandwidthMax", "bandwidth_max_gbs")):
+            macros.set(f"FormatCpu{name}{key}", f"{float(best[column]):.1f}")
     macros.switch("FormatCpuBoth", {"Q4_0", "Q4_K_M"} <= set(found))
 
 

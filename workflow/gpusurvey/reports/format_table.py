@@ -5,8 +5,11 @@ Q4_K_M, Q8_0 and GPTQ are compared on one footing even where nothing was measure
 
 A record's GB per token is the one roofline model's for its model, weights format and context
 (``gpusurvey.inputs.record_bounds.decode_bytes_per_token``), never the record's own number. The
-bandwidth of the bound is, on a CPU, the record's own probe of that machine
-(``extra.cpu_bandwidth_probe``), on a GPU its row of ``data/gpus.csv``. A record that ran out of
+bandwidth of the bound is, on a CPU, the median of the record's own probe samples of that machine
+(``extra.cpu_bandwidth_probe``, its spread kept beside it), on a GPU its row of ``data/gpus.csv``.
+A CPU run of llama.cpp may carry a second ceiling, its cores' measured arithmetic rate in the
+format (``extra.arithmetic_bound_tokens_per_s``); the bound is the lower of the two, and the row
+says which binds. A record that ran out of
 memory or failed shows its status instead of numbers. The model rows count the weights only
 (no context, so no KV cache): what one token reads of each format's file.
 """
@@ -15,21 +18,23 @@ from __future__ import annotations
 
 import math
 import os
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from pylatex.utils import bold
 
 from gpusurvey.core import atomic
 from gpusurvey.core.catalogue import read_catalogue
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
-from gpusurvey.inputs.record_bounds import decode_bytes_per_token
+from gpusurvey.inputs.record_bounds import check_bound, decode_bytes_per_token
 from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.models.llama import PRESETS
 from gpusurvey.models.roofline import bound_tokens_per_s, format_weight_bytes_per_token
 from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT
-from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.latex_tables import stacked, tabular
 
 MODEL = "llama-13b"
 """The survey's model: the model rows are of its shape."""
@@ -39,8 +44,10 @@ LABELS = {**GGUF_FORMATS, GPTQ_FORMAT: "GPTQ 4-bit g128"}
 """Format name -> the name the table prints."""
 
 COLUMNS = ("source", "machine", "device", "backend", "format", "status", "tokens_per_s", "tokens_per_s_sd",
-           "n", "gb_per_token", "bandwidth_gbs", "bandwidth_source", "bound_tokens_per_s",
-           "efficiency", "peak_memory_gb", "settings", "settings_ko", "path")
+           "n", "gb_per_token", "bandwidth_gbs", "bandwidth_min_gbs", "bandwidth_max_gbs", "bandwidth_source",
+           "memory_bound_tokens_per_s", "arithmetic_bound_tokens_per_s", "binding", "bound_tokens_per_s",
+           "efficiency", "memory_efficiency", "cv", "threads", "repack", "peak_memory_gb", "settings",
+           "settings_ko", "path")
 
 
 def record_format(path: str, record: Record) -> str:
@@ -61,13 +68,14 @@ def is_format_record(record: Record) -> bool:
     return record.workload == "llm-decode" and (weights.startswith(("gptq", "gguf")))
 
 
-SETTING_WORDS = {"en": ("{} new tokens", "threads: {}", "profile {}"),
-                 "ko": ("새 토큰 {}개", "스레드 {}개", "프로필 {}")}
+SETTING_WORDS = {"en": ("{} new tokens", "threads: {}", "profile {}", "no repacking"),
+                 "ko": ("새 토큰 {}개", "스레드 {}개", "프로필 {}", "리패킹 없음")}
 
 
 def _settings(record: Record, lang: str) -> str:
-    """The record's settings that differ from the survey's: new tokens, threads, profile."""
-    new_words, thread_words, profile_words = SETTING_WORDS[lang]
+    """The record's settings that differ from the survey's: new tokens, threads, profile, and
+    llama.cpp's repacked copy of the weights turned off."""
+    new_words, thread_words, profile_words, no_repack = SETTING_WORDS[lang]
     parts = []
     new_tokens = record.params.get("new_tokens")
     if new_tokens is not None and new_tokens != SURVEY_NEW_TOKENS:
@@ -77,37 +85,63 @@ def _settings(record: Record, lang: str) -> str:
         parts.append(thread_words.format(threads))
     if record.profile != "full":
         parts.append(profile_words.format(record.profile))
+    if record.backend.get("repack") is False:
+        parts.append(no_repack)
     return "; ".join(parts)
 
 
-def _bandwidth(path: str, record: Record, gpus_path: str | os.PathLike) -> tuple[float, str]:
+def _bandwidth(path: str, record: Record, gpus_path: str | os.PathLike) -> tuple[float, float, float, str]:
+    """(GB/s of the bound, lowest, highest, where it came from)."""
     if record.gpu is None:
-        probe = record.extra.get("cpu_bandwidth_probe") or {}
-        gbs = probe.get("gbs")
-        if isinstance(gbs, bool) or not isinstance(gbs, int | float) or not gbs > 0:
-            raise DataError(path, f"key 'extra/cpu_bandwidth_probe/gbs': {gbs!r}; expected the "
-                            "CPU's measured read bandwidth in GB/s")
-        return float(gbs), "measured (CPU probe)"
+        samples = (record.extra.get("cpu_bandwidth_probe") or {}).get("samples_gbs")
+        if not isinstance(samples, list) or not samples or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in samples):
+            raise DataError(path, f"key 'extra/cpu_bandwidth_probe/samples_gbs': {samples!r}; expected "
+                            "the CPU's measured read bandwidths in GB/s")
+        return statistics.median(samples), min(samples), max(samples), "measured (CPU probe, median)"
     catalogue = read_catalogue(gpus_path)
     name = catalogue.canonical(str(record.gpu), path, column="gpu")
-    return float(catalogue.rows[name]["memory_bandwidth_gbs"]), f"{gpus_path} ({name})"
+    gbs = float(catalogue.rows[name]["memory_bandwidth_gbs"])
+    return gbs, gbs, gbs, f"{gpus_path} ({name})"
+
+
+def _arithmetic_bound(path: str, record: Record) -> float | None:
+    """The record's measured arithmetic ceiling in tokens/s (a CPU llama.cpp run), else None."""
+    value = record.extra.get("arithmetic_bound_tokens_per_s")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise DataError(path, f"key 'extra/arithmetic_bound_tokens_per_s': {value!r}; expected a "
+                        "positive number of tokens/s")
+    return float(value)
 
 
 def measured_row(path: str, record: Record, gpus_path: str | os.PathLike) -> dict:
     fmt = record_format(path, record)
     row = dict.fromkeys(COLUMNS)
+    row.update(threads=record.backend.get("n_threads", record.params.get("threads")),
+               repack=record.backend.get("repack"))
     row.update(source="measured", machine=record.machine, device=record.gpu or "cpu",
                backend=record.params.get("backend", "-"), format=LABELS[fmt], status=record.status,
                settings=_settings(record, "en"), settings_ko=_settings(record, "ko"), path=path)
     row["gb_per_token"] = decode_bytes_per_token(path, record) / 1e9
     if record.status != "ok":
         return row
+    if record.gpu is None:
+        check_bound(path, record, None)
     metric = record.metrics[record.primary_metric]
-    row.update(tokens_per_s=metric.mean, tokens_per_s_sd=metric.std, n=len(metric.samples))
-    bandwidth, source = _bandwidth(path, record, gpus_path)
-    bound = bound_tokens_per_s(bandwidth, row["gb_per_token"] * 1e9)
-    row.update(bandwidth_gbs=bandwidth, bandwidth_source=source, bound_tokens_per_s=bound,
-               efficiency=metric.mean / bound)
+    row.update(tokens_per_s=metric.mean, tokens_per_s_sd=metric.std, n=len(metric.samples),
+               cv=metric.std / metric.mean)
+    bandwidth, low, high, source = _bandwidth(path, record, gpus_path)
+    memory = bound_tokens_per_s(bandwidth, row["gb_per_token"] * 1e9)
+    arithmetic = _arithmetic_bound(path, record)
+    bound = min(memory, arithmetic) if arithmetic is not None else memory
+    row.update(bandwidth_gbs=bandwidth, bandwidth_min_gbs=low, bandwidth_max_gbs=high,
+               bandwidth_source=source, memory_bound_tokens_per_s=memory,
+               arithmetic_bound_tokens_per_s=arithmetic,
+               binding="arithmetic" if bound != memory else "memory bandwidth",
+               bound_tokens_per_s=bound, efficiency=metric.mean / bound,
+               memory_efficiency=metric.mean / memory)
     peak = record.peak_memory.get("rss_bytes" if record.gpu is None else "vram_bytes")
     row["peak_memory_gb"] = peak / 1e9 if peak is not None else None
     return row
@@ -137,18 +171,23 @@ def format_table(record_paths: Sequence[str | os.PathLike], gpus_path: str | os.
 
 
 HEADERS = {
-    "en": ("Machine", "Backend", "Format", "tokens/s", "GB/token", "GB/s", "Bound", "Efficiency",
-           "Peak GB", "Settings"),
-    "ko": ("머신", "백엔드", "형식", "토큰/s", "GB/토큰", "GB/s", "상한", "효율", "메모리 GB", "설정"),
+    "en": ("Machine", "Backend", "Format", "tokens/s", "GB/token", "GB/s", stacked("Memory", "bound"),
+           stacked("Arithm.", "bound"), "Efficiency", "Peak GB", "Settings"),
+    "ko": ("머신", "백엔드", "형식", "토큰/s", "GB/토큰", "GB/s", stacked("메모리", "상한"),
+           stacked("연산", "상한"), "효율", "메모리 GB", "설정"),
 }
 STATUS = {"en": {"oom": "out of memory", "error": "error"}, "ko": {"oom": "메모리 부족", "error": "오류"}}
 NOTES = {
     "en": "GB/token: bytes one token reads by the roofline model (weights and KV cache); the model "
           "rows count the weights only. GB/s: the measured read bandwidth of a CPU, a GPU's from "
-          "its specifications. Settings: where a run differs from the survey's "
-          f"{SURVEY_NEW_TOKENS} new tokens.",
+          "its specifications (a CPU's is the median of the samples its run took). Memory bound: GB/s "
+          "over GB/token; arithmetic bound: the cores' measured rate in the format over the weights "
+          "per token (CPU runs of llama.cpp). Efficiency is against the lower bound, in bold. "
+          f"Settings: where a run differs from the survey's {SURVEY_NEW_TOKENS} new tokens.",
     "ko": "GB/토큰: 루프라인 모델로 센 토큰 하나당 읽는 바이트(가중치와 KV 캐시). 모델 행은 가중치만 "
-          "센다. GB/s: CPU는 측정한 읽기 대역폭, GPU는 사양의 값. 설정: 서베이의 "
+          "센다. GB/s: CPU는 실행 중에 잰 읽기 대역폭의 중앙값, GPU는 사양의 값. 메모리 상한: GB/s를 "
+          "GB/토큰으로 나눈 값. 연산 상한: 코어가 그 형식으로 곱하는 속도(측정)를 토큰당 가중치 수로 "
+          "나눈 값(llama.cpp의 CPU 실행). 효율은 둘 중 낮은 상한(굵게)에 대한 비율. 설정: 서베이의 "
           f"새 토큰 {SURVEY_NEW_TOKENS}개와 다른 점.",
 }
 
@@ -168,22 +207,26 @@ def fragment(table: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in table.to_dict("records"):
         if r["source"] == "model":
-            rows.append(["-", "-", r["format"], "-", _num(r["gb_per_token"], 2), "-", "-", "-", "-",
+            rows.append(["-", "-", r["format"], "-", _num(r["gb_per_token"], 2), "-", "-", "-", "-", "-",
                          "모델" if lang == "ko" else "model"])
             continue
         head = [r["machine"], r["backend"], r["format"]]
         settings = r["settings_ko" if lang == "ko" else "settings"] or "-"
         if r["status"] != "ok":
             rows.append([*head, STATUS[lang].get(r["status"], r["status"]), _num(r["gb_per_token"], 2),
-                         "-", "-", "-", "-", settings])
+                         "-", "-", "-", "-", "-", settings])
             continue
         speed = f"{r['tokens_per_s']:.3f} ± {r['tokens_per_s_sd']:.3f} (n={int(r['n'])})"
-        rows.append([*head, speed, _num(r["gb_per_token"], 2), _num(r["bandwidth_gbs"], 1),
-                     _num(r["bound_tokens_per_s"], 3), f"{r['efficiency'] * 100:.0f}%",
-                     _num(r["peak_memory_gb"], 1), settings])
-    # Ten columns: one size below the other tables', the settings wrapped between words (ragged,
-    # never hyphenated), so that it fits the text width.
-    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrr" + SETTINGS_COLUMN,
+        arithmetic = r["arithmetic_bound_tokens_per_s"]
+        bounds = [_num(r["memory_bound_tokens_per_s"], 3),
+                  "-" if arithmetic is None or pd.isna(arithmetic) else _num(arithmetic, 3)]
+        binding = int(r["binding"] == "arithmetic")
+        bounds[binding] = bold(bounds[binding])
+        rows.append([*head, speed, _num(r["gb_per_token"], 2), _num(r["bandwidth_gbs"], 1), *bounds,
+                     f"{r['efficiency'] * 100:.0f}%", _num(r["peak_memory_gb"], 1), settings])
+    # Eleven columns: one size below the other tables', the settings wrapped between words
+    # (ragged, never hyphenated), so that it fits the text width.
+    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrrr" + SETTINGS_COLUMN,
                                        notes=[NOTES[lang]])
 
 

@@ -1,5 +1,10 @@
 """``llm-decode``: batch-1 greedy generation from a LLaMA (the survey's Table 5: LLaMA-13B 4-bit,
-400 or more new tokens), with its efficiency against the memory-bandwidth roofline."""
+400 or more new tokens), with its efficiency against the memory-bandwidth roofline.
+
+On the CPU the roofline's bandwidth is measured during the run (``cpu_bandwidth.Probe``: before
+the model loads and before every call, the median of all samples), and a llama.cpp run adds a
+second ceiling, the cores' arithmetic rate in the run's format (``cpu_kernel_rate``): the record
+states both, which one binds, and the efficiency against it."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from gpusurvey.bench import cpu_bandwidth, gpu_bandwidth
+from gpusurvey.bench import cpu_bandwidth, cpu_kernel_rate, gpu_bandwidth
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.environment import REPO_ROOT
 from gpusurvey.bench.llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
@@ -41,6 +46,12 @@ class LlmDecodeConfig(WorkloadConfig):
     bandwidth_probe_bytes: int = option(cpu_bandwidth.DEFAULT_BYTES,
                                         "buffer the CPU memory-bandwidth probe sums (CPU runs without "
                                         "memory_bandwidth_gbs); far larger than the caches")
+    repack: bool = option(True, "llama.cpp on the CPU: repack the weights for its wide-vector kernels "
+                                "(a second copy in memory; false is llama-bench's --no-repack)")
+    arithmetic_ceiling: bool = option(True, "llama.cpp on the CPU: measure the cores' arithmetic rate "
+                                            "in the run's format (two small models in a folder "
+                                            "'kernel-rate' beside the checkpoint) for a second "
+                                            "ceiling beside the bandwidth")
     memory_bandwidth_gbs: float | None = option(None, "memory bandwidth in GB/s for the roofline; "
                                                       "default: the detected GPU's row of gpus_csv, "
                                                       "on the CPU the probe's measurement")
@@ -48,7 +59,8 @@ class LlmDecodeConfig(WorkloadConfig):
 
     PROFILE_OVERRIDES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": {"model": "llama-tiny", "prompt_tokens": 16, "new_tokens": 8, "warmup": 1,
-                  "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2},
+                  "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2,
+                  "arithmetic_ceiling": False},
         # LLaMA-13B at full size on a machine without a GPU: llama.cpp (a GGUF checkpoint), a
         # shorter prompt and 64 new tokens instead of the survey's 400, no warm-up beyond the
         # cold first call, 5 timed repetitions.
@@ -113,22 +125,29 @@ class LlmDecodeWorkload(Workload):
         self._runner: Backend | None = None
         self.threads = config.threads or cpu_bandwidth.default_threads()
         self._cpu_bandwidth: dict[str, Any] | None = None
+        self._probe: cpu_bandwidth.Probe | None = None
+        self._kernel_rate: dict[str, Any] | None = None
+        self._calls = 0
         self._own_timer: list[dict[str, float]] = []
 
     def setup(self) -> None:
         cfg, shape = self.config, self.shape
         total = cfg.prompt_tokens + cfg.new_tokens
         if self.device == "cpu" and cfg.memory_bandwidth_gbs is None:
-            # Before the model is loaded, so that the probe's buffer and the weights never
-            # compete for memory.
-            self._cpu_bandwidth = cpu_bandwidth.measure(self.threads, cfg.bandwidth_probe_bytes)
+            # The buffer stays beside the weights for the whole run (bandwidth_probe_bytes more).
+            self._probe = cpu_bandwidth.Probe(self.threads, cfg.bandwidth_probe_bytes)
+            self._probe.sample("before loading the model")
+        if self.device == "cpu" and self.backend_name == "llama.cpp" and cfg.arithmetic_ceiling:
+            folder = Path(cfg.checkpoint).parent / "kernel-rate"
+            self._kernel_rate = cpu_kernel_rate.measure(self.format, self.threads, cfg.repack, folder,
+                                                        cfg.seed)
         if self.backend_name == "exllamav2":
             self._runner = ExLlamaV2Backend(cfg.checkpoint, shape, self.device, total)
         elif self.backend_name == "llama.cpp":
             from gpusurvey.bench.llm_llama_cpp import LlamaCppBackend
 
             self._runner = LlamaCppBackend(cfg.checkpoint, shape, self.format, self.device, total,
-                                           cfg.prompt_tokens, self.threads, cfg.seed)
+                                           cfg.prompt_tokens, self.threads, cfg.seed, cfg.repack)
         else:
             if self.device == "cpu":
                 import torch
@@ -145,6 +164,9 @@ class LlmDecodeWorkload(Workload):
 
     def run(self) -> dict[str, float]:
         cfg = self.config
+        self._calls += 1
+        if self._probe is not None:  # between the calls, outside their timed part
+            self._probe.sample(f"before call {self._calls}")
         gen = self._runner.generate(self.prompt, cfg.new_tokens)
         timer = self._runner.own_timer()
         if timer is not None:
@@ -167,6 +189,10 @@ class LlmDecodeWorkload(Workload):
             f"token ({token:.3g} s) x {self.config.new_tokens - 1}, timed once")
 
     def teardown(self) -> None:
+        if self._probe is not None:
+            self._cpu_bandwidth = self._probe.summary() if self._probe.samples else None
+            self._probe.close()
+            self._probe = None
         if self._runner is not None:
             self._runner.close()
 
@@ -186,8 +212,14 @@ class LlmDecodeWorkload(Workload):
         tensors = self._tensors
         roof = roofline(tensors, self.shape, cfg.prompt_tokens, cfg.new_tokens)
         bandwidth, source = self._bandwidth()
-        bound = roof.bound_tokens_per_s(bandwidth) if bandwidth else None
+        memory_bound = roof.bound_tokens_per_s(bandwidth) if bandwidth else None
         decode = metric_means.get("decode_tokens_per_s")
+        arithmetic = self._arithmetic_ceiling()
+        bounds = {"memory bandwidth": memory_bound,
+                  "arithmetic": arithmetic["bound_tokens_per_s"] if arithmetic else None}
+        known = {name: value for name, value in bounds.items() if value}
+        binding = min(known, key=known.get) if known else None
+        bound = known[binding] if binding else None
         return {
             "weight_format": self.format or f"unquantised {self._described.get('weights')}",
             "quantised_parameters": quantised_parameters(tensors, self.shape.bits),
@@ -199,9 +231,21 @@ class LlmDecodeWorkload(Workload):
             "memory_bandwidth_source": source,
             "cpu_bandwidth_probe": self._cpu_bandwidth,
             "backend_timer": self._backend_timer(decode),
+            "bandwidth_bound_tokens_per_s": memory_bound,
+            "arithmetic_ceiling": arithmetic,
+            "arithmetic_bound_tokens_per_s": bounds["arithmetic"],
+            "binding": binding,
             "bound_tokens_per_s": bound,
             "efficiency": decode / bound if bound and decode else None,
         }
+
+    def _arithmetic_ceiling(self) -> dict[str, Any] | None:
+        """The kernel rate over this model's weights per token, or None where it was not measured."""
+        if self._kernel_rate is None:
+            return None
+        weights = cpu_kernel_rate.weights_per_token(self._tensors)
+        return {**self._kernel_rate, "weights_per_token": weights,
+                "bound_tokens_per_s": self._kernel_rate["weights_per_s"] / weights}
 
     def _backend_timer(self, decode: float | None) -> dict[str, Any] | None:
         """The backend's own decode rate over the timed repetitions (the last ``repetitions``

@@ -4,7 +4,8 @@ and its tensor-core claim (fp16 GEMM about 4x faster than fp32 at 512 and 9x at 
 On the CPU the product is timed as users run it, with torch's default thread count (every
 core, as the survey's CPU ran it), and on one thread beside it; a large fp32 GEMM on every
 thread gives the CPU's peak GEMM rate (best of the timed repetitions, ``extra.cpu_peak_gflops``),
-the compute bound of the Stable Diffusion workloads on that machine (``gpusurvey.models.sd_compute``).
+the compute bound of the Stable Diffusion workloads on that machine (``gpusurvey.models.sd_compute``);
+the same GEMM in bf16 (``extra.cpu_peak_bf16_gflops``) bounds a bf16 Stable Diffusion run.
 
 Each repetition times a loop of back-to-back products and reports the time of one product, so
 that one reading is long enough for the clock: ``perf_counter`` on the CPU, CUDA events on the
@@ -57,6 +58,10 @@ class MatmulConfig(WorkloadConfig):
             raise ValueError(f"settle_s: expected 0 or more, got {self.settle_s}")
 
 
+PEAKS = {"cpu_fp32_gemm_gflops": "cpu_peak_gflops", "cpu_bf16_gemm_gflops": "cpu_peak_bf16_gflops"}
+"""Large-GEMM metric -> the ``extra`` key of its best timed repetition (the CPU's peak)."""
+
+
 def _tflops(n: int, seconds: float) -> float:
     """Throughput of one n x n x n GEMM (2 n^3 floating-point operations)."""
     return 2.0 * n**3 / seconds / 1e12
@@ -73,6 +78,8 @@ class MatmulWorkload(Workload):
         "cpu_numpy_fp32_ms": ("ms", "one size x size fp32 product with numpy on the CPU"),
         "cpu_fp32_gemm_gflops": ("GFLOPS", "peak_size^3 fp32 GEMM with torch on every CPU "
                                            "thread (2 FLOPs per multiply-add)"),
+        "cpu_bf16_gemm_gflops": ("GFLOPS", "peak_size^3 bf16 GEMM with torch on every CPU "
+                                           "thread (2 FLOPs per multiply-add)"),
         "cuda_fp32_ms": ("ms", "one size x size fp32 product with torch on CUDA (TF32 off)"),
         **{
             f"cuda_{dtype}_{n}_tflops": (
@@ -87,7 +94,7 @@ class MatmulWorkload(Workload):
 
     def __init__(self, config: MatmulConfig, device: str):
         super().__init__(config, device)
-        self._gemm_rates: list[float] = []  # GFLOPS of the large GEMM, one per call
+        self._gemm_rates: dict[str, list[float]] = {}  # GFLOPS of each large GEMM, one per call
 
     def setup(self) -> None:
         import numpy as np
@@ -110,8 +117,12 @@ class MatmulWorkload(Workload):
                                   None),
             "cpu_fp32_gemm_gflops": (torch.matmul, pa, pb, torch.empty(big, big),
                                      self.config.peak_loops, None),
+            # The precision Stable Diffusion runs in on a CPU with native bf16 products: its peak.
+            "cpu_bf16_gemm_gflops": (torch.matmul, pa.bfloat16(), pb.bfloat16(),
+                                     torch.empty(big, big, dtype=torch.bfloat16),
+                                     self.config.peak_loops, None),
         }
-        self._gemm_rates = []
+        self._gemm_rates = {}
         self._cuda_cases: dict[str, tuple[int, Any]] = {}
         if self.device != "cuda":
             return
@@ -188,7 +199,7 @@ class MatmulWorkload(Workload):
             seconds = self._cpu_seconds(*case)
             if name.endswith("_gflops"):
                 values[name] = _tflops(self.config.peak_size, seconds) * 1e3
-                self._gemm_rates.append(values[name])
+                self._gemm_rates.setdefault(name, []).append(values[name])
             else:
                 values[name] = seconds * 1e3
         for key, (n, loop) in self._cuda_cases.items():
@@ -217,8 +228,9 @@ class MatmulWorkload(Workload):
                           f"{self.config.settle_s} s idle before each library's loop",
             "cpu_threads": {"cpu_torch_fp32_ms": torch.get_num_threads(),
                             "cpu_torch_fp32_1thread_ms": 1,
-                            "cpu_fp32_gemm_gflops": torch.get_num_threads()},
-            "cpu_peak_gemm": f"{self.config.peak_size}x{self.config.peak_size} fp32 torch.matmul "
+                            "cpu_fp32_gemm_gflops": torch.get_num_threads(),
+                            "cpu_bf16_gemm_gflops": torch.get_num_threads()},
+            "cpu_peak_gemm": f"{self.config.peak_size}x{self.config.peak_size} fp32 and bf16 torch.matmul "
                              f"on {torch.get_num_threads()} threads, {self.config.peak_loops} "
                              "per repetition; the peak is the best timed repetition",
         }
@@ -240,9 +252,10 @@ class MatmulWorkload(Workload):
         CPU's peak GEMM rate (best of the timed repetitions, which are the last calls) and
         the all-core speed-up over one thread."""
         ratios: dict[str, Any] = {}
-        timed = self._gemm_rates[-self.config.repetitions:]
-        if timed:
-            ratios["cpu_peak_gflops"] = max(timed)
+        for name, key in PEAKS.items():
+            timed = self._gemm_rates.get(name, [])[-self.config.repetitions:]
+            if timed:
+                ratios[key] = max(timed)
         one, every = metric_means.get("cpu_torch_fp32_1thread_ms"), metric_means.get(
             "cpu_torch_fp32_ms")
         if one and every:

@@ -12,6 +12,7 @@ from gpusurvey.bench.workloads import sd_models
 PROMPT = ("a photograph of an astronaut riding a horse on the moon, detailed, sharp focus, "
           "studio lighting, 8k")
 NEGATIVE_PROMPT = "blurry, low quality, deformed, watermark, text"
+DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 
 @dataclass
@@ -24,6 +25,9 @@ class StableDiffusionConfig(WorkloadConfig):
     architecture: str = option(
         "sd15", "shipped architecture for synthetic weights: sd15 (SD 1.5) or sd-tiny (smoke)")
     attention: str = option("sdpa", "attention implementation: sdpa (PyTorch's own) or xformers")
+    dtype: str = option("auto", "precision of every network: auto (float16 on CUDA, float32 on the "
+                                "CPU), float32, bfloat16 (a CPU with AVX-512 BF16 or AMX multiplies "
+                                "it natively) or float16")
     compile: bool = option(False, "torch.compile the UNet (an extra variant, not the survey's)")
     compile_mode: str = option("reduce-overhead", "torch.compile mode when compile=true")
     prompt: str = option(PROMPT, "prompt (fixed token ids when the weights come without a tokenizer)")
@@ -36,6 +40,8 @@ class StableDiffusionConfig(WorkloadConfig):
         if self.attention not in sd_models.ATTENTION:
             raise ValueError(f"attention: expected one of {sd_models.ATTENTION}, "
                              f"got '{self.attention}'")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype: expected one of {DTYPES}, got '{self.dtype}'")
         sd_models.architecture_dir(self.architecture)
         if self.checkpoint is not None:
             sd_models.check_checkpoint(self.checkpoint)

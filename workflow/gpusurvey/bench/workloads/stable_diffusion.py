@@ -44,7 +44,8 @@ class _StableDiffusion(Workload):
         import torch
 
         cfg = self.config
-        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        auto = torch.float16 if self.device == "cuda" else torch.float32
+        dtype = auto if cfg.dtype == "auto" else getattr(torch, cfg.dtype)
         if cfg.checkpoint is not None:
             path = sd_models.check_checkpoint(cfg.checkpoint)
             self._weights = {"kind": "checkpoint", "name": path.name,
