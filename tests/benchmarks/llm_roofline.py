@@ -1,7 +1,7 @@
 """Does exllamav2 reach the bandwidth bound? (a benchmark script, not a test; needs CUDA)
 
 Writes the synthetic LLaMA-13B GPTQ checkpoint once into the temporary folder that
-tests/benchmarks/gpu_validation.py uses too (or reads --checkpoint), runs the full
+`gpusurvey validate` uses too (or reads --checkpoint), runs the full
 llm-decode workload with exllamav2 through the harness, saves the record, and prints decode
 tokens/s, the memory-bandwidth bound and the efficiency. Target: efficiency at least 0.80
 (exllamav2 reaches about 0.81 on an RTX 4090). Exits 1 below the target. Usage:

@@ -1,5 +1,5 @@
 """The ``gpusurvey`` command: run a benchmark, print the environment, write synthetic weights,
-submit records.
+submit records, validate a CUDA machine.
 
     gpusurvey bench matmul --device auto --profile smoke --out results/measurements/x/matmul.json
     gpusurvey plan --measure auto
@@ -9,6 +9,7 @@ submit records.
     gpusurvey synth llama-13b-gguf-q4_k_m results/weights/llama-13b-gguf-q4_k_m.gguf
     gpusurvey crowd data/crowd/*.json
     gpusurvey fit --gpu "RTX 4060 Ti 16GB" --model qwen2.5-14b --format q4_k_m --context 8192
+    gpusurvey validate /tmp/validation --budget 500
 
 Snakemake's bench rules call this command; on a GPU machine without Snakemake, run it directly.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from gpusurvey.bench import workloads
 from gpusurvey.bench.config import PROFILES
+from gpusurvey.bench.validation import command as validate_command
 from gpusurvey.registry import WORKLOADS
 from gpusurvey.reports import fit_cli
 
@@ -264,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     env.set_defaults(func=cmd_env)
 
     fit_cli.add_parser(sub)
+    validate_command.add_parser(sub)
     return parser
 
 

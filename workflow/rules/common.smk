@@ -7,6 +7,7 @@ from gpusurvey.bench.plan import bench_plan, check_settings, describe
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
+from gpusurvey.inputs import record_selection
 from gpusurvey.inputs.cluster import cluster_gpus
 from gpusurvey.registry import (
     FIGURES,
@@ -108,49 +109,30 @@ def announce_bench_plan():
         print(describe(BENCH_PLAN, machine_slug()), file=sys.stderr)
 
 
+# Which records feed the build (gpusurvey.inputs.record_selection, documented there).
+
+
 def local_records():
-    """This machine's records under results/measurements/<machine>/ (the cluster's, when listed)."""
-    if CLUSTER_GPUS:
-        return cluster_records()
-    return [f"results/measurements/{machine_slug()}/{w}.json" for w in local_workloads()]
+    return record_selection.local_records(config, local_workloads(), machine_slug(), CLUSTER_GPUS)
 
 
 def committed_records():
-    """Records committed as data/measurements/<machine>/<workload>.json (real runs). Deeper
-    folders (<machine>/variants/) keep extra runs that no table reads."""
-    folder = Path(config["data"]["measurements"])
-    return sorted(str(p) for p in folder.glob("*/*.json"))
+    return record_selection.committed_records(config)
 
 
 def every_committed_record():
-    """Every committed record, the deeper folders' too (cpu/, formats/, variants/): what
-    `check_records` checks."""
-    folder = Path(config["data"]["measurements"])
-    return sorted(str(p) for p in folder.glob("*/**/*.json"))
+    return record_selection.every_committed_record(config)
 
 
 def cpu_records():
-    """Committed records of machines without a GPU, one folder deeper so that no table reads
-    them: data/measurements/<machine>/cpu/*.json and, for llama.cpp's GGUF formats,
-    data/measurements/<machine>/formats/*.json. The "without a GPU" section, its figure and
-    notebook read them (gpusurvey.reports.cpu_compare keeps the CPU runs)."""
-    folder = Path(config["data"]["measurements"])
-    return sorted(str(p) for pattern in ("*/cpu/*.json", "*/formats/*.json") for p in folder.glob(pattern))
+    return record_selection.cpu_records(config)
 
 
 def measurement_records():
-    """Every record the tables and figures read: this machine's (or the cluster's), and the
-    committed ones of other machines and workloads: a new run of a machine replaces its
-    committed record instead of doubling its row. This machine's records are committed under
-    <machine>-<machine id>/ (`gpusurvey submit`), so that folder counts as this machine's too."""
-    local = local_records()
-    measured_here = {Path(p).parts[-2:] for p in local}
     here = machine_slug()
-    measured_here |= {
-        (submit_folder(here, machine_id()), name) for folder, name in list(measured_here) if folder == here
-    }
-    committed = [p for p in committed_records() if Path(p).parts[-2:] not in measured_here]
-    return committed + local
+    return record_selection.measurement_records(
+        local_records(), committed_records(), here, submit_folder(here, machine_id())
+    )
 
 
 # Tables and figures (tables.smk, figures.smk), as gpusurvey.registry lists them.
@@ -167,8 +149,7 @@ def table_csv(number):
 
 
 def records_for(workload):
-    """The measurement records of one workload (record files are named <workload>.json)."""
-    return [p for p in measurement_records() if Path(p).stem == workload]
+    return record_selection.records_for(measurement_records(), workload)
 
 
 def perf_table_records(wildcards):
@@ -398,14 +379,6 @@ def llm_checkpoint():
 
 # A SLURM cluster's GPUs (config cluster.gpus, workflow/profiles/slurm): by results folder.
 CLUSTER_GPUS = cluster_gpus(config.get("cluster", {}).get("gpus", []), config["data"]["gpus"])
-
-
-def cluster_records():
-    """One record per listed cluster GPU and workload (`measure: false` still measures nothing)."""
-    if config["measure"] is False:
-        return []
-    workloads = config["bench"]["workloads"]
-    return [f"results/measurements/{folder}/{w}.json" for folder in CLUSTER_GPUS for w in workloads]
 
 
 def cluster_resource(key):

@@ -1,13 +1,10 @@
 """Snakemake adapter: write results/macros/crowd.tex and the crowd's software fragments."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.paper.crowd_macros import write_crowd_macros
 from gpusurvey.registry import LANGS
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("crowd_macros"):
+with script_log(snakemake.log[0], "crowd_macros"):
     write_crowd_macros(
         snakemake.output.macros,
         {lang: snakemake.output[f"software_{lang}"] for lang in LANGS},

@@ -1,12 +1,9 @@
 """Snakemake adapter: every row of the crowd's dumps with its reason, the votes, Table 7."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.crowd_writers import write_crowd
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("crowd_rows"):
+with script_log(snakemake.log[0], "crowd_rows"):
     write_crowd(
         snakemake.input.dumps,
         snakemake.input.gpus,

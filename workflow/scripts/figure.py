@@ -1,14 +1,9 @@
 """Snakemake adapter: draw one figure in Korean and English (PDF and PNG)."""
 
-import logging
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.writers import write_figure
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-with reason_on_terminal("figure"):
+with script_log(snakemake.log[0], "figure", messages=True):
     write_figure(
         snakemake.params.name,
         dict(snakemake.output.items()),

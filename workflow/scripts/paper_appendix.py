@@ -1,12 +1,9 @@
 """Snakemake adapter: write the errata tables and the provenance appendix (Korean, English)."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.paper.writers import write_errata, write_provenance
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("paper_appendix"):
+with script_log(snakemake.log[0], "paper_appendix"):
     write_errata(snakemake.input.errata, snakemake.input.gpus,
                  snakemake.output.errata_ko, snakemake.output.errata_en)
     write_provenance(list(snakemake.input.records), snakemake.params.profiles,

@@ -1,12 +1,9 @@
 """Snakemake adapter: write results/macros/numbers.tex (every number the prose quotes)."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.paper.writers import write_macros
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("macros"):
+with script_log(snakemake.log[0], "macros"):
     write_macros(
         snakemake.output[0],
         spec_tables=list(snakemake.input.spec_tables),

@@ -1,14 +1,9 @@
 """Snakemake adapter: write Table 3, 4 or 5 (CSV and Korean/English LaTeX)."""
 
-import logging
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.writers import write_perf_table
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-with reason_on_terminal("perf_table"):
+with script_log(snakemake.log[0], "perf_table", messages=True):
     write_perf_table(
         gpus_path=snakemake.input.gpus,
         published_path=snakemake.input.published,

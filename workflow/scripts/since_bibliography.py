@@ -1,10 +1,7 @@
 """Snakemake adapter: the bibliography of the results published since the survey."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.literature_bib import write_bibliography
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("since_bibliography"):
+with script_log(snakemake.log[0], "since_bibliography"):
     write_bibliography(snakemake.input.gpus, snakemake.input.literature, snakemake.output[0])

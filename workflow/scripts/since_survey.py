@@ -1,12 +1,9 @@
 """Snakemake adapter: the section "since the survey": points, predictions, leave-one-out error."""
 
-import sys
-
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.since_writer import write_since_survey
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("since_survey"):
+with script_log(snakemake.log[0], "since_survey"):
     write_since_survey(
         snakemake.input.gpus,
         snakemake.input.literature,

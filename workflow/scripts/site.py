@@ -2,12 +2,11 @@
 
 import sys
 
-from gpusurvey.core.terminal import reason_on_terminal
+from gpusurvey.core.terminal import script_log
 from gpusurvey.registry import TABLES
 from gpusurvey.reports.site.build import SiteInputs, build_site
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-with reason_on_terminal("site"):
+with script_log(snakemake.log[0], "site"):
     size = build_site(
         SiteInputs(
             tables=dict(zip(sorted(TABLES), snakemake.input.tables, strict=True)),

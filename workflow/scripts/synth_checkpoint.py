@@ -3,7 +3,8 @@
 import sys
 
 from gpusurvey.bench.synth.llama_gptq import write
+from gpusurvey.core.terminal import script_log
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-folder = write(snakemake.params.preset, snakemake.output[0])
-print(f"wrote {folder}", file=sys.stderr)
+with script_log(snakemake.log[0], "synth_checkpoint"):
+    folder = write(snakemake.params.preset, snakemake.output[0])
+    print(f"wrote {folder}", file=sys.stderr)

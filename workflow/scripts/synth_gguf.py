@@ -3,7 +3,8 @@
 import sys
 
 from gpusurvey.bench.synth.llama_gguf import write
+from gpusurvey.core.terminal import script_log
 
-sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
-path = write(snakemake.wildcards.preset, snakemake.wildcards.fmt, snakemake.output[0])
-print(f"wrote {path}", file=sys.stderr)
+with script_log(snakemake.log[0], "synth_gguf"):
+    path = write(snakemake.wildcards.preset, snakemake.wildcards.fmt, snakemake.output[0])
+    print(f"wrote {path}", file=sys.stderr)

@@ -1,9 +1,8 @@
-"""tests/benchmarks/gpu_validation.py rehearsed on the CPU (smoke profile), its time budget, and
+"""``gpusurvey validate`` rehearsed on the CPU (smoke profile), its time budget, its summary, and
 ``pytest -m gpu`` collecting on a machine without the reporting half's packages."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -14,43 +13,42 @@ import time
 
 import pytest
 from conftest import REPORTING_PACKAGES, ROOT
+from gpusurvey import cli
+from gpusurvey.bench.validation import command, runner, steps
 from gpusurvey.core import record as rec
 
-SCRIPT = ROOT / "tests/benchmarks/gpu_validation.py"
 PRIORITY = ["probe", "llm-checkpoint", "exllamav2-build", "llm-decode", "llm-gpu-tests", "sd-txt2img",
             "sd-hires", "matmul", "xformers-probe", "sd-txt2img-xformers", "sd-hires-xformers",
             "llm-decode-transformers", "sd-txt2img-compile"]
 IGNORED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
-@pytest.fixture(scope="module")
-def validation():
-    spec = importlib.util.spec_from_file_location("gpu_validation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+def validate(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
+    """The documented device command: ``python3 -m gpusurvey.cli validate`` from the checkout's
+    ``workflow`` folder on PYTHONPATH, nothing installed."""
+    env = {**env, "PYTHONPATH": str(ROOT / "workflow")}
+    return subprocess.run([sys.executable, "-m", "gpusurvey.cli", "validate", *args], env=env,
+                          capture_output=True, text=True, **kwargs)
 
 
-def test_steps_run_in_priority_order_each_with_an_estimate(validation, tmp_path):
-    steps = validation.plan("cuda", "full", tmp_path / "out", tmp_path / "variants",
-                            tmp_path / "weights", tmp_path)
-    assert [step.name for step in steps] == PRIORITY
-    for profile, estimates in validation.ESTIMATES_S.items():
+def test_steps_run_in_priority_order_each_with_an_estimate(tmp_path):
+    planned = steps.plan("cuda", "full", tmp_path / "out", tmp_path / "variants",
+                         tmp_path / "weights", tmp_path)
+    assert [step.name for step in planned] == PRIORITY
+    for profile, estimates in steps.ESTIMATES_S.items():
         assert set(estimates) == set(PRIORITY), profile
-    gpu_tests = next(step for step in steps if step.name == "llm-gpu-tests")
+    gpu_tests = next(step for step in planned if step.name == "llm-gpu-tests")
     assert gpu_tests.command[-4:] == ["-p", "no:cacheprovider", f"--basetemp={tmp_path / 'pytest'}",
                                       "tests/test_llm_gpu.py"]
-    decode = next(step for step in steps if step.name == "llm-decode")
+    decode = next(step for step in planned if step.name == "llm-decode")
     assert "backend=exllamav2" in decode.command and decode.needs == ("llm-checkpoint",
                                                                       "exllamav2-build")
 
 
-def test_the_budget_skips_what_would_not_fit_and_caps_what_runs(validation):
+def test_the_budget_skips_what_would_not_fit_and_caps_what_runs():
     now = [0.0]
-    budget = validation.Budget(1000, clock=lambda: now[0])
-    usable = 1000 - validation.RESERVE_S
+    budget = steps.Budget(1000, clock=lambda: now[0])
+    usable = 1000 - steps.RESERVE_S
     assert budget.fits(usable) and not budget.fits(usable + 1)
     assert budget.timeout(10) == 70  # at least estimate + 60 s
     assert budget.timeout(100) == 200  # twice the estimate
@@ -62,17 +60,45 @@ def test_the_budget_skips_what_would_not_fit_and_caps_what_runs(validation):
     assert budget.timeout(5) == 0 and not budget.fits(0)
 
 
-def test_the_output_folder_is_out_by_default_and_never_inside_the_checkout(validation, capsys,
-                                                                            monkeypatch, tmp_path):
-    monkeypatch.setenv("OUT", str(tmp_path))
-    assert validation.parse_args([]).out == tmp_path.resolve()
-    monkeypatch.delenv("OUT")
+def test_the_output_folder_is_out_by_default_and_never_inside_the_checkout(tmp_path):
+    assert command.output_folder(None, str(tmp_path)) == tmp_path.resolve()
+    assert command.output_folder(tmp_path / "a", None) == (tmp_path / "a").resolve()
+    with pytest.raises(ValueError, match="no output folder"):
+        command.output_folder(None, None)
+    with pytest.raises(ValueError, match="inside the checkout"):
+        command.output_folder(ROOT / "results" / "validation", None)
+    # The device machine's own return folder may lie inside the checkout it runs from.
+    assert command.output_folder(None, str(ROOT / "out")) == ROOT / "out"
+
+
+def test_wrong_options_fail_before_anything_runs_naming_the_option(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("OUT", raising=False)
+    assert cli.main(["validate"]) == 2
+    assert "no output folder: give OUT or set $OUT" in capsys.readouterr().err
+    assert cli.main(["validate", str(tmp_path / "out"), "--steps", "probe,sd-hirez"]) == 2
+    assert "--steps: unknown ['sd-hirez']" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        validation.parse_args([])
-    assert "no output folder" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        validation.parse_args([str(ROOT / "results" / "validation")])
-    assert "inside the checkout" in capsys.readouterr().err
+        cli.main(["validate", str(tmp_path / "out"), "--estimate", "matmul:30"])
+    assert "expected NAME=SECONDS" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_summary_reads_one_line_per_step():
+    data = {"machine": "nvidia-h200", "device": "cuda", "profile": "full", "elapsed_s": 312.4,
+            "budget_s": 500.0, "finished": False,
+            "steps": [{"name": "sd-txt2img", "status": "ok", "seconds": 58.31, "estimate_s": 60.0,
+                       "reason": "", "value": 47.1234, "unit": "it/s"},
+                      {"name": "sd-hires", "status": "skipped", "seconds": 0.0, "estimate_s": 180.0,
+                       "reason": "would not fit: estimate 180 s, 120 s left"},
+                      {"name": "llm-gpu-tests", "status": "ok", "seconds": 40.0, "estimate_s": 45.0,
+                       "reason": "", "pytest": "3 passed in 38.2s"}]}
+    assert runner.summary_text(data).splitlines() == [
+        "nvidia-h200 (cuda, full): 312 of 500 s, still running",
+        "sd-txt2img               ok         58.3 s (est. 60) 47.12 it/s",
+        "sd-hires                 skipped     0.0 s (est. 180) would not fit: estimate 180 s, 120 s left",
+        "llm-gpu-tests            ok         40.0 s (est. 45)  3 passed in 38.2s",
+    ]
+    assert "still running" not in runner.summary_text({**data, "finished": True})
 
 
 def new_files(since: float) -> list[str]:
@@ -87,7 +113,7 @@ def new_files(since: float) -> list[str]:
 
 @pytest.mark.slow
 def test_cpu_rehearsal_writes_only_under_the_folder_given(tmp_path):
-    """The whole script on tiny models: records and summary under OUT only, within the device
+    """The whole command on tiny models: records and summary under OUT only, within the device
     tool's limits on what comes back; a step whose estimate exceeds what is left is skipped
     and the next ones still run."""
     out, scratch = tmp_path / "out", tmp_path / "tmp"
@@ -95,10 +121,9 @@ def test_cpu_rehearsal_writes_only_under_the_folder_given(tmp_path):
     env = {**os.environ, "TMPDIR": str(scratch), "OMP_NUM_THREADS": "1"}
     env.pop("OUT", None)
     start = time.time()
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), str(out), "--device", "cpu", "--profile", "smoke",
-         "--budget", "900", "--estimate", "sd-hires=5000", "--estimate", "sd-txt2img-compile=5000"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    proc = validate(str(out), "--device", "cpu", "--profile", "smoke", "--budget", "900",
+                    "--estimate", "sd-hires=5000", "--estimate", "sd-txt2img-compile=5000",
+                    cwd=tmp_path, env=env, timeout=900)
     summary = json.loads((out / "summary.json").read_text())
     steps = {step["name"]: step for step in summary["steps"]}
     assert summary["finished"] and summary["device"] == "cpu", proc.stdout + proc.stderr
@@ -162,8 +187,7 @@ def test_without_a_gpu_a_cuda_run_stops_after_the_probe(tmp_path):
         pytest.skip("this machine has a CUDA GPU")
     out = tmp_path / "out"
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    proc = subprocess.run([sys.executable, str(SCRIPT), str(out)], env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = validate(str(out), env=env, timeout=300)
     summary = json.loads((out / "summary.json").read_text())
     probe, *rest = summary["steps"]
     assert proc.returncode == 1

@@ -1,0 +1,167 @@
+"""The validation's steps in priority order, their planned seconds and the time budget."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Planned seconds per step, each including its Python start and model set-up. full: an H200
+#: with 16 cores; exllamav2's build took 7.5 min on 2 cores (compiled for one architecture here);
+#: sd-txt2img is 13 calls of 100 steps at about 50 it/s, sd-hires 7 repetitions of 3 images with
+#: 25 steps at 2048x1152; llm-decode 13 generations of 400 tokens plus loading 7.3 GB. smoke:
+#: tiny models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
+ESTIMATES_S: dict[str, dict[str, float]] = {
+    "full": {
+        "probe": 20, "llm-checkpoint": 90, "exllamav2-build": 180, "llm-decode": 75,
+        "llm-gpu-tests": 45, "sd-txt2img": 60, "sd-hires": 180, "matmul": 30,
+        "xformers-probe": 20, "sd-txt2img-xformers": 60, "sd-hires-xformers": 180,
+        "llm-decode-transformers": 60, "sd-txt2img-compile": 180,
+    },
+    "smoke": {
+        "probe": 30, "llm-checkpoint": 20, "exllamav2-build": 240, "llm-decode": 40,
+        "llm-gpu-tests": 60, "sd-txt2img": 40, "sd-hires": 60, "matmul": 30,
+        "xformers-probe": 30, "sd-txt2img-xformers": 40, "sd-hires-xformers": 60,
+        "llm-decode-transformers": 40, "sd-txt2img-compile": 300,
+    },
+}
+RESERVE_S = 10.0
+"""Kept back from the budget for writing the summary and the variants' archive."""
+DEFAULT_BUDGET_S = 500.0
+"""Nine minutes less about 40 s for installing the carried wheels and starting Python."""
+HEADLINE = ("llm-decode", "sd-txt2img", "sd-hires", "matmul")
+"""Workloads whose records the tables read, each written as OUT/<machine>/<workload>.json."""
+
+
+class Budget:
+    """Seconds left of a fixed allowance, from a monotonic clock (injectable for tests)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.start = clock()
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def left(self) -> float:
+        """What a step may still use: the rest of the allowance less the reserve."""
+        return self.seconds - RESERVE_S - self.elapsed()
+
+    def fits(self, estimate_s: float) -> bool:
+        return estimate_s <= self.left()
+
+    def timeout(self, estimate_s: float) -> float:
+        """How long a step that fits may run before it is killed."""
+        return max(0.0, min(max(2 * estimate_s, estimate_s + 60), self.left()))
+
+
+@dataclass
+class Step:
+    name: str
+    command: list[str]
+    record: Path | None = None
+    """Where the step's measurement record lands (bench steps only)."""
+    needs: tuple[str, ...] = ()
+    background: bool = False
+    """Started and left running; a later step that needs it waits for it."""
+    skip: str | None = None
+    """Why the step does not run here, decided before it would start."""
+    status: str = "pending"
+    reason: str = ""
+    seconds: float = 0.0
+    estimate_s: float = 0.0
+    result: dict = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    started: float = 0.0
+    deadline: float = 0.0
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def bench(workload: str, out: Path, device: str, profile: str, *settings: str,
+          strict: bool = True) -> list[str]:
+    command = python("-m", "gpusurvey.cli", "bench", workload, "--device", device, "--profile",
+                     profile, "--quiet", "--out", str(out))
+    for setting in settings:
+        command += ["--set", setting]
+    return command + (["--strict"] if strict else [])
+
+
+PROBE = """
+import json, os, sys
+import torch
+info = {"python": sys.version.split()[0], "torch": torch.__version__, "cuda": torch.version.cuda,
+        "cuda_available": torch.cuda.is_available(), "cpus": os.cpu_count()}
+if info["cuda_available"]:
+    info["gpu"] = torch.cuda.get_device_name(0)
+    info["capability"] = "%d.%d" % torch.cuda.get_device_capability(0)
+    info["memory_gib"] = round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1)
+    try:  # CUDA library headers from the pip packages, where the toolkit lacks them
+        import nvidia
+        folder = os.path.join(list(nvidia.__path__)[0], "cu" + torch.version.cuda.split(".")[0],
+                              "include")
+        info["nvidia_include"] = folder if os.path.isdir(folder) else None
+    except ImportError:
+        info["nvidia_include"] = None
+print("PROBE " + json.dumps(info))
+"""
+XFORMERS_PROBE = """
+from gpusurvey.bench.workloads.sd_models import xformers_problem
+print("XFORMERS", xformers_problem("cuda") or "ok")
+"""
+
+
+def plan(device: str, profile: str, out: Path, variants: Path, weights: Path,
+         scratch: Path) -> list[Step]:
+    """Every step in priority order (the probe's findings are applied as it goes)."""
+    record = {workload: out / f"{workload}.json" for workload in HEADLINE}
+    gpu = device == "cuda"
+    not_here = None if gpu else "exllamav2 needs a CUDA GPU"
+    no_xformers = None if gpu else "xformers needs a CUDA GPU"
+    preset = "llama-13b" if profile == "full" else "llama-tiny"
+    checkpoint = f"checkpoint={weights}"
+    llm_needs = ("llm-checkpoint", "exllamav2-build") if gpu else ("llm-checkpoint",)
+    xformers = ("xformers-probe",)
+    return [
+        Step("probe", python("-c", PROBE)),
+        Step("llm-checkpoint", python("-m", "gpusurvey.cli", "synth", f"{preset}-gptq", str(weights)),
+             background=True),
+        Step("exllamav2-build", python("-c", "import exllamav2; print('exllamav2', "
+                                       "exllamav2.__version__, 'imported')"),
+             needs=("probe",), skip=not_here),
+        Step("llm-decode", bench("llm-decode", record["llm-decode"], device, profile,
+                                 f"backend={'exllamav2' if gpu else 'auto'}", checkpoint),
+             record=record["llm-decode"], needs=llm_needs),
+        Step("llm-gpu-tests", python("-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
+                                     f"--basetemp={scratch / 'pytest'}", "tests/test_llm_gpu.py"),
+             needs=("exllamav2-build",), skip=not_here),
+        Step("sd-txt2img", bench("sd-txt2img", record["sd-txt2img"], device, profile,
+                                 "attention=sdpa"), record=record["sd-txt2img"]),
+        Step("sd-hires", bench("sd-hires", record["sd-hires"], device, profile, "attention=sdpa"),
+             record=record["sd-hires"]),
+        Step("matmul", bench("matmul", record["matmul"], device, profile), record=record["matmul"]),
+        Step("xformers-probe", python("-c", XFORMERS_PROBE), skip=no_xformers),
+        Step("sd-txt2img-xformers",
+             bench("sd-txt2img", variants / "sd-txt2img-xformers.json", device, profile,
+                   "attention=xformers", strict=False),
+             record=variants / "sd-txt2img-xformers.json", needs=xformers, skip=no_xformers),
+        Step("sd-hires-xformers",
+             bench("sd-hires", variants / "sd-hires-xformers.json", device, profile,
+                   "attention=xformers", strict=False),
+             record=variants / "sd-hires-xformers.json", needs=xformers, skip=no_xformers),
+        Step("llm-decode-transformers",
+             bench("llm-decode", variants / "llm-decode-transformers.json", device, profile,
+                   "backend=transformers", checkpoint, "warmup=1", "repetitions=5", strict=False),
+             record=variants / "llm-decode-transformers.json", needs=("llm-checkpoint",)),
+        Step("sd-txt2img-compile",
+             bench("sd-txt2img", variants / "sd-txt2img-compile.json", device, profile,
+                   "attention=sdpa", "compile=true", strict=False),
+             record=variants / "sd-txt2img-compile.json"),
+    ]

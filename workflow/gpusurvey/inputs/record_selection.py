@@ -1,0 +1,78 @@
+"""Which record files feed the build: this machine's runs, the committed ones of other machines,
+the CPU and format runs one folder deeper, and one workload's share of them.
+
+Plain functions of the build's configuration (``workflow/config.yaml``) and of what the caller
+knows about this machine, so that the Snakefile's rules ask them and tests call them alike.
+Paths are returned as strings, sorted where they come from a folder, as Snakemake lists inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+RESULTS = "results/measurements"
+"""Where this machine's (or a cluster's) runs write ``<machine>/<workload>.json``."""
+CPU_PATTERNS = ("*/cpu/*.json", "*/formats/*.json")
+"""The committed runs of machines without a GPU and of llama.cpp's GGUF formats: one folder
+deeper than the records the tables read, so that no table lists them."""
+
+
+def _committed(config: Mapping, *patterns: str) -> list[str]:
+    folder = Path(config["data"]["measurements"])
+    return sorted(str(path) for pattern in patterns for path in folder.glob(pattern))
+
+
+def committed_records(config: Mapping) -> list[str]:
+    """Records committed as ``<measurements>/<machine>/<workload>.json`` (real runs). Deeper
+    folders (``<machine>/variants/``) keep extra runs that no table reads."""
+    return _committed(config, "*/*.json")
+
+
+def every_committed_record(config: Mapping) -> list[str]:
+    """Every committed record, the deeper folders' too (cpu/, formats/, variants/): what
+    ``check_records`` checks."""
+    return _committed(config, "*/**/*.json")
+
+
+def cpu_records(config: Mapping) -> list[str]:
+    """Committed records of machines without a GPU (``<machine>/cpu/*.json``) and of llama.cpp's
+    GGUF formats (``<machine>/formats/*.json``): the "without a GPU" section, its figure and
+    notebook read them (gpusurvey.reports.cpu_compare keeps the CPU runs)."""
+    return _committed(config, *CPU_PATTERNS)
+
+
+def cluster_records(config: Mapping, cluster_folders: Iterable[str]) -> list[str]:
+    """One record per listed cluster GPU (by its results folder) and configured workload;
+    ``measure: false`` still measures nothing."""
+    if config["measure"] is False:
+        return []
+    workloads = config["bench"]["workloads"]
+    return [f"{RESULTS}/{folder}/{w}.json" for folder in cluster_folders for w in workloads]
+
+
+def local_records(config: Mapping, workloads_here: Iterable[str], machine: str,
+                  cluster_folders: Iterable[str] = ()) -> list[str]:
+    """This machine's records, ``results/measurements/<machine>/<workload>.json`` for each
+    workload it measures; the cluster's instead when cluster GPUs are listed."""
+    cluster_folders = list(cluster_folders)
+    if cluster_folders:
+        return cluster_records(config, cluster_folders)
+    return [f"{RESULTS}/{machine}/{w}.json" for w in workloads_here]
+
+
+def measurement_records(local: list[str], committed: list[str], machine: str,
+                        submitted_as: str) -> list[str]:
+    """Every record the tables and figures read: the committed ones, then ``local`` (this
+    machine's or the cluster's). A new run of a machine replaces its committed record of the
+    same workload instead of doubling its row; this machine's records are committed under
+    ``submitted_as`` (``<machine>-<machine id>``, as ``gpusurvey submit`` names it) too, so that
+    folder counts as this machine's."""
+    measured_here = {Path(p).parts[-2:] for p in local}
+    measured_here |= {(submitted_as, name) for folder, name in list(measured_here) if folder == machine}
+    return [p for p in committed if Path(p).parts[-2:] not in measured_here] + list(local)
+
+
+def records_for(records: Iterable[str], workload: str) -> list[str]:
+    """The records of one workload among ``records`` (record files are named <workload>.json)."""
+    return [p for p in records if Path(p).stem == workload]
