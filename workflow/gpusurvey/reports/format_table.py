@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pylatex.utils import bold
+from pylatex.utils import bold, escape_latex
 
 from gpusurvey.core import atomic
 from gpusurvey.core.catalogue import read_catalogue
@@ -171,9 +171,9 @@ def format_table(record_paths: Sequence[str | os.PathLike], gpus_path: str | os.
 
 
 HEADERS = {
-    "en": ("Machine", "Backend", "Format", "tokens/s", "GB/token", "GB/s", stacked("Memory", "bound"),
-           stacked("Arithm.", "bound"), "Efficiency", "Peak GB", "Settings"),
-    "ko": ("머신", "백엔드", "형식", "토큰/s", "GB/토큰", "GB/s", stacked("메모리", "상한"),
+    "en": (stacked("Machine,", "backend"), "Format", "tokens/s", "GB/token", "GB/s",
+           stacked("Memory", "bound"), stacked("Arithm.", "bound"), "Efficiency", "Peak GB", "Settings"),
+    "ko": (stacked("머신,", "백엔드"), "형식", "토큰/s", "GB/토큰", "GB/s", stacked("메모리", "상한"),
            stacked("연산", "상한"), "효율", "메모리 GB", "설정"),
 }
 STATUS = {"en": {"oom": "out of memory", "error": "error"}, "ko": {"oom": "메모리 부족", "error": "오류"}}
@@ -207,16 +207,16 @@ def fragment(table: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in table.to_dict("records"):
         if r["source"] == "model":
-            rows.append(["-", "-", r["format"], "-", _num(r["gb_per_token"], 2), "-", "-", "-", "-", "-",
+            rows.append(["-", r["format"], "-", _num(r["gb_per_token"], 2), "-", "-", "-", "-", "-",
                          "모델" if lang == "ko" else "model"])
             continue
-        head = [r["machine"], r["backend"], r["format"]]
+        head = [stacked(escape_latex(r["machine"]), escape_latex(r["backend"])), r["format"]]
         settings = r["settings_ko" if lang == "ko" else "settings"] or "-"
         if r["status"] != "ok":
             rows.append([*head, STATUS[lang].get(r["status"], r["status"]), _num(r["gb_per_token"], 2),
                          "-", "-", "-", "-", "-", settings])
             continue
-        speed = f"{r['tokens_per_s']:.3f} ± {r['tokens_per_s_sd']:.3f} (n={int(r['n'])})"
+        speed = stacked(f"{r['tokens_per_s']:.3f} ± {r['tokens_per_s_sd']:.3f}", f"(n={int(r['n'])})")
         arithmetic = r["arithmetic_bound_tokens_per_s"]
         bounds = [_num(r["memory_bound_tokens_per_s"], 3),
                   "-" if arithmetic is None or pd.isna(arithmetic) else _num(arithmetic, 3)]
@@ -224,9 +224,9 @@ def fragment(table: pd.DataFrame, lang: str) -> str:
         bounds[binding] = bold(bounds[binding])
         rows.append([*head, speed, _num(r["gb_per_token"], 2), _num(r["bandwidth_gbs"], 1), *bounds,
                      f"{r['efficiency'] * 100:.0f}%", _num(r["peak_memory_gb"], 1), settings])
-    # Eleven columns: one size below the other tables', the settings wrapped between words
+    # Ten columns: one size below the other tables', the settings wrapped between words
     # (ragged, never hyphenated), so that it fits the text width.
-    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "lllrrrrrrr" + SETTINGS_COLUMN,
+    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "llrrrrrrr" + SETTINGS_COLUMN,
                                        notes=[NOTES[lang]])
 
 
