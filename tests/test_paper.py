@@ -189,6 +189,24 @@ def test_no_korean_line_starts_with_a_particle_after_a_latin_word_or_number(buil
     assert particle_line_starts(pdf_text(project, "ko")) == []
 
 
+_SPACED_PARTICLE = re.compile(r"[A-Za-z0-9)] (?:" + "|".join(PARTICLES) + r")(?=[\s,.:;)])")
+
+
+def spaced_particles(text: str) -> list[str]:
+    """A Latin word or number and the particle after it set apart by a visible space, as
+    ``pdftotext`` reads it ("LLaMA 는"): the glue xetexko puts between them, stretched."""
+    return [text[max(0, m.start() - 20):m.end()] for m in _SPACED_PARTICLE.finditer(text)]
+
+
+def test_no_korean_particle_stands_apart_from_its_latin_word(built):
+    project, _ = built
+    assert spaced_particles(pdf_text(project, "ko")) == []
+
+
+def test_the_spacing_check_finds_a_spaced_particle():
+    assert spaced_particles("LLaMA 는 Meta 가 공개한 모델. GPU에서 8 배") == ["LLaMA 는", "LLaMA 는 Meta 가"]
+
+
 def test_the_particle_check_finds_the_breaks_it_looks_for():
     text = ("위험이 있다. ChatGPT\n의 개인정보 정책도\n"
             "U-Net의 매개변수는 약 8\n억 6천만 개\n"
