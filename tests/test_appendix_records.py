@@ -32,3 +32,13 @@ def test_recorded_phrases_read_in_each_edition():
     assert "on 1 thread," in value_text(phrase, "en") and "1 threads" not in value_text(phrase, "en")
     korean = "2048x2048 fp32 torch.matmul, 스레드 1개, 반복마다 3회; 최고 속도는 가장 빠른 반복"
     assert value_text(phrase, "ko") == korean
+
+
+def test_every_backend_key_of_a_committed_record_has_korean_words(root):
+    """The Korean appendix names no record key in English."""
+    from gpusurvey.core.record import load
+    from gpusurvey.paper.provenance_words import KEYS
+
+    keys = {key for path in root.glob("data/measurements/**/*.json") for key in load(path).backend}
+    assert keys and keys <= set(KEYS["ko"]), sorted(keys - set(KEYS["ko"]))
+    assert value_text("float16 (llama.cpp KV cache)", "ko") == "float16 (llama.cpp KV 캐시)"

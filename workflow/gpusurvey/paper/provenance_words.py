@@ -22,6 +22,10 @@ KEYS = {
         "numpy_blas": "NumPy BLAS", "thread_env": "스레드 환경 변수", "cpu_timing": "CPU 시간 측정",
         "device": "장치", "bits": "비트", "group_size": "그룹 크기", "kernel": "커널",
         "cpu_peak_gemm": "GEMM 최고 속도", "cpu_threads": "지표별 스레드 수",
+        "activations": "활성값 자료형", "format": "가중치 형식", "weights": "가중치",
+        "kv_cache": "KV 캐시", "n_threads": "스레드 수", "n_gpu_layers": "GPU에 올린 층 수",
+        "gpu_offload_supported": "GPU 오프로드 지원", "version": "버전", "use_cache": "KV 캐시 사용",
+        "repack": "가중치 재배열(repack)",
     },
     "en": {
         "library": "library", "attention": "attention", "dtype": "data type", "scheduler": "scheduler",
@@ -31,6 +35,10 @@ KEYS = {
         "numpy_blas": "NumPy BLAS", "thread_env": "thread environment variables",
         "cpu_timing": "CPU timing", "device": "device", "bits": "bits", "group_size": "group size",
         "kernel": "kernel", "cpu_peak_gemm": "peak GEMM", "cpu_threads": "threads per metric",
+        "activations": "activations", "format": "weight format", "weights": "weights",
+        "kv_cache": "KV cache", "n_threads": "threads", "n_gpu_layers": "layers on the GPU",
+        "gpu_offload_supported": "GPU offload supported", "version": "version",
+        "use_cache": "KV cache used", "repack": "repacked weights",
     },
 }
 
@@ -41,9 +49,11 @@ PHRASES = {
     "ko": (
         (re.compile(r"^perf_counter around (\d+) products, ([\d.]+) s idle before each library's loop$"),
          r"곱 \1회를 perf_counter로 재고, 라이브러리마다 재기 전 \2초 대기"),
-        (re.compile(r"^(\d+)x(\d+) fp32 torch\.matmul on (\d+) threads?, (\d+) per repetition; "
-                    r"the peak is the best timed repetition$"),
-         r"\1x\2 fp32 torch.matmul, 스레드 \3개, 반복마다 \4회; 최고 속도는 가장 빠른 반복"),
+        (re.compile(r"^(\d+)x(\d+) (fp32|fp32 and bf16) torch\.matmul on (\d+) threads?, (\d+) per "
+                    r"repetition; the peak is the best timed repetition$"),
+         lambda m: (f"{m[1]}x{m[2]} {m[3].replace(' and ', ', ')} torch.matmul, 스레드 {m[4]}개, "
+                    f"반복마다 {m[5]}회; 최고 속도는 가장 빠른 반복")),
+        (re.compile(r"^(\w+) \(llama\.cpp KV cache\)$"), r"\1 (llama.cpp KV 캐시)"),
         (re.compile(r"^(\w+) and (\w+)$"), r"\1, \2"),
     ),
     "en": (
