@@ -110,11 +110,15 @@ def published_cards(path: str | os.PathLike) -> list[Card]:
     return [Card(r.gpu, float(r.value), str(r.value_text), float(r.price_usd)) for r in rows.itertuples()]
 
 
-def _versus(workload: str, unit: str, chosen: tuple[str, Record], table: str | os.PathLike) -> CpuWorkload:
+def cheapest_and_fastest(table: str | os.PathLike) -> tuple[Card, Card]:
+    """A regenerated table's cheapest published card (lowest launch price, the faster of a tie)
+    and its fastest."""
     cards = published_cards(table)
-    cheapest = min(cards, key=lambda c: (c.price_usd, -c.value))
-    fastest = max(cards, key=lambda c: c.value)
-    return CpuWorkload(workload, unit, chosen[0], chosen[1], cheapest, fastest)
+    return min(cards, key=lambda c: (c.price_usd, -c.value)), max(cards, key=lambda c: c.value)
+
+
+def _versus(workload: str, unit: str, chosen: tuple[str, Record], table: str | os.PathLike) -> CpuWorkload:
+    return CpuWorkload(workload, unit, chosen[0], chosen[1], *cheapest_and_fastest(table))
 
 
 def _fastest(records: list[tuple[str, Record]]) -> tuple[str, Record] | None:
