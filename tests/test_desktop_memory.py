@@ -7,10 +7,11 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.desktop_memory import load_desktop_memory
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = "id,label,label_ko,kind,bandwidth_gbs,how,source,quote,notes\n"
+HEADER = "id,label,label_ko,kind,bandwidth_gbs,how,source,source_title,source_date,quote,notes\n"
 DDR5 = ("ddr5-6000-2ch,DDR5-6000,DDR5-6000,ddr5,96,6000 MT/s x 8 bytes x 2 channels,https://example.org/a,"
-        "two channels give 96 GB/s,\n")
-APPLE = "m2-pro,M2 Pro,M2 Pro,unified,200,Apple's figure,https://example.org/b,200GB/s of bandwidth,\n"
+        "DDR5,2026-01-02,two channels give 96 GB/s,\n")
+APPLE = ("m2-pro,M2 Pro,M2 Pro,unified,200,Apple's figure,https://example.org/b,M2 Pro,,"
+         "200GB/s of bandwidth,\n")
 
 
 def write(tmp_path, *rows):
@@ -54,3 +55,8 @@ def test_repeated_id_and_bad_kind(tmp_path):
         load_desktop_memory(write(tmp_path, APPLE, APPLE))
     with pytest.raises(DataError, match=r"line 2.*kind"):
         load_desktop_memory(write(tmp_path, APPLE.replace("unified", "hbm")))
+
+
+def test_source_date_is_a_calendar_date(tmp_path):
+    with pytest.raises(DataError, match=r"line 2.*source_date.*YYYY-MM-DD"):
+        load_desktop_memory(write(tmp_path, DDR5.replace("2026-01-02", "2026-13-45")))

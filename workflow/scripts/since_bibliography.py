@@ -1,4 +1,5 @@
-"""Snakemake adapter: the bibliography of the results published since the survey."""
+"""Snakemake adapter: the bibliography of the results published since the survey and of the
+desktop memory systems."""
 
 import sys
 
@@ -7,4 +8,5 @@ from gpusurvey.reports.literature_bib import write_bibliography
 
 sys.stderr = open(snakemake.log[0], "w", encoding="utf-8")
 with reason_on_terminal("since_bibliography"):
-    write_bibliography(snakemake.input.gpus, snakemake.input.literature, snakemake.output[0])
+    write_bibliography(snakemake.input.gpus, snakemake.input.literature, snakemake.input.desktops,
+                       snakemake.output[0])

@@ -31,6 +31,9 @@ class Desktop:
     bandwidth_gbs: float
     how: str
     source: str
+    source_title: str
+    source_date: str
+    """The document's date, YYYY-MM-DD, where it states one, else empty (the bibliography's year)."""
     quote: str
 
 
@@ -63,7 +66,8 @@ def load_desktop_memory(path: str | os.PathLike) -> list[Desktop]:
                 raise DataError(path, f"the rule gives {derived:g} GB/s, the row {value:g}; expected "
                                 "them equal", line=line, column="bandwidth_gbs")
         out.append(Desktop(row["id"], row["label"], row["label_ko"], row["kind"], float(value),
-                           row["how"], row["source"], row["quote"]))
+                           row["how"], row["source"], row["source_title"], row["source_date"] or "",
+                           row["quote"]))
     if not out:
         raise DataError(path, "no row; expected one row per desktop memory system")
     return out

@@ -40,7 +40,7 @@ from gpusurvey.reports.format_table import MODEL, is_format_record, measured_row
 CPU_WORKLOAD = "llm-decode (CPU)"
 """The workload name of the CPU machines' points in the leave-one-out model."""
 REFERENCE_KIND = "ddr5"
-"""The desktop the survey's cards are compared with: the first row of this kind."""
+"""The memory of the desktop the survey's cards are compared with (its fastest predicted row)."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ def interval_cases(runs: Sequence[FormatRun], fmt: str,
 
 
 COLUMNS = ("kind", "desktop", "label", "label_ko", "memory", "bandwidth_gbs", "format", "gb_per_token",
-           "bound_tokens_per_s", "efficiency", "machines", "predicted_tokens_per_s", "low", "high",
-           "interval_from", "cases", "arithmetic_binds", "source")
+           "bound_tokens_per_s", "efficiency", "machines", "predicted_tokens_per_s", "predicted_low",
+           "predicted_high", "interval_from", "cases", "arithmetic_binds", "source")
 
 
 def desktop_table(runs: Sequence[FormatRun], desktops: Sequence[Desktop],
@@ -144,7 +144,8 @@ def desktop_table(runs: Sequence[FormatRun], desktops: Sequence[Desktop],
                 "label_ko": desktop.label_ko, "memory": desktop.kind, "bandwidth_gbs": desktop.bandwidth_gbs,
                 "format": fmt, "gb_per_token": gb, "bound_tokens_per_s": bound, "efficiency": efficiency,
                 "machines": len({r.machine for r in mine}),
-                "predicted_tokens_per_s": value, "low": value * min(ratios), "high": value * max(ratios),
+                "predicted_tokens_per_s": value, "predicted_low": value * min(ratios),
+                "predicted_high": value * max(ratios),
                 "interval_from": source, "cases": len(cases),
                 "arithmetic_binds": any(r.binding == "arithmetic" for r in mine), "source": desktop.source})
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -162,18 +163,17 @@ class DesktopVersus:
         return card.value / float(self.row["predicted_tokens_per_s"])
 
 
-def reference_row(table: pd.DataFrame, kind: str = REFERENCE_KIND) -> pd.Series | None:
-    """The first desktop of ``kind``, at its fastest predicted format (None without one)."""
+def fastest_row(table: pd.DataFrame, kind: str = REFERENCE_KIND) -> pd.Series | None:
+    """The fastest predicted row (desktop and format) of memory ``kind`` (None without one)."""
     rows = table[table["memory"] == kind]
     if rows.empty:
         return None
-    first = rows[rows["desktop"] == rows["desktop"].iloc[0]]
-    return first.loc[first["predicted_tokens_per_s"].astype(float).idxmax()]
+    return rows.loc[rows["predicted_tokens_per_s"].astype(float).idxmax()]
 
 
 def versus_cards(table: pd.DataFrame, table5: str | os.PathLike) -> DesktopVersus | None:
     """The reference desktop against Table 5's cheapest and fastest published card."""
-    row = reference_row(table)
+    row = fastest_row(table)
     if row is None:
         return None
     return DesktopVersus(row, *cheapest_and_fastest(table5))
