@@ -99,3 +99,52 @@ def test_the_figure_draws_in_both_languages(tmp_path, tables, cpu_records, with_
     write_figure("cpu_workloads", outputs, tables=[tables[3], tables[5]],
                  cpu_records=cpu_records if with_records else [])
     assert all(path.stat().st_size > 1000 for path in outputs.values())
+
+
+def _bf16_copy(sd: Path, matmul: Path, factor: float, peak_factor: float) -> Path:
+    """A bfloat16 Stable Diffusion record beside the fp32 one, ``factor`` times its speed, and the
+    matmul record's bf16 peak at ``peak_factor`` times its fp32 peak."""
+    record = load(sd)
+    record.backend["dtype"] = "bfloat16"
+    out = sd.with_name("sd-txt2img-bf16.json")
+    save(record, out)
+    _scale_it_per_s(out, factor)
+    mm = load(matmul)
+    mm.extra["cpu_peak_bf16_gflops"] = mm.extra["cpu_peak_gflops"] * peak_factor
+    save(mm, matmul)
+    return out
+
+
+@pytest.mark.parametrize(("factor", "faster"), [(1.6, True), (0.8, False)])
+def test_fp32_and_bf16_side_by_side_each_against_its_own_peak(tmp_path, root, tables, cpu_records, factor,
+                                                             faster):
+    sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
+    matmul = next(p for p in cpu_records if p.name == "matmul.json")
+    fp32 = load(sd).value
+    m, on = _macros(tmp_path, root, tables, cpu_records)
+    assert on["CpuSdFpThirtyTwo"] and not on["CpuSdBfSixteen"] and not on["CpuSdBoth"]
+    fp32_efficiency = float(m["CpuSdFpThirtyTwoEfficiency"])
+
+    bf16 = _bf16_copy(sd, matmul, factor, peak_factor=4.0)
+    m, on = _macros(tmp_path, root, tables, [*cpu_records, bf16])
+    assert on["CpuSdBoth"] and on["CpuSdBfSixteenBound"] and on["CpuSdBfSixteenFaster"] is faster
+    assert float(m["CpuSdBfSixteenOverFp"]) == pytest.approx(factor, rel=5e-3)
+    assert float(m["CpuSdFpThirtyTwoValue"]) == pytest.approx(fp32, rel=5e-3)
+    # Against a peak four times the fp32 one, bf16 at `factor` times the speed has factor/4 the share.
+    assert float(m["CpuSdBfSixteenEfficiency"]) == pytest.approx(fp32_efficiency * factor / 4, abs=1)
+    assert float(m["CpuSdFpThirtyTwoEfficiency"]) == fp32_efficiency
+    # The section's headline is the faster record, its bound in its own precision.
+    assert m["CpuSdDtype"] == ("bfloat16" if faster else "float32")
+    assert float(m["CpuSdEfficiency"]) == float(m["CpuSdBfSixteenEfficiency" if faster else
+                                                   "CpuSdFpThirtyTwoEfficiency"])
+
+
+def test_a_bf16_record_without_its_peak_has_no_bound(tmp_path, root, tables, cpu_records):
+    sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
+    record = load(sd)
+    record.backend["dtype"] = "bfloat16"
+    bf16 = sd.with_name("sd-txt2img-bf16.json")
+    save(record, bf16)
+    m, on = _macros(tmp_path, root, tables, [*cpu_records, bf16])
+    assert on["CpuSdBoth"] and on["CpuSdFpThirtyTwoBound"] and not on["CpuSdBfSixteenBound"]
+    assert "CpuSdBfSixteenEfficiency" not in m

@@ -43,3 +43,15 @@ def test_the_comparison_cites_each_later_softwares_sources(root):
         if row.comparable:
             cited = re.search(rf"{re.escape(row.software_group)}~\\cite{{([^}}]*)}}", text)
             assert cited and literature_bib.key(row.source) in cited.group(1).split(","), row.software_group
+
+
+def test_desktop_sources_have_one_entry_per_document(root):
+    from gpusurvey.inputs.desktop_memory import load_desktop_memory
+
+    desktops = load_desktop_memory(root / "data/desktop_memory.csv")
+    bib = literature_bib.entries(desktops)
+    documents = {d.source for d in desktops}
+    assert bib.count("@misc{") == len(documents) < len(desktops)  # the two DDR rows share a page
+    ddr = next(d for d in desktops if d.kind == "ddr5")
+    entry = bib.split(f"@misc{{{literature_bib.key(ddr.source)},")[1].split("@misc")[0]
+    assert ddr.source in entry and "year         = {2026}" in entry

@@ -51,7 +51,7 @@ class Table:
     ``data/gpus.csv`` of that ``series``, in the survey's layout. It has no printed twin in
     ``data/expected/``, so ``verify`` skips it; Tables 1-2 list the survey's ``survey_table`` rows."""
     section: str | None = None
-    """A table of a section beyond the survey (``crowd``, ``fit``): written as
+    """A table of a section beyond the survey (``crowd``, ``fit``, ``cpu``): written as
     ``results/tables/table<N>.{csv,ko.tex,en.tex}`` by that section's own rule, not by the
     product-list or speed-table rules, and never compared by ``verify``."""
 
@@ -127,6 +127,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(6, series="RTX 50"),
     Table(7, section="crowd"),
     Table(8, section="fit", macro_prefix="Fit"),
+    Table(9, section="cpu", macro_prefix="CpuDesktop"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (

@@ -83,6 +83,7 @@ rule paper_pdf:
         formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
         crowd=[rules.crowd_macros.output.macros, "results/crowd/software.{lang}.tex"],
         fit=[rules.fit_macros.output[0], *(f"results/fit/{name}.{{lang}}.tex" for name in FIT_FRAGMENTS)],
+        desktops=rules.cpu_desktops.output.macros,
         code=code_inputs("paper_pdf.py"),
     output:
         report(

@@ -25,6 +25,7 @@ rule since_bibliography:
     input:
         gpus=config["data"]["gpus"],
         literature=config["data"]["literature"],
+        desktops=config["data"]["desktop_memory"],
         code=code_inputs("since_bibliography.py"),
     output:
         "results/paper/literature.bib",

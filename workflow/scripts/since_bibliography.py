@@ -1,7 +1,9 @@
-"""Snakemake adapter: the bibliography of the results published since the survey."""
+"""Snakemake adapter: the bibliography of the results published since the survey and of the
+desktop memory systems."""
 
 from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.literature_bib import write_bibliography
 
 with script_log(snakemake.log[0], "since_bibliography"):
-    write_bibliography(snakemake.input.gpus, snakemake.input.literature, snakemake.output[0])
+    write_bibliography(snakemake.input.gpus, snakemake.input.literature, snakemake.input.desktops,
+                       snakemake.output[0])

@@ -107,3 +107,22 @@ FIT_COLUMNS = {
     "software": Text("예측의 소프트웨어", "Software of the prediction"),
 }
 """Table 8's CSV columns (``reports.fit_table.COLUMNS``), in the words of its fragment's notes."""
+
+DESKTOP_COLUMNS = {
+    "desktop": Text("데스크톱 id", "Desktop id"),
+    "label": Text("데스크톱", "Desktop"),
+    "label_ko": Text("데스크톱(한국어)", "Desktop (Korean)"),
+    "memory": Text("메모리 종류", "Memory kind"),
+    "bandwidth_gbs": Text("대역폭(GB/s)", "Bandwidth (GB/s)"),
+    "format": Text("형식", "Format"),
+    "gb_per_token": Text("GB/토큰", "GB/token"),
+    "bound_tokens_per_s": Text("상한(tokens/s)", "Bound (tokens/s)"),
+    "efficiency": Text("이 머신의 효율", "This machine's efficiency"),
+    "machines": Text("측정한 머신", "Machines measured"),
+    "predicted_tokens_per_s": Text("디코딩 예측(tokens/s)", "Decoding predicted (tokens/s)"),
+    "interval_from": Text("구간의 근거", "Interval from"),
+    "cases": Text("사례", "Cases"),
+    "arithmetic_binds": Text("연산이 묶음", "Arithmetic binds"),
+    "source": Text("대역폭 출처", "Bandwidth source"),
+}
+"""Table 9's CSV columns (``reports.cpu_desktops.COLUMNS``), in the words of its fragment."""
