@@ -30,14 +30,15 @@ def cpu_record(tokens=(2.0, 2.0, 2.0), probe=20.0, weights="gguf Q4_0", machine=
     record = make_record("llm-decode", gpu=None, samples=tokens, machine=machine)
     record.params["backend"] = "llama.cpp"
     record.backend = {"library": "llama.cpp", "weights": weights, "n_threads": 2}
-    record.extra = {"cpu_bandwidth_probe": {"gbs": probe}, **extra}
+    record.extra = {"cpu_bandwidth_probe": {"gbs": probe, "samples_gbs": [probe * 0.9, probe, probe * 1.1]},
+                    **extra}
     return record
 
 
 def test_prediction_is_desktop_bandwidth_times_the_measured_share():
-    # An older record: the bound is the probe's, so the prediction is 96 GB/s x 2.0 tokens/s / 20 GB/s.
+    # The bound is the median of the probe's samples: the prediction is 96 GB/s x 2.0 tokens/s / 20 GB/s.
     run = format_run("a.json", cpu_record())
-    assert run.bound_from == "probe"
+    assert run.binding == "memory bandwidth"
     table = desktop_table([run], [DDR5, M2], POOLED)
     ddr5 = table[table["desktop"] == "ddr5"].iloc[0]
     assert ddr5["predicted_tokens_per_s"] == pytest.approx(96 / 20 * 2.0, rel=1e-9)
@@ -49,21 +50,21 @@ def test_prediction_is_desktop_bandwidth_times_the_measured_share():
     assert ddr5["predicted_high"] == pytest.approx(9.6 * 1.25)
 
 
-def test_record_memory_ceiling_wins_over_the_probe_and_arithmetic_is_flagged():
-    record = cpu_record(bandwidth_bound_tokens_per_s=4.0, arithmetic_bound_tokens_per_s=2.5,
-                        binding="arithmetic", bound_tokens_per_s=2.5, efficiency=0.8)
-    run = format_run("a.json", record)
-    assert run.bound_from == "record" and run.efficiency == pytest.approx(0.5)
+def test_the_efficiency_is_against_the_memory_ceiling_and_arithmetic_is_flagged():
+    run = format_run("a.json", cpu_record(arithmetic_bound_tokens_per_s=2.1))
+    memory = 20.0 * 1e9 / (run.gb_per_token * 1e9)  # the median of the probe over the model's bytes
+    assert run.memory_bound == pytest.approx(memory) and run.binding == "arithmetic"
+    assert run.efficiency == pytest.approx(2.0 / memory)
     row = desktop_table([run], [DDR5], POOLED).iloc[0]
-    assert row["predicted_tokens_per_s"] == pytest.approx(96 / run.gb_per_token * 0.5)
+    assert row["predicted_tokens_per_s"] == pytest.approx(96 / run.gb_per_token * run.efficiency)
     assert bool(row["arithmetic_binds"])
 
 
 def test_a_record_above_its_memory_ceiling_is_refused():
-    with pytest.raises(DataError, match="above its memory ceiling"):
-        format_run("a.json", cpu_record(tokens=(5.0, 5.0, 5.0), bandwidth_bound_tokens_per_s=4.0))
-    with pytest.raises(DataError, match="bandwidth_bound_tokens_per_s"):
-        format_run("a.json", cpu_record(bandwidth_bound_tokens_per_s="fast"))
+    with pytest.raises(DataError, match="above the memory-bandwidth bound of this CPU"):
+        format_run("a.json", cpu_record(tokens=(5.0, 5.0, 5.0)))
+    with pytest.raises(DataError, match="above its memory ceiling"):  # within the 5 % headroom
+        format_run("a.json", cpu_record(tokens=(2.7, 2.7, 2.7)))
 
 
 def test_only_cpu_llama13b_format_runs_and_median_over_machines():

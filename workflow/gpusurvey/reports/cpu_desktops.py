@@ -3,9 +3,9 @@
 For each committed CPU ``llm-decode`` record of LLaMA-13B in a GGUF format (the format table's
 measured rows, ``gpusurvey.reports.format_table``) the machine's **efficiency against its memory
 ceiling** is its decode tokens/s over the tokens/s its measured read bandwidth allows for the
-bytes one token reads: the record's ``extra.bandwidth_bound_tokens_per_s`` where it states one,
-else the format table's bound (its ``extra.cpu_bandwidth_probe.gbs`` over the roofline model's
-bytes per token). A desktop of ``data/desktop_memory.csv`` is then predicted to decode
+bytes one token reads: the format table's memory bound, the median of the record's probe samples
+over the roofline model's bytes per token (never a bound the record states itself). A desktop of
+``data/desktop_memory.csv`` is then predicted to decode
 
     tokens/s = desktop GB/s / GB per token x that efficiency
 
@@ -22,7 +22,6 @@ results (``results/since/loo.csv``), pooled. Every value here is predicted (``ki
 
 from __future__ import annotations
 
-import math
 import os
 import statistics
 from collections.abc import Sequence
@@ -54,33 +53,20 @@ class FormatRun:
     gb_per_token: float
     memory_bound: float
     """Tokens/s the machine's measured read bandwidth allows."""
-    bound_from: str
-    """``record`` (``extra.bandwidth_bound_tokens_per_s``) or ``probe`` (the format table's)."""
-    binding: str | None
-    """``extra.binding`` of the record (``memory bandwidth``, ``arithmetic``), None in older ones."""
+    binding: str
+    """Which of the format table's ceilings binds (``memory bandwidth``, ``arithmetic``)."""
 
     @property
     def efficiency(self) -> float:
         return self.tokens_per_s / self.memory_bound
 
 
-def _positive(path: str, key: str, value) -> float:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not number or not math.isfinite(value) or value <= 0:
-        raise DataError(path, f"key '{key}': {value!r}; expected a positive number of tokens/s")
-    return float(value)
-
-
 def format_run(path: str, record: Record) -> FormatRun:
     """The run of one CPU decode record (see the module's docstring)."""
     row = measured_row(path, record, gpus_path="")
-    stated = record.extra.get("bandwidth_bound_tokens_per_s")
-    if stated is not None:
-        bound, source = _positive(path, "extra/bandwidth_bound_tokens_per_s", stated), "record"
-    else:
-        bound, source = float(row["bound_tokens_per_s"]), "probe"
+    bound = float(row["memory_bound_tokens_per_s"])
     run = FormatRun(record.machine, row["format"], path, float(row["tokens_per_s"]),
-                    float(row["gb_per_token"]), bound, source, record.extra.get("binding"))
+                    float(row["gb_per_token"]), bound, row["binding"])
     if run.efficiency > 1:
         raise DataError(path, f"decodes {run.tokens_per_s:.3g} tokens/s above its memory ceiling of "
                         f"{bound:.3g}; expected at most the ceiling")
