@@ -47,7 +47,10 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert m["ErrataCount"] == "4"
     assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
                               "MeasuredRows": False, "Records": False, "CpuRecords": False, "CpuSd": False,
-                              "CpuSdBound": False, "CpuMatmul": False, "CpuLlm": False}
+                              "CpuSdBound": False, "CpuMatmul": False, "CpuLlm": False,
+                              "CpuMatmulPeak": False, "CpuSdBoth": False, "CpuSdBfSixteenFaster": False,
+                              "CpuSdFpThirtyTwo": False, "CpuSdFpThirtyTwoBound": False,
+                              "CpuSdBfSixteen": False, "CpuSdBfSixteenBound": False}
     assert all(re.fullmatch(r"[A-Z][A-Za-z]*", name) for name in m)
     # Neither edition quotes prices or values per watt: no macro for them.
     assert not [name for name in m if name.endswith(("Price", "ValuePerWatt"))]
