@@ -53,17 +53,17 @@ def bound(workload: str) -> Callable[[BoundFunction], BoundFunction]:
     return register
 
 
-def check_bound(path: str, record: rec.Record, facts: pd.Series | None) -> None:
+def check_bound(path: str, record: rec.Record, gpu_row: pd.Series | None) -> None:
     """Refuse a record whose value lies above its card's bound (status ``ok`` only); a CPU record
-    (``facts`` None) is bounded where it is a decode with a bandwidth probe."""
+    (``gpu_row`` None) is bounded where it is a decode with a bandwidth probe."""
     if record.status != "ok":
         return
-    if facts is None:
+    if gpu_row is None:
         if record.workload != "llm-decode" or "cpu_bandwidth_probe" not in record.extra:
             return
         limit = cpu_decode_bound(path, record)
     elif record.workload in BOUNDS:
-        limit = BOUNDS[record.workload](path, record, facts)
+        limit = BOUNDS[record.workload](path, record, gpu_row)
     else:
         return
     value = record.value
@@ -111,12 +111,12 @@ def decode_bytes_per_token(path: str, record: rec.Record) -> float:
 
 
 @bound("llm-decode")
-def _decode_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
-    bandwidth = facts["memory_bandwidth_gbs"]
+def _decode_bound(path: str, record: rec.Record, gpu_row: pd.Series) -> Bound:
+    bandwidth = gpu_row["memory_bandwidth_gbs"]
     per_token = decode_bytes_per_token(path, record)
     limit = bound_tokens_per_s(bandwidth, per_token)
     return Bound(BOUND_HEADROOM * limit,
-                 f"the memory-bandwidth bound of {facts.name} ({bandwidth:g} GB/s from data/gpus.csv "
+                 f"the memory-bandwidth bound of {gpu_row.name} ({bandwidth:g} GB/s from data/gpus.csv "
                  f"/ {per_token / 1e9:.3f} GB per token = {limit:.3f}) with {BOUND_HEADROOM - 1:.0%} "
                  "headroom")
 
@@ -156,16 +156,16 @@ def sd_step_flops(path: str, record: rec.Record) -> int:
         raise DataError(path, f"key 'params': {exc}") from None
 
 
-def sd_peak_tflops(facts: pd.Series) -> float:
+def sd_peak_tflops(gpu_row: pd.Series) -> float:
     """The card's dense FP16 tensor throughput with FP32 accumulate (``data/gpus.csv``)."""
-    return float(facts["fp16_tflops_fp32acc"])
+    return float(gpu_row["fp16_tflops_fp32acc"])
 
 
-def _sd_bound(path: str, record: rec.Record, facts: pd.Series) -> Bound:
+def _sd_bound(path: str, record: rec.Record, gpu_row: pd.Series) -> Bound:
     flops = sd_step_flops(path, record)
-    peak = sd_peak_tflops(facts)
+    peak = sd_peak_tflops(gpu_row)
     limit = sd_bound_it_per_s(flops, peak)
-    return Bound(limit, f"the compute bound of {facts.name} ({peak:g} TFLOPS FP16 from "
+    return Bound(limit, f"the compute bound of {gpu_row.name} ({peak:g} TFLOPS FP16 from "
                  f"data/gpus.csv / {flops / 1e12:.3f} TFLOP per step of "
                  f"{record.params['architecture']})")
 

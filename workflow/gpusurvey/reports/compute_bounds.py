@@ -35,9 +35,9 @@ def card_flops(card: MeasuredCard) -> int:
     return round(statistics.median(sd_step_flops(run.path, run.record) for run in card.ok_runs))
 
 
-def compute_columns(facts: pd.Series, value: float | None, ok: bool, flops: int, where: str) -> dict:
+def compute_columns(gpu_row: pd.Series, value: float | None, ok: bool, flops: int, where: str) -> dict:
     """The four columns of one row; ``where`` names the file and the row in the error."""
-    peak = sd_peak_tflops(facts)
+    peak = sd_peak_tflops(gpu_row)
     bound = sd_bound_it_per_s(flops, peak)
     return {"peak_tflops": f"{peak:g}", "flops_per_step": flops,
             "bound_it_per_s": round(bound, 4),

@@ -128,8 +128,8 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
          value_text: str, base_text: str, note: str, reference: str,
          bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN,
          compute: tuple[int | None, str] = (None, "")) -> dict:
-    facts = gpus.table.loc[gpu]
-    price, tdp = facts["launch_price_usd"], facts["tdp_w"]
+    gpu_row = gpus.table.loc[gpu]
+    price, tdp = gpu_row["launch_price_usd"], gpu_row["tdp_w"]
     has_price = price is not None and not pd.isna(price)
     ok = status == "ok"
     row = {
@@ -144,9 +144,9 @@ def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, valu
         "n_records": None, "value_min": None, "value_max": None, "outliers": None,
     }
     if spec.compute_setting:
-        row.update(compute_columns(facts, value, ok, compute[0], compute[1]))
+        row.update(compute_columns(gpu_row, value, ok, compute[0], compute[1]))
     if spec.roofline:
-        bandwidth = facts["memory_bandwidth_gbs"]
+        bandwidth = gpu_row["memory_bandwidth_gbs"]
         bound = bound_tokens_per_s(bandwidth, bytes_per_token)
         row.update(memory_bandwidth_gbs=_num(bandwidth), bytes_per_token=bytes_per_token,
                    bound_tokens_per_s=round(bound, 3),
