@@ -130,7 +130,7 @@ def test_notebooks_execute_and_render_with_plots(shared_build):
     assert "RTX 3050" in shown["cpu"] and "RTX 4090" in shown["cpu"] and "cpu-amd-epyc" in shown["cpu"]
     # The formats table: every format compared by the model, the committed GGUF runs measured.
     assert all(label in shown["cpu"] for label in ("Q4_0", "Q4_K_M", "Q8_0", "GPTQ 4-bit g128"))
-    assert "measured (CPU probe)" in shown["cpu"]
+    assert "measured (CPU probe, median)" in shown["cpu"]
 
 
 @pytest.mark.workflow

@@ -270,7 +270,7 @@ def test_particles_after_the_software_names_follow_their_pronunciation(built):
 
 def test_tables_1_and_2_are_set_upright_on_the_text_pages(built):
     project, _ = built
-    for lang, caption in (("ko", "RTX 40 시리즈"), ("en", "The RTX 40 series")):
+    for lang, caption in (("ko", "표 1: RTX 40 시리즈"), ("en", "Table 1: The RTX 40 series")):
         pages = pdf_text(project, lang).split("\f")
         page = next(p for p in pages if caption in p)
         # Upright: the header row reads left to right on one line, beside running text.

@@ -61,13 +61,13 @@ def test_the_build_publishes_the_paper_tables_and_figures(built):
     ("paper/latex_build.py", {"paper_pdf": 2, "publish": 1, "paper": 1}),
     ("reports/perf_tables.py", {"spec_table": 3, "perf_table": 3, "figure": len(generic_figures()),
                                 "macros": 1, "paper_appendix": 1, "since_figures": 1, "since_macros": 1,
-                                "paper_pdf": 2, "publish": 1, "paper": 1}),
+                                "cpu_desktops": 1, "paper_pdf": 2, "publish": 1, "paper": 1}),
     ("bench/harness.py", {}),
 ])
 def test_editing_a_package_module_reruns_exactly_the_rules_that_use_it(built, module, jobs):
     """The paper rules import latex_build; the table, figure, macros and appendix scripts reach
     perf_tables through gpusurvey.reports.writers (the section "since the survey" reads Tables 5
-    and 6, so its figures and macros follow); nothing the paper builds runs the harness.
+    and 6, so its figures and macros follow; the desktops' table compares the survey's cards); nothing the paper builds runs the harness.
     Reverting the edit (the same checksum again) reruns nothing."""
     project, _ = built
     path = project / "workflow/gpusurvey" / module
