@@ -67,7 +67,8 @@ def test_the_build_publishes_the_paper_tables_and_figures(built):
 def test_editing_a_package_module_reruns_exactly_the_rules_that_use_it(built, module, jobs):
     """The paper rules import latex_build; the table, figure, macros and appendix scripts reach
     perf_tables through gpusurvey.reports.writers (the section "since the survey" reads Tables 5
-    and 6, so its figures and macros follow; the desktops' table compares the survey's cards); nothing the paper builds runs the harness.
+    and 6, so its figures and macros follow; the desktops' table compares the survey's cards);
+    nothing the paper builds runs the harness.
     Reverting the edit (the same checksum again) reruns nothing."""
     project, _ = built
     path = project / "workflow/gpusurvey" / module

@@ -16,8 +16,9 @@ BASELINE_KEY = "config tables.baseline_gpu"
 
 
 @dataclass(frozen=True)
-class GpuCatalog:
-    """``data/gpus.csv`` as a table (index: canonical name) with the catalogue's name matching."""
+class GpuTable:
+    """``data/gpus.csv`` as a pandas table (index: canonical name) beside its ``Catalogue`` (the
+    csv-only reading that the Snakefile and the measuring half use), whose name matching it shares."""
 
     table: pd.DataFrame
     catalogue: Catalogue
@@ -40,16 +41,16 @@ class GpuCatalog:
         return self.table[self.table["survey_table"] == number]
 
 
-def load_gpus(path: str | os.PathLike) -> GpuCatalog:
+def load_gpus(path: str | os.PathLike) -> GpuTable:
     """Load and check ``data/gpus.csv`` (``read_catalogue``) as a table."""
     catalogue = read_catalogue(path)
     table = pd.DataFrame([{k: v for k, v in r.items() if k != LINE} for r in catalogue.rows.values()])
     table = table.set_index("gpu", drop=False)
     table["survey_table"] = table["survey_table"].astype("Int64")
-    return GpuCatalog(table=table, catalogue=catalogue)
+    return GpuTable(table=table, catalogue=catalogue)
 
 
-def load_errata(path: str | os.PathLike, gpus: GpuCatalog) -> pd.DataFrame:
+def load_errata(path: str | os.PathLike, gpus: GpuTable) -> pd.DataFrame:
     """Load ``data/errata.csv``; each row must name a known GPU and one of its columns,
     and ``printed`` must be what ``data/gpus.csv`` holds (the survey's value)."""
     rows = read_rows(path, "errata")

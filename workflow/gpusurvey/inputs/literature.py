@@ -19,7 +19,7 @@ from gpusurvey.core.csv_rows import LINE, read_rows
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.record_text import problem
 from gpusurvey.inputs import comparability
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.registry import WORKLOADS
 
 SURVEY_SETTINGS = {
@@ -91,7 +91,7 @@ def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
     return why == "", why
 
 
-def load_literature(path: str | os.PathLike, gpus: GpuCatalog) -> list[LiteratureRow]:
+def load_literature(path: str | os.PathLike, gpus: GpuTable) -> list[LiteratureRow]:
     """Load ``data/literature.csv``: every row sourced and quoted (schema), its printed columns
     printable (``PRINTED``), its GPU known, no result twice (``SAME_RESULT``), its unit its
     workload's and its ``comparable`` cell the rule's verdict. DataError names the

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gpusurvey.core import record as rec
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.inputs.record_bounds import check_bound
 from gpusurvey.inputs.record_checks import load_checked
 
@@ -80,7 +80,7 @@ def load_all(paths: Iterable[str | os.PathLike]) -> list[tuple[str, rec.Record]]
     return [(str(p), load_checked(p)) for p in paths]
 
 
-def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuCatalog, workload: str,
+def gpu_runs(records: Sequence[tuple[str, rec.Record]], gpus: GpuTable, workload: str,
              profiles: Sequence[str]) -> list[MeasuredRun]:
     """The runs of ``workload`` that become table rows, with their canonical GPU name.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gpusurvey.core.csv_rows import LINE, read_rows
 from gpusurvey.core.errors import DataError
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class PublishedRow(Printed):
     source_url: str
 
 
-def load_published_table(path: str | os.PathLike, gpus: GpuCatalog, unit: str) -> list[PublishedRow]:
+def load_published_table(path: str | os.PathLike, gpus: GpuTable, unit: str) -> list[PublishedRow]:
     """Load ``data/published/table{3,4,5}.csv``: every GPU known, one row per GPU, all in ``unit``."""
     rows = read_rows(path, "published")
     if not rows:

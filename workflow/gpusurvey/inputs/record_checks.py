@@ -125,7 +125,7 @@ def check_time(text: str, path: str | os.PathLike = "<record>",
 
 def check_files(paths, gpus) -> list[tuple[str, rec.Record]]:
     """Load and check every record of ``paths`` (``check_records`` and ``gpusurvey submit``): each
-    alone, each GPU record's name in ``gpus`` (a ``GpuCatalog``; ``matmul``'s too), each GPU
+    alone, each GPU record's name in ``gpus`` (a ``GpuTable``; ``matmul``'s too), each GPU
     record of a bounded workload against its card, and each CPU decode against its own bandwidth
     probe. Returns (path, record) pairs; the first bad
     record raises its DataError."""

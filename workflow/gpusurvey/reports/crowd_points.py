@@ -11,13 +11,13 @@ import os
 import pandas as pd
 
 from gpusurvey.core.errors import DataError
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 
 CROWD = "crowd"
 """The software group of the crowd's points."""
 
 
-def crowd_points(table7: str | os.PathLike, gpus: GpuCatalog, point, card_bound) -> list:
+def crowd_points(table7: str | os.PathLike, gpus: GpuTable, point, card_bound) -> list:
     """``point(workload, software, gpu, value, bound, n_rows)`` for each card of Table 7's CSV;
     ``card_bound`` gives the bound (predictions' own, so both sides share one)."""
     frame = pd.read_csv(table7)

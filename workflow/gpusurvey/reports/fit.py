@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gpusurvey.core.names import name_key
-from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
+from gpusurvey.inputs.gpus import GpuTable, load_gpus
 from gpusurvey.inputs.models import ModelRow, load_models
 from gpusurvey.inputs.vram import load_vram, runtime_bytes
 from gpusurvey.models.memory import (
@@ -42,7 +42,7 @@ class FitInputError(ValueError):
 
 @dataclass(frozen=True)
 class FitData:
-    gpus: GpuCatalog
+    gpus: GpuTable
     models: dict[str, ModelRow]
     runtime_bytes: float
     bases: dict[str, Basis]

@@ -26,7 +26,7 @@ from pylatex.utils import NoEscape, escape_latex
 from gpusurvey.core.errors import DataError
 from gpusurvey.core.glossary import term
 from gpusurvey.core.rounding import fixed, ratio, trimmed
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.inputs.measured_cards import MeasuredCard
 from gpusurvey.inputs.published import PublishedRow
 from gpusurvey.inputs.record_bounds import decode_bytes_per_token
@@ -72,7 +72,7 @@ def _num(value) -> str | None:
 
 
 def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[MeasuredCard],
-               gpus: GpuCatalog, baseline_gpu: str, published_path: str) -> pd.DataFrame:
+               gpus: GpuTable, baseline_gpu: str, published_path: str) -> pd.DataFrame:
     """Table ``spec.number`` as a DataFrame with ``table_columns(spec)``, sorted as the survey sorts
     (value descending, rows that failed last).
 
@@ -124,7 +124,7 @@ def _bytes_per_token(card: MeasuredCard) -> int:
     return round(statistics.median(decode_bytes_per_token(run.path, run.record) for run in card.ok_runs))
 
 
-def _row(spec: Table, gpus: GpuCatalog, gpu: str, source: str, status: str, value: float | None,
+def _row(spec: Table, gpus: GpuTable, gpu: str, source: str, status: str, value: float | None,
          value_text: str, base_text: str, note: str, reference: str,
          bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN,
          compute: tuple[int | None, str] = (None, "")) -> dict:

@@ -13,7 +13,7 @@ from pylatex.utils import NoEscape, escape_latex
 from gpusurvey.core.glossary import term
 from gpusurvey.core.rounding import fixed
 from gpusurvey.inputs.comparability import FIELDS, SURVEY_STEPS
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.inputs.literature import LiteratureRow
 from gpusurvey.models import prediction as model
 from gpusurvey.models.prediction import Point, Prediction
@@ -195,7 +195,7 @@ def prediction_notes(mine: Sequence[Prediction], lang: str) -> list[str]:
     return notes
 
 
-def predictions_fragment(preds: Sequence[tuple[str, Prediction]], gpus: GpuCatalog, lang: str) -> str:
+def predictions_fragment(preds: Sequence[tuple[str, Prediction]], gpus: GpuTable, lang: str) -> str:
     """For each workload, the cards nobody measured: the bound (for decoding, also the share of
     the card's memory the weights take) and, per software that may predict, the predicted value
     with its interval, all in italics (a predicted cell never looks like a measured one)."""

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from gpusurvey.inputs.gpus import GpuCatalog, load_gpus
+from gpusurvey.inputs.gpus import GpuTable, load_gpus
 from gpusurvey.inputs.literature import LiteratureRow, comparable_rows, load_literature
 from gpusurvey.inputs.published import PublishedRow, load_published_table
 from gpusurvey.models import prediction as model
@@ -70,7 +70,7 @@ def card_bound(workload: str, gpu_row: pd.Series) -> float | None:
     raise ValueError(f"workload: expected one of {sorted(WORKLOAD_TABLES)}, got '{workload}'")
 
 
-def measured_points(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow]],
+def measured_points(gpus: GpuTable, published: dict[str, Sequence[PublishedRow]],
                     literature: Sequence[LiteratureRow]) -> list[Point]:
     """The survey's values (``published``: the printed rows by workload) and the comparable
     literature rows, one point per workload, software group and card (the median of its rows).
@@ -93,7 +93,7 @@ def measured_points(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow
     return sorted(points, key=lambda p: (p.workload, p.software != SURVEY, p.software, -p.value))
 
 
-def target_cards(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow]], workload: str) -> list[str]:
+def target_cards(gpus: GpuTable, published: dict[str, Sequence[PublishedRow]], workload: str) -> list[str]:
     """Cards nobody measured for ``workload``: the RTX 50 series, then the survey's cards
     (Tables 1-2) missing from the workload's table, in ``data/gpus.csv`` order."""
     table = gpus.table
@@ -103,7 +103,7 @@ def target_cards(gpus: GpuCatalog, published: dict[str, Sequence[PublishedRow]],
     return later + missing
 
 
-def predictions(points: Sequence[Point], gpus: GpuCatalog,
+def predictions(points: Sequence[Point], gpus: GpuTable,
                 published: dict[str, Sequence[PublishedRow]]) -> list[tuple[str, Prediction]]:
     """Every target card with every group of its workload (``model.predict_each``), as
     (card, prediction); a card a group measured is no target of that group."""
@@ -148,7 +148,7 @@ def predicting_software(points: pd.DataFrame, workload: str) -> str:
 
 # Files: CSVs the figures and macros read; the LaTeX fragments are ``prediction_fragments``.
 
-def points_frame(points: Sequence[Point], gpus: GpuCatalog,
+def points_frame(points: Sequence[Point], gpus: GpuTable,
                  literature: Sequence[LiteratureRow] = ()) -> pd.DataFrame:
     """One row per point; ``sources``: the bibliography keys of the rows it is the median of
     (``gpusurvey.reports.literature_bib``; empty for the survey's own values)."""
@@ -176,7 +176,7 @@ def _round(value: float | None, places: int) -> float | None:
     return None if value is None else round(value, places)
 
 
-def predictions_frame(preds: Sequence[tuple[str, Prediction]], gpus: GpuCatalog) -> pd.DataFrame:
+def predictions_frame(preds: Sequence[tuple[str, Prediction]], gpus: GpuTable) -> pd.DataFrame:
     rows = []
     for gpu, p in preds:
         price = gpus.table.at[gpu, "launch_price_usd"]

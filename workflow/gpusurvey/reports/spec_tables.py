@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gpusurvey.core.glossary import term
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 
 
 def _date(value: str) -> str:
@@ -57,7 +57,7 @@ UNKNOWN = {lang: term("unknown", lang) for lang in ("ko", "en")}
 """How a table fragment prints a field no source confirmed."""
 
 
-def spec_table(gpus: GpuCatalog, number: int, series: str | None = None) -> pd.DataFrame:
+def spec_table(gpus: GpuTable, number: int, series: str | None = None) -> pd.DataFrame:
     """Table ``number`` (1: RTX 40 series, 2: RTX 30 series) as printed strings; with ``series``,
     the GPUs of that series in ``data/gpus.csv`` order, an unknown field as an empty cell (NA).
 

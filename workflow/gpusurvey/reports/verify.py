@@ -12,7 +12,7 @@ import os
 import pandas as pd
 
 from gpusurvey.core.csv_rows import read_table
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.registry import TABLES
 from gpusurvey.reports.perf_tables import COLUMNS, CV_COLUMNS
 
@@ -24,7 +24,7 @@ def read_expected(path: str | os.PathLike) -> list[list[str]]:
 
 
 def compare_spec_table(table: pd.DataFrame, expected_path: str | os.PathLike,
-                       gpus: GpuCatalog, name: str) -> list[str]:
+                       gpus: GpuTable, name: str) -> list[str]:
     """Differences between a regenerated Table 1/2 and the printed one, cell by cell.
 
     The printed header names GPUs by the survey's spelling, so a column matches when the
@@ -56,7 +56,7 @@ PERF_COLUMNS = ("value_text", "price_usd", "value_per_dollar", "relative_to_base
 
 
 def compare_perf_table(table: pd.DataFrame, expected_path: str | os.PathLike,
-                       gpus: GpuCatalog, name: str) -> list[str]:
+                       gpus: GpuTable, name: str) -> list[str]:
     """Differences between a regenerated Table 3/4/5 (its published rows, in order) and the
     printed one: GPU (the printed spelling must name the same GPU), value, price, value per
     dollar and relative to the baseline, cell by cell."""
@@ -94,7 +94,7 @@ def check_measured_cv(table: pd.DataFrame, name: str) -> list[str]:
 
 
 def verify_tables(tables: dict[int, str | os.PathLike], expected: dict[int, str | os.PathLike],
-                  gpus: GpuCatalog) -> tuple[list[str], int]:
+                  gpus: GpuTable) -> tuple[list[str], int]:
     """Compare every regenerated table with its printed twin.
 
     Returns the differences (one readable line each) and the number of printed cells checked.

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from gpusurvey.inputs.gpus import GpuCatalog
+from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.registry import Table
 from gpusurvey.reports import perf_tables, spec_tables
 from gpusurvey.reports.site.views import KINDS, CardFacts, Cell, Column, Row, TableView, Text, number
@@ -18,7 +18,7 @@ DATE_FIELDS = ("launch_date",)
 TEXT_FIELDS = ("codename", "launch_date")
 
 
-def card_facts(gpus: GpuCatalog) -> dict[str, CardFacts]:
+def card_facts(gpus: GpuTable) -> dict[str, CardFacts]:
     """Series, memory and launch price of every card of ``data/gpus.csv``, for the filters."""
 
     def num(value):
@@ -34,7 +34,7 @@ def gpu_cell(gpu: str, mark: str = "") -> Cell:
     return Cell(gpu + mark, gpu)
 
 
-def spec_view(spec: Table, csv: pd.DataFrame, gpus: GpuCatalog, title: Text, href: str) -> TableView:
+def spec_view(spec: Table, csv: pd.DataFrame, gpus: GpuTable, title: Text, href: str) -> TableView:
     """A product list (Tables 1-2, the RTX 50 table), turned so that each card is a row: the
     survey prints one column per card, but a row per card is what sorts and filters."""
     fields = list(csv.index)
