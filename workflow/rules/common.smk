@@ -3,7 +3,7 @@
 import sys
 
 import yaml
-from gpusurvey.bench.plan import bench_plan, check_settings, describe
+from gpusurvey.bench.plan import QUICK_CHECK, bench_plan, check_settings, describe
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
@@ -113,7 +113,15 @@ def announce_bench_plan():
 
 
 def local_records():
+    """The full records of this machine (the bench target)."""
     return record_selection.local_records(config, local_workloads(), machine_slug(), CLUSTER_GPUS)
+
+
+def paper_local_records():
+    """This machine's records the tables, figures and paper read: a quick check where the plan
+    says so (measure: auto without a GPU), else the full record."""
+    quick = [item.workload for item in BENCH_PLAN if item.quick]
+    return record_selection.local_records(config, local_workloads(), machine_slug(), CLUSTER_GPUS, quick)
 
 
 def committed_records():
@@ -131,7 +139,7 @@ def cpu_records():
 def measurement_records():
     here = machine_slug()
     return record_selection.measurement_records(
-        local_records(), committed_records(), here, submit_folder(here, machine_id())
+        paper_local_records(), committed_records(), here, submit_folder(here, machine_id())
     )
 
 
@@ -312,6 +320,12 @@ def bench_env(wildcards):
 def bench_settings(wildcards):
     """The workload's overrides from config bench.settings (each becomes `--set KEY=VALUE`)."""
     return config["bench"]["settings"].get(wildcards.workload, {})
+
+
+def quick_check_settings(wildcards):
+    """The quick check's settings (gpusurvey.bench.plan.QUICK_CHECK), config bench.settings
+    over them."""
+    return {**QUICK_CHECK[wildcards.workload], **bench_settings(wildcards)}
 
 
 def bench_gpu_model(wildcards):
