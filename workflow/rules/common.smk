@@ -179,18 +179,20 @@ def notebook_outputs(name):
     return [f"results/notebooks/{name}.{ext}" for ext in ("ipynb", "html")]
 
 
-def figure_inputs(wildcards):
-    """What a figure reads (gpusurvey.registry.FIGURES): table CSVs, data/gpus.csv for the
-    baseline, or the survey's Figure 1 bars and the records of a workload."""
-    spec = FIGURES[wildcards.name]
-    inputs = {"tables": [table_csv(n) for n in spec.tables], "code": code_inputs("figure.py")}
-    if spec.baseline:
-        inputs["gpus"] = config["data"]["gpus"]
-    if spec.records:
-        inputs["published"] = f"{config['data']['published']}/figure1.csv"
-        inputs["records"] = records_for(spec.records)
-    if spec.cpu_records:
-        inputs["cpu_records"] = cpu_records()
+def generic_figure_inputs():
+    """What the generic figures read (gpusurvey.registry.FIGURES), each figure's own files named
+    ``<figure>_tables`` and ``<figure>_records``: table CSVs, data/gpus.csv for the baseline,
+    the survey's Figure 1 bars and the records of a workload, the committed CPU records."""
+    inputs = {"code": code_inputs("figures.py")}
+    for spec in generic_figures():
+        inputs[f"{spec.name}_tables"] = [table_csv(n) for n in spec.tables]
+        if spec.baseline:
+            inputs["gpus"] = config["data"]["gpus"]
+        if spec.records:
+            inputs["published"] = f"{config['data']['published']}/figure1.csv"
+            inputs[f"{spec.name}_records"] = records_for(spec.records)
+        if spec.cpu_records:
+            inputs["cpu_records"] = cpu_records()
     return inputs
 
 
@@ -210,17 +212,26 @@ def since_outputs():
 
 def section_figure_outputs(section, in_report=False):
     """A section's figures (gpusurvey.registry, ``section=``) by ``<figure>_<lang>_<ext>``; with
-    ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``),
-    as the generic ``figure`` rule marks its own."""
+    ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``)."""
+    return figure_set_outputs(section_figures(section), f"{section}_figure", in_report)
+
+
+def generic_figure_outputs(in_report=False):
+    """The generic figures (no ``section``), as section_figure_outputs names them (caption
+    ``workflow/report/figure.rst``)."""
+    return figure_set_outputs(generic_figures(), "figure", in_report)
+
+
+def figure_set_outputs(figures, caption, in_report):
     outputs = {}
-    for figure in section_figures(section):
+    for figure in figures:
         for lang in LANGS:
             for ext in ("pdf", "png"):
                 path = f"results/figures/{figure.name}.{lang}.{ext}"
                 if in_report and ext == "png":
                     path = report(
                         path,
-                        caption=f"../report/{section}_figure.rst",
+                        caption=f"../report/{caption}.rst",
                         category="Figures",
                         subcategory=figure.name,
                         labels={"figure": figure.name, "language": lang},
