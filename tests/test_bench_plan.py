@@ -26,12 +26,17 @@ def test_plan_auto_without_gpu_skips_the_gpu_workloads_and_says_why():
     text = describe(plan, "cpu-x")
     assert "skip sd-txt2img, sd-hires, llm-decode: measure: auto" in text
     assert "run  matmul: runs on the CPU" in text
+    # The paper reads a quick check of the CPU; the bench target still writes the full record.
+    assert [p.workload for p in plan if p.quick] == ["matmul"]
+    assert "quick check" in text and "full record" in text
 
 
 def test_plan_with_a_gpu_and_the_other_measure_values():
     assert all(p.runs for p in bench_plan(WANTED, "auto", "NVIDIA H200"))
     assert "NVIDIA H200" in bench_plan(WANTED, "auto", "NVIDIA H200")[1].reason
     assert all(p.runs for p in bench_plan(WANTED, True, None))
+    assert not any(p.quick for p in bench_plan(WANTED, True, None))
+    assert not any(p.quick for p in bench_plan(WANTED, "auto", "NVIDIA H200"))
     assert not any(p.runs for p in bench_plan(WANTED, False, None))
     with pytest.raises(ValueError, match="measure"):
         bench_plan(WANTED, "sometimes", None)

@@ -92,3 +92,17 @@ def test_a_bad_config_fails_before_any_job(project, config, words):
         text = proc.stdout + proc.stderr
         assert proc.returncode != 0 and words in text, text[-2000:]
     assert not (project / "results").exists()
+
+
+@pytest.mark.skipif(gpu_name() is not None, reason="with a GPU the paper reads the full records")
+def test_without_a_gpu_the_paper_reads_a_quick_check_and_bench_the_full_record(project):
+    quick = f"results/measurements/{machine_slug()}/quick/matmul.json"
+    paper = snakemake(project, "-n", "paper")
+    assert quick in paper.stdout and "rule bench_workload:" not in paper.stdout
+    bench = snakemake(project, "-n", "bench")
+    assert quick not in bench.stdout and "rule bench_quick_check:" not in bench.stdout
+    snakemake(project, "--cores", "1", quick, "--config", "bench={profile: smoke}")
+    record = rec.load(project / quick)
+    assert record.status == "ok" and record.params["peak_gemms"] is False
+    assert record.params["repetitions"] == 5 and record.params["inner_loops"] == 3
+    assert not any(name.endswith("_gemm_gflops") for name in record.metrics)

@@ -11,6 +11,7 @@ import torch
 from gpusurvey import cli
 from gpusurvey.bench import harness, workloads
 from gpusurvey.bench.config import WorkloadConfig
+from gpusurvey.bench.plan import QUICK_CHECK
 from gpusurvey.bench.workload import Workload
 from gpusurvey.bench.workloads.matmul import MatmulConfig, MatmulWorkload
 from gpusurvey.core import record as rec
@@ -78,6 +79,8 @@ def test_matmul_smoke_through_harness(tmp_path):
     assert record.extra["cpu_peak_gflops"] == max(record.metrics["cpu_fp32_gemm_gflops"].samples)
     assert record.extra["cpu_peak_bf16_gflops"] == max(record.metrics["cpu_bf16_gemm_gflops"].samples)
     assert record.backend["cpu_threads"]["cpu_torch_fp32_1thread_ms"] == 1
+    assert record.params["peak_gemms"] is True
+    assert record.backend["cpu_peak_gemm"].startswith("256x256 fp32 and bf16 torch.matmul")
     assert torch.get_num_threads() == record.backend["torch_threads"]  # restored after 1 thread
     assert record.gpu is None and record.machine.startswith("cpu-")
     assert record.peak_memory["rss_bytes"] > 0 and record.peak_memory["vram_bytes"] is None
@@ -87,6 +90,23 @@ def test_matmul_smoke_through_harness(tmp_path):
     rec.save(record, tmp_path / "matmul.json")
     assert rec.load(tmp_path / "matmul.json").value == pytest.approx(
         record.metrics["cpu_torch_fp32_ms"].mean)
+
+
+def test_matmul_quick_check_times_figure_1s_products_only():
+    """The paper's quick check (bench.plan.QUICK_CHECK) on the full profile's matrices: the
+    record states its short settings, holds no peak GEMM and says so in its backend."""
+    full = MatmulConfig.for_profile("full")
+    quick = MatmulConfig.for_profile("full", **QUICK_CHECK["matmul"])
+    assert quick.size == full.size and not quick.peak_gemms and full.peak_gemms
+    assert quick.repetitions < full.repetitions and quick.inner_loops < full.inner_loops
+    config = MatmulConfig.for_profile("smoke", peak_gemms="false")
+    record = harness.measure(MatmulWorkload(config, "cpu"), "smoke")
+    assert record.status == "ok", record.error
+    assert set(record.metrics) == {m for m in CPU_METRICS if not m.endswith("_gemm_gflops")}
+    assert record.params["peak_gemms"] is False
+    assert record.backend["cpu_peak_gemm"] is False
+    assert set(record.backend["cpu_threads"]) == {"cpu_torch_fp32_ms", "cpu_torch_fp32_1thread_ms"}
+    assert set(record.extra) == {"cpu_all_threads_over_one", "run_estimate"}
 
 
 def test_matmul_profiles_and_settings():

@@ -42,6 +42,8 @@ def test_this_machine_or_the_cluster_measures(config):
     assert sel.local_records(config, ["matmul"], "cpu-intel-xeon") == [
         "results/measurements/cpu-intel-xeon/matmul.json"]
     assert sel.local_records(config, [], "cpu-intel-xeon") == []
+    assert sel.local_records(config, ["matmul"], "cpu-intel-xeon", quick=["matmul"]) == [
+        "results/measurements/cpu-intel-xeon/quick/matmul.json"]
     cluster = ["nvidia-a100-80gb", "nvidia-l4"]
     assert sel.local_records(config, ["matmul"], "cpu-intel-xeon", cluster) == [
         f"results/measurements/{gpu}/{w}.json" for gpu in cluster for w in ("sd-txt2img", "matmul")]
@@ -61,6 +63,11 @@ def test_a_new_run_replaces_its_machines_committed_record_of_that_workload(confi
     other = sel.measurement_records(local, committed, "nvidia-h200", "nvidia-h200-99999999")
     assert names(other, config) == names(committed, config) + local
     assert sel.measurement_records([], committed, "nvidia-h200", "nvidia-h200-1a2b3c4d") == committed
+    # A quick check of the machine takes its committed record's place too.
+    quick = ["results/measurements/nvidia-h200/quick/matmul.json"]
+    assert names(sel.measurement_records(quick, committed, "nvidia-h200", "nvidia-h200-1a2b3c4d"),
+                 config) == ["nvidia-geforce-rtx-4090/matmul.json", "nvidia-h200-1a2b3c4d/llm-decode.json",
+                             *quick]
 
 
 def test_one_workloads_records(config):

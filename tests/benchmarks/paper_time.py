@@ -2,7 +2,7 @@
 
 Clones this checkout's committed state into a fresh folder (no results/, no .snakemake/) and
 times `snakemake --cores 1 paper` there with the installed dependencies (this venv, the
-system's TeX Live), once per run, each in its own clean clone. Target: 60 s on a 2-core
+system's TeX Live), once per run, each in its own clean clone. Target: 45 s on a 2-core
 machine. Usage:
 
     .venv/bin/python tests/benchmarks/paper_time.py [--runs 3]
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-TARGET_S = 60.0
+TARGET_S = 45.0
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:

@@ -36,6 +36,25 @@ rule bench_workload:
         "../scripts/bench.py"
 
 
+# The paper's quick check of a machine without a GPU (measure: auto; bench.plan.QUICK_CHECK):
+# the same job with shorter settings, beside the full record that the bench target writes.
+use rule bench_workload as bench_quick_check with:
+    output:
+        update("results/measurements/{machine}/quick/{workload}.json"),
+    log:
+        "logs/bench/{machine}/quick/{workload}.log",
+    wildcard_constraints:
+        machine="[a-z0-9][a-z0-9-]*",
+        workload="|".join(QUICK_CHECK),
+    params:
+        workload=lambda wildcards: wildcards.workload,
+        profile=config["bench"]["profile"],
+        device=config["bench"]["device"],
+        settings=quick_check_settings,
+        strict=config["bench"]["strict"],
+        gpu_model=bench_gpu_model,
+
+
 rule bench:
     input:
         local_records(),

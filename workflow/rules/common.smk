@@ -3,7 +3,7 @@
 import sys
 
 import yaml
-from gpusurvey.bench.plan import bench_plan, check_settings, describe
+from gpusurvey.bench.plan import QUICK_CHECK, bench_plan, check_settings, describe
 from gpusurvey.core.code_inputs import package_modules
 from gpusurvey.core.interrupted import clear_interrupted
 from gpusurvey.core.machine import gpu_name, machine_id, machine_slug, submit_folder
@@ -113,7 +113,15 @@ def announce_bench_plan():
 
 
 def local_records():
+    """The full records of this machine (the bench target)."""
     return record_selection.local_records(config, local_workloads(), machine_slug(), CLUSTER_GPUS)
+
+
+def paper_local_records():
+    """This machine's records the tables, figures and paper read: a quick check where the plan
+    says so (measure: auto without a GPU), else the full record."""
+    quick = [item.workload for item in BENCH_PLAN if item.quick]
+    return record_selection.local_records(config, local_workloads(), machine_slug(), CLUSTER_GPUS, quick)
 
 
 def committed_records():
@@ -131,7 +139,7 @@ def cpu_records():
 def measurement_records():
     here = machine_slug()
     return record_selection.measurement_records(
-        local_records(), committed_records(), here, submit_folder(here, machine_id())
+        paper_local_records(), committed_records(), here, submit_folder(here, machine_id())
     )
 
 
@@ -171,18 +179,20 @@ def notebook_outputs(name):
     return [f"results/notebooks/{name}.{ext}" for ext in ("ipynb", "html")]
 
 
-def figure_inputs(wildcards):
-    """What a figure reads (gpusurvey.registry.FIGURES): table CSVs, data/gpus.csv for the
-    baseline, or the survey's Figure 1 bars and the records of a workload."""
-    spec = FIGURES[wildcards.name]
-    inputs = {"tables": [table_csv(n) for n in spec.tables], "code": code_inputs("figure.py")}
-    if spec.baseline:
-        inputs["gpus"] = config["data"]["gpus"]
-    if spec.records:
-        inputs["published"] = f"{config['data']['published']}/figure1.csv"
-        inputs["records"] = records_for(spec.records)
-    if spec.cpu_records:
-        inputs["cpu_records"] = cpu_records()
+def generic_figure_inputs():
+    """What the generic figures read (gpusurvey.registry.FIGURES), each figure's own files named
+    ``<figure>_tables`` and ``<figure>_records``: table CSVs, data/gpus.csv for the baseline,
+    the survey's Figure 1 bars and the records of a workload, the committed CPU records."""
+    inputs = {"code": code_inputs("figures.py")}
+    for spec in generic_figures():
+        inputs[f"{spec.name}_tables"] = [table_csv(n) for n in spec.tables]
+        if spec.baseline:
+            inputs["gpus"] = config["data"]["gpus"]
+        if spec.records:
+            inputs["published"] = f"{config['data']['published']}/figure1.csv"
+            inputs[f"{spec.name}_records"] = records_for(spec.records)
+        if spec.cpu_records:
+            inputs["cpu_records"] = cpu_records()
     return inputs
 
 
@@ -202,17 +212,26 @@ def since_outputs():
 
 def section_figure_outputs(section, in_report=False):
     """A section's figures (gpusurvey.registry, ``section=``) by ``<figure>_<lang>_<ext>``; with
-    ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``),
-    as the generic ``figure`` rule marks its own."""
+    ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``)."""
+    return figure_set_outputs(section_figures(section), f"{section}_figure", in_report)
+
+
+def generic_figure_outputs(in_report=False):
+    """The generic figures (no ``section``), as section_figure_outputs names them (caption
+    ``workflow/report/figure.rst``)."""
+    return figure_set_outputs(generic_figures(), "figure", in_report)
+
+
+def figure_set_outputs(figures, caption, in_report):
     outputs = {}
-    for figure in section_figures(section):
+    for figure in figures:
         for lang in LANGS:
             for ext in ("pdf", "png"):
                 path = f"results/figures/{figure.name}.{lang}.{ext}"
                 if in_report and ext == "png":
                     path = report(
                         path,
-                        caption=f"../report/{section}_figure.rst",
+                        caption=f"../report/{caption}.rst",
                         category="Figures",
                         subcategory=figure.name,
                         labels={"figure": figure.name, "language": lang},
@@ -312,6 +331,12 @@ def bench_env(wildcards):
 def bench_settings(wildcards):
     """The workload's overrides from config bench.settings (each becomes `--set KEY=VALUE`)."""
     return config["bench"]["settings"].get(wildcards.workload, {})
+
+
+def quick_check_settings(wildcards):
+    """The quick check's settings (gpusurvey.bench.plan.QUICK_CHECK), config bench.settings
+    over them."""
+    return {**QUICK_CHECK[wildcards.workload], **bench_settings(wildcards)}
 
 
 def bench_gpu_model(wildcards):

@@ -2,38 +2,22 @@
 # records): results/figures/<name>.<lang>.<ext>, Korean and English, PDF and PNG.
 
 
+# Every generic figure in one job: one Python start and one matplotlib import for them all.
 rule figure:
     input:
-        unpack(figure_inputs),
+        **generic_figure_inputs(),
     output:
-        ko_pdf="results/figures/{name}.ko.pdf",
-        ko_png=report(
-            "results/figures/{name}.ko.png",
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{name}",
-            labels={"figure": "{name}", "language": "ko"},
-        ),
-        en_pdf="results/figures/{name}.en.pdf",
-        en_png=report(
-            "results/figures/{name}.en.png",
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{name}",
-            labels={"figure": "{name}", "language": "en"},
-        ),
+        **generic_figure_outputs(in_report=True),
     log:
-        "logs/figures/{name}.log",
-    wildcard_constraints:
-        name="|".join(f.name for f in generic_figures()),
+        "logs/figures/figures.log",
     conda:
         "../../envs/analysis.yaml"
     params:
-        name=lambda wildcards: wildcards.name,
+        names=[f.name for f in generic_figures()],
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
     script:
-        "../scripts/figure.py"
+        "../scripts/figures.py"
 
 
 # One target per figure (figure1, figure_table3_bars, ...), and `figures` for all of them.

@@ -7,12 +7,22 @@ from dataclasses import dataclass
 
 from gpusurvey.registry import WORKLOADS
 
+QUICK_CHECK: dict[str, dict[str, object]] = {
+    "matmul": {"peak_gemms": False, "warmup": 1, "repetitions": 5, "inner_loops": 3,
+               "settle_s": 0.1},
+}
+"""Workload -> the settings of the short run that ``measure: auto`` makes for the paper on a
+machine without a GPU: Figure 1's 1000x1000 products with fewer repetitions and no peak GEMMs
+(the record's ``params`` say so). The full record stays the ``bench`` target's."""
+
 
 @dataclass(frozen=True)
 class Planned:
     workload: str
     runs: bool
     reason: str
+    quick: bool = False
+    """Runs the ``QUICK_CHECK`` settings for the paper (``bench`` still records the full run)."""
 
 
 def bench_plan(wanted: list[str], measure: bool | str, gpu: str | None) -> list[Planned]:
@@ -31,6 +41,11 @@ def bench_plan(wanted: list[str], measure: bool | str, gpu: str | None) -> list[
                 "measure: auto runs the GPU workloads only where nvidia-smi reports a CUDA GPU, "
                 "and it reports none here; measure=True runs it on the CPU (bench.profile=cpu "
                 "takes fewer steps and repetitions)"))
+        elif measure == "auto" and gpu is None and workload in QUICK_CHECK:
+            plan.append(Planned(
+                workload, True,
+                "runs on the CPU: the paper reads a quick check (no peak GEMMs, fewer repetitions), "
+                "the bench target the full record", quick=True))
         else:
             plan.append(Planned(workload, True, f"runs {where}"))
     return plan

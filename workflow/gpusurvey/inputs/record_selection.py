@@ -13,6 +13,9 @@ from pathlib import Path
 
 RESULTS = "results/measurements"
 """Where this machine's (or a cluster's) runs write ``<machine>/<workload>.json``."""
+QUICK = "quick"
+"""The folder under ``<machine>/`` of the paper's quick checks (``gpusurvey.bench.plan.QUICK_CHECK``),
+apart from the full records the ``bench`` target writes."""
 CPU_PATTERNS = ("*/cpu/*.json", "*/formats/*.json")
 """The committed runs of machines without a GPU and of llama.cpp's GGUF formats: one folder
 deeper than the records the tables read, so that no table lists them."""
@@ -52,13 +55,22 @@ def cluster_records(config: Mapping, cluster_folders: Iterable[str]) -> list[str
 
 
 def local_records(config: Mapping, workloads_here: Iterable[str], machine: str,
-                  cluster_folders: Iterable[str] = ()) -> list[str]:
+                  cluster_folders: Iterable[str] = (), quick: Iterable[str] = ()) -> list[str]:
     """This machine's records, ``results/measurements/<machine>/<workload>.json`` for each
-    workload it measures; the cluster's instead when cluster GPUs are listed."""
+    workload it measures, or ``<machine>/quick/<workload>.json`` for those of ``quick`` (the
+    paper's quick checks); the cluster's instead when cluster GPUs are listed."""
     cluster_folders = list(cluster_folders)
     if cluster_folders:
         return cluster_records(config, cluster_folders)
-    return [f"{RESULTS}/{machine}/{w}.json" for w in workloads_here]
+    quick = set(quick)
+    return [f"{RESULTS}/{machine}/{QUICK}/{w}.json" if w in quick else f"{RESULTS}/{machine}/{w}.json"
+            for w in workloads_here]
+
+
+def _machine_and_file(path: str) -> tuple[str, str]:
+    """``(machine folder, file name)`` of a record path, a quick check's included."""
+    parts = Path(path).parts
+    return (parts[-3], parts[-1]) if parts[-2] == QUICK else parts[-2:]
 
 
 def measurement_records(local: list[str], committed: list[str], machine: str,
@@ -68,7 +80,7 @@ def measurement_records(local: list[str], committed: list[str], machine: str,
     same workload instead of doubling its row; this machine's records are committed under
     ``submitted_as`` (``<machine>-<machine id>``, as ``gpusurvey submit`` names it) too, so that
     folder counts as this machine's."""
-    measured_here = {Path(p).parts[-2:] for p in local}
+    measured_here = {_machine_and_file(p) for p in local}
     measured_here |= {(submitted_as, name) for folder, name in list(measured_here) if folder == machine}
     return [p for p in committed if Path(p).parts[-2:] not in measured_here] + list(local)
 

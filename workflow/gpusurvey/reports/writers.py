@@ -104,6 +104,20 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
         plotting.save(draw(inputs, lang), {ext: outputs[f"{lang}_{ext}"] for ext in plotting.EXTS})
 
 
+def write_figures(names: Sequence[str], outputs: Mapping[str, str | os.PathLike], *,
+                  tables: Mapping[str, Sequence[str | os.PathLike]] | None = None,
+                  records: Mapping[str, Sequence[str | os.PathLike]] | None = None,
+                  **shared) -> None:
+    """Draw the figures ``names`` one after another in this process (one Python start and one
+    matplotlib import for all): ``outputs`` maps ``<name>_<lang>_<ext>`` to a path, ``tables``
+    and ``records`` map a figure's name to its files (none where it has no entry), and
+    ``shared`` holds the other arguments of ``write_figure``, the same for every figure."""
+    tables, records = tables or {}, records or {}
+    for name in names:
+        mine = {f"{lang}_{ext}": outputs[f"{name}_{lang}_{ext}"] for lang in LANGS for ext in plotting.EXTS}
+        write_figure(name, mine, tables=tables.get(name, ()), records=records.get(name, ()), **shared)
+
+
 def write_verify_report(gpus_path: str | os.PathLike, tables: Sequence[str | os.PathLike],
                         expected: Sequence[str | os.PathLike], out_report) -> list[str]:
     """Compare regenerated ``tables`` with the printed ``expected`` ones, both in the order of

@@ -6,6 +6,8 @@ core, as the survey's CPU ran it), and on one thread beside it; a large fp32 GEM
 thread gives the CPU's peak GEMM rate (best of the timed repetitions, ``extra.cpu_peak_gflops``),
 the compute bound of the Stable Diffusion workloads on that machine (``gpusurvey.models.sd_compute``);
 the same GEMM in bf16 (``extra.cpu_peak_bf16_gflops``) bounds a bf16 Stable Diffusion run.
+With ``peak_gemms`` off (the quick check ``measure: auto`` runs for the paper on a machine
+without a GPU, ``gpusurvey.bench.plan.QUICK_CHECK``) the record holds Figure 1's products only.
 
 Each repetition times a loop of back-to-back products and reports the time of one product, so
 that one reading is long enough for the clock: ``perf_counter`` on the CPU, CUDA events on the
@@ -35,6 +37,9 @@ class MatmulConfig(WorkloadConfig):
     peak_size: int = option(
         2048, "side of the large fp32 GEMM on every thread whose best rate is the CPU's peak")
     peak_loops: int = option(3, "large GEMMs per repetition (the rate of one is reported)")
+    peak_gemms: bool = option(
+        True, "time the large fp32 and bf16 GEMMs (the CPU's peak); off, the record holds the "
+        "size x size products only (the paper's quick check of a machine without a GPU)")
     cuda_inner_loops: int = option(50, "CUDA products per repetition, for each size and dtype")
     cuda_graphs: bool = option(
         True, "replay the CUDA products from a CUDA graph, so that small GEMMs are not "
@@ -105,7 +110,8 @@ class MatmulWorkload(Workload):
         generator = torch.Generator().manual_seed(self.config.seed)
         a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
         big = self.config.peak_size
-        pa, pb = (torch.randn(big, big, generator=generator) for _ in range(2))
+        pa, pb = ((torch.randn(big, big, generator=generator) for _ in range(2))
+                  if self.config.peak_gemms else (None, None))
         # name -> (product, a, b, out, products per repetition, threads: None for the default)
         self._cpu_cases = {
             "cpu_torch_fp32_ms": (torch.matmul, a, b, torch.empty(n, n), self.config.inner_loops,
@@ -115,13 +121,16 @@ class MatmulWorkload(Workload):
             "cpu_numpy_fp32_ms": (np.matmul, a.numpy().copy(), b.numpy().copy(),
                                   np.empty((n, n), dtype=np.float32), self.config.inner_loops,
                                   None),
-            "cpu_fp32_gemm_gflops": (torch.matmul, pa, pb, torch.empty(big, big),
-                                     self.config.peak_loops, None),
-            # The precision Stable Diffusion runs in on a CPU with native bf16 products: its peak.
-            "cpu_bf16_gemm_gflops": (torch.matmul, pa.bfloat16(), pb.bfloat16(),
-                                     torch.empty(big, big, dtype=torch.bfloat16),
-                                     self.config.peak_loops, None),
         }
+        if self.config.peak_gemms:
+            self._cpu_cases.update({
+                "cpu_fp32_gemm_gflops": (torch.matmul, pa, pb, torch.empty(big, big),
+                                         self.config.peak_loops, None),
+                # The precision Stable Diffusion runs in on a CPU with native bf16 products: its peak.
+                "cpu_bf16_gemm_gflops": (torch.matmul, pa.bfloat16(), pb.bfloat16(),
+                                         torch.empty(big, big, dtype=torch.bfloat16),
+                                         self.config.peak_loops, None),
+            })
         self._gemm_rates = {}
         self._cuda_cases: dict[str, tuple[int, Any]] = {}
         if self.device != "cuda":
@@ -227,13 +236,17 @@ class MatmulWorkload(Workload):
             "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
                           f"{self.config.settle_s} s idle before each library's loop",
             "cpu_threads": {"cpu_torch_fp32_ms": torch.get_num_threads(),
-                            "cpu_torch_fp32_1thread_ms": 1,
-                            "cpu_fp32_gemm_gflops": torch.get_num_threads(),
-                            "cpu_bf16_gemm_gflops": torch.get_num_threads()},
-            "cpu_peak_gemm": f"{self.config.peak_size}x{self.config.peak_size} fp32 and bf16 torch.matmul "
-                             f"on {torch.get_num_threads()} threads, {self.config.peak_loops} "
-                             "per repetition; the peak is the best timed repetition",
+                            "cpu_torch_fp32_1thread_ms": 1},
+            # False (printed "no"): a quick check that timed no large GEMM.
+            "cpu_peak_gemm": False,
         }
+        if self.config.peak_gemms:
+            info["cpu_threads"].update(cpu_fp32_gemm_gflops=torch.get_num_threads(),
+                                       cpu_bf16_gemm_gflops=torch.get_num_threads())
+            info["cpu_peak_gemm"] = (
+                f"{self.config.peak_size}x{self.config.peak_size} fp32 and bf16 torch.matmul "
+                f"on {torch.get_num_threads()} threads, {self.config.peak_loops} per repetition; "
+                "the peak is the best timed repetition")
         if self.device == "cuda":
             precision = torch.backends.cuda.matmul.fp32_precision
             info.update(
