@@ -77,7 +77,10 @@ class Figure:
     records: str | None = None
     """Reads the records of this workload (and the survey's Figure 1 bars)."""
     cpu_records: bool = False
-    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``) beside
+    Tables 3 and 5 (the CPU against the survey's cards)."""
+    cpu_formats: bool = False
+    """Reads the committed CPU records for the CPU's decode runs in each weight format."""
     wide: bool = False
     """Set at the full text width (``\\surveyfigure[\\linewidth]``); otherwise at the paper's
     default 0.66 of it. ``gpusurvey.reports.figure_check`` reads its type at that size."""
@@ -97,7 +100,10 @@ class Notebook:
     records: str | None = None
     """Reads the records of this workload, the survey's Figure 1 bars and ``tables.profiles``."""
     cpu_records: bool = False
-    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``)."""
+    """Reads the committed CPU records (``data/measurements/*/cpu/``, ``*/formats/``) beside
+    Tables 3 and 5 (the CPU against the survey's cards)."""
+    cpu_formats: bool = False
+    """Reads the committed CPU records for the CPU's decode runs in each weight format."""
     files: tuple[tuple[str, str], ...] = ()
     """Files of a section it reads, as (parameter, path) pairs (``results/crowd/rows.csv``)."""
 
@@ -136,7 +142,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("table4_bars", "figure_table4_bars", "bars", tables=(4,), baseline=True),
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5), wide=True),
-    Figure("roofline", "figure_roofline", "roofline", tables=(5,)),
+    Figure("roofline", "figure_roofline", "roofline", tables=(5,), cpu_formats=True),
     Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True,
            wide=True),
     Figure("roofline_since", "figure_roofline_since", "roofline_since", tables=(5,), wide=True,

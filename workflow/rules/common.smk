@@ -191,7 +191,7 @@ def generic_figure_inputs():
         if spec.records:
             inputs["published"] = f"{config['data']['published']}/figure1.csv"
             inputs[f"{spec.name}_records"] = records_for(spec.records)
-        if spec.cpu_records:
+        if spec.cpu_records or spec.cpu_formats:
             inputs["cpu_records"] = cpu_records()
     return inputs
 

@@ -26,6 +26,9 @@ TEXT = {
         "survey": "서베이",
         "cpu": "CPU",
         "gpu": "GPU",
+        "cpu_decode": "CPU의 llama.cpp (GGUF; 가로 막대: 대역폭 측정 범위)",
+        "cpu_memory": "CPU 메모리 상한",
+        "cpu_arithmetic": "CPU 연산 상한",
     },
     "en": {
         "it/s": "Iterations per second (it/s)",
@@ -46,5 +49,8 @@ TEXT = {
         "survey": "survey",
         "cpu": "CPU",
         "gpu": "GPU",
+        "cpu_decode": "CPU, llama.cpp (GGUF; bar: range of the measured bandwidth)",
+        "cpu_memory": "CPU memory ceiling",
+        "cpu_arithmetic": "CPU arithmetic ceiling",
     },
 }

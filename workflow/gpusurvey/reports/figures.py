@@ -16,6 +16,7 @@ import pandas as pd
 from gpusurvey.models.roofline import bound_tokens_per_s
 from gpusurvey.registry import TABLES
 from gpusurvey.reports.cpu_figure import cpu_workloads
+from gpusurvey.reports.cpu_roofline import cpu_extent, draw_cpu_formats
 from gpusurvey.reports.figure_words import TEXT
 from gpusurvey.reports.plotting import (
     BASELINE_COLOR,
@@ -144,21 +145,27 @@ def value_per_dollar(tables: Mapping[int, pd.DataFrame], lang: str):
     return fig
 
 
-def roofline(table: pd.DataFrame, lang: str):
+def roofline(table: pd.DataFrame, lang: str, formats: pd.DataFrame | None = None):
     """Table 5 on the decode roofline: tokens/s against memory bandwidth, with the bound
     bandwidth / bytes per token as a line for each distinct ``bytes_per_token`` of the table
     (a measured row reads the KV cache as well as the survey's model's weights); published and
     measured points, a measured row of several records with an error bar over their range. The
     y axis reaches the bound at the largest bandwidth, so the gap between the points and the
-    line is the figure's message."""
+    line is the figure's message. With ``formats`` (the formats table), the CPU's runs in each
+    weight format and their two ceilings (``gpusurvey.reports.cpu_roofline``)."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 4.4))
     ok = table[table["status"] == "ok"]
-    low, high = table["memory_bandwidth_gbs"].min() * 0.8, table["memory_bandwidth_gbs"].max() * 1.15
-    top = roofline_axes(ax, table, lang, (low, high))
-    ax.set_ylim(ok["value"].min() * 0.5, top * 1.25)  # room below the points for their labels
-    place_labels(ax, ok["memory_bandwidth_gbs"], ok["value"],
-                 [_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()])
+    low, high = table["memory_bandwidth_gbs"].min(), table["memory_bandwidth_gbs"].max()
+    bottom = ok["value"].min()
+    cpu = cpu_extent(formats)
+    if cpu is not None:
+        low, bottom = min(low, cpu[0]), min(bottom, cpu[2])
+    top = roofline_axes(ax, table, lang, (low * 0.8, high * 1.15))
+    xs, ys, names = draw_cpu_formats(ax, formats, lang)
+    ax.set_ylim(bottom * 0.5, max(top, cpu[3] if cpu else 0) * 1.25)  # room below the points for labels
+    place_labels(ax, [*ok["memory_bandwidth_gbs"], *xs], [*ok["value"], *ys],
+                 [*(_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()), *names])
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
     return fig
 
@@ -255,6 +262,8 @@ class FigureInputs:
     """(path, record) of the records the figure shows."""
     cpu: object = None
     """This CPU against the survey's cards (``gpusurvey.reports.cpu_compare.CpuComparison``)."""
+    formats: pd.DataFrame | None = None
+    """The formats table of the CPU's decode records (``gpusurvey.reports.format_table``)."""
 
     @property
     def table(self) -> pd.DataFrame:
@@ -267,7 +276,7 @@ DRAWERS: dict[str, Callable[[FigureInputs, str], object]] = {
     "matmul": lambda inputs, lang: matmul(inputs.published, inputs.records, lang),
     "bars": lambda inputs, lang: bars(inputs.table, inputs.baseline, lang),
     "value_per_dollar": lambda inputs, lang: value_per_dollar(inputs.tables, lang),
-    "roofline": lambda inputs, lang: roofline(inputs.table, lang),
+    "roofline": lambda inputs, lang: roofline(inputs.table, lang, inputs.formats),
     "cpu_workloads": lambda inputs, lang: cpu_workloads(inputs.cpu, lang),
 }
 """Drawing functions by the name a registry entry gives (``Figure.draw``)."""

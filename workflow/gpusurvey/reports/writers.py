@@ -75,7 +75,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
     ``tables`` are the regenerated table CSVs the entry names, in its order; Figure 1 reads
     ``published`` (``data/published/figure1.csv``) and the matmul ``records`` of ``profiles``;
     the bar charts resolve ``baseline_gpu`` with ``gpus`` (``data/gpus.csv``); the CPU figure
-    reads ``cpu_records`` beside Tables 3 and 5.
+    reads ``cpu_records`` beside Tables 3 and 5, the roofline the CPU's decode runs among them.
     All inputs are read before the first file is written.
     """
     import pandas as pd
@@ -84,6 +84,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
     from gpusurvey.inputs.published import load_published_figure
     from gpusurvey.reports import figures
     from gpusurvey.reports.cpu_compare import load_comparison
+    from gpusurvey.reports.format_table import format_table
 
     if name not in FIGURES:
         raise ValueError(f"unknown figure '{name}'; expected one of {sorted(FIGURES)}")
@@ -98,6 +99,7 @@ def write_figure(name: str, outputs: Mapping[str, str | os.PathLike], *,
         published=load_published_figure(published) if spec.records else (),
         records=workload_records(load_all(records), spec.records, profiles) if spec.records else (),
         cpu=load_comparison(cpu_records, *tables) if spec.cpu_records else None,
+        formats=format_table(cpu_records, gpus or "") if spec.cpu_formats else None,
     )
     draw = figures.DRAWERS[spec.draw]
     for lang in LANGS:
