@@ -50,8 +50,10 @@ def _scale_it_per_s(path: Path, factor: float) -> float:
 
 
 def test_the_sections_macros_come_from_the_records(tmp_path, root, tables, cpu_records):
-    sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
-    value = load(sd).value
+    # The headline is the fastest Stable Diffusion record of the CPU (of either precision).
+    runs = {p: load(p).value for p in cpu_records if p.name.startswith("sd-txt2img")}
+    sd = max(runs, key=runs.get)
+    value = runs[sd]
     m, on = _macros(tmp_path, root, tables, cpu_records)
     assert on["CpuRecords"] and on["CpuSd"] and on["CpuSdBound"] and on["CpuMatmul"]
     assert not on["CpuLlm"]  # no llm-decode record on the CPU: the text says so
@@ -61,12 +63,12 @@ def test_the_sections_macros_come_from_the_records(tmp_path, root, tables, cpu_r
     assert 0 < float(m["CpuSdEfficiency"]) <= 100
     before = dict(m)
 
-    doubled = _scale_it_per_s(sd, 2.0)
+    faster = _scale_it_per_s(sd, 1.5)  # still below its compute bound
     m, _ = _macros(tmp_path, root, tables, cpu_records)
-    assert float(m["CpuSdValue"]) == pytest.approx(doubled, rel=5e-3)
+    assert float(m["CpuSdValue"]) == pytest.approx(faster, rel=5e-3)
     for name in ("CpuSdValue", "CpuSdSecondsPer", "CpuSdCheapTimes", "CpuSdFastTimes", "CpuSdEfficiency"):
         assert m[name] != before[name], name
-    assert float(m["CpuSdFastTimes"]) == pytest.approx(float(before["CpuSdFastTimes"]) / 2, rel=1e-2)
+    assert float(m["CpuSdFastTimes"]) == pytest.approx(float(before["CpuSdFastTimes"]) / 1.5, rel=1e-2)
 
 
 def test_an_llm_record_in_formats_is_compared_with_table_5(tmp_path, root, tables, cpu_records):
@@ -101,6 +103,14 @@ def test_the_figure_draws_in_both_languages(tmp_path, tables, cpu_records, with_
     assert all(path.stat().st_size > 1000 for path in outputs.values())
 
 
+def _fp32_only(cpu_records: list[Path]) -> list[Path]:
+    """The copies without the committed bfloat16 run, for tests that write their own."""
+    for path in cpu_records:
+        if path.name == "sd-txt2img-bf16.json":
+            path.unlink()
+    return [p for p in cpu_records if p.exists()]
+
+
 def _bf16_copy(sd: Path, matmul: Path, factor: float, peak_factor: float) -> Path:
     """A bfloat16 Stable Diffusion record beside the fp32 one, ``factor`` times its speed, and the
     matmul record's bf16 peak at ``peak_factor`` times its fp32 peak."""
@@ -118,6 +128,7 @@ def _bf16_copy(sd: Path, matmul: Path, factor: float, peak_factor: float) -> Pat
 @pytest.mark.parametrize(("factor", "faster"), [(1.6, True), (0.8, False)])
 def test_fp32_and_bf16_side_by_side_each_against_its_own_peak(tmp_path, root, tables, cpu_records, factor,
                                                              faster):
+    cpu_records = _fp32_only(cpu_records)
     sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
     matmul = next(p for p in cpu_records if p.name == "matmul.json")
     fp32 = load(sd).value
@@ -140,7 +151,12 @@ def test_fp32_and_bf16_side_by_side_each_against_its_own_peak(tmp_path, root, ta
 
 
 def test_a_bf16_record_without_its_peak_has_no_bound(tmp_path, root, tables, cpu_records):
+    cpu_records = _fp32_only(cpu_records)
     sd = next(p for p in cpu_records if p.name == "sd-txt2img.json")
+    matmul = next(p for p in cpu_records if p.name == "matmul.json")
+    mm = load(matmul)
+    del mm.extra["cpu_peak_bf16_gflops"]
+    save(mm, matmul)
     record = load(sd)
     record.backend["dtype"] = "bfloat16"
     bf16 = sd.with_name("sd-txt2img-bf16.json")

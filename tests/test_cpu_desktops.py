@@ -6,8 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from gpusurvey.core.errors import DataError
+from gpusurvey.core.record import Metric
 from gpusurvey.inputs.desktop_memory import Desktop
+from gpusurvey.models.llama import PRESETS
 from gpusurvey.models.prediction import Case
+from gpusurvey.models.roofline import format_tensors, prefill_arithmetic_bound
 from gpusurvey.reports.cpu_desktops import (
     desktop_table,
     fastest_row,
@@ -35,6 +38,16 @@ def cpu_record(tokens=(2.0, 2.0, 2.0), probe=20.0, weights="gguf Q4_0", machine=
     return record
 
 
+def with_arithmetic_ceiling(record, tokens_per_s: float):
+    """The record with the prefill whose arithmetic ceiling is ``tokens_per_s`` (it is linear in
+    the prefill rate)."""
+    tensors = format_tensors(PRESETS[record.params["model"]], record.backend["weights"])
+    per_prefill = prefill_arithmetic_bound(1.0, record.params["prompt_tokens"], tensors).tokens_per_s
+    record.metrics["prefill_tokens_per_s"] = Metric(unit="tokens/s", samples=[tokens_per_s / per_prefill] * 3)
+    record.extra["arithmetic_ceiling"] = {"method": "the prefill"}
+    return record
+
+
 def test_prediction_is_desktop_bandwidth_times_the_measured_share():
     # The bound is the median of the probe's samples: the prediction is 96 GB/s x 2.0 tokens/s / 20 GB/s.
     run = format_run("a.json", cpu_record())
@@ -51,7 +64,7 @@ def test_prediction_is_desktop_bandwidth_times_the_measured_share():
 
 
 def test_the_efficiency_is_against_the_memory_ceiling_and_arithmetic_is_flagged():
-    run = format_run("a.json", cpu_record(arithmetic_bound_tokens_per_s=2.1))
+    run = format_run("a.json", with_arithmetic_ceiling(cpu_record(), 2.1))
     memory = 20.0 * 1e9 / (run.gb_per_token * 1e9)  # the median of the probe over the model's bytes
     assert run.memory_bound == pytest.approx(memory) and run.binding == "arithmetic"
     assert run.efficiency == pytest.approx(2.0 / memory)

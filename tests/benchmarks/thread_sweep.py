@@ -1,14 +1,16 @@
 """How llama.cpp's CPU decode scales with threads (a benchmark script, not a test).
 
 Runs ``gpusurvey bench llm-decode --profile cpu`` on one GGUF file once per thread count
-(1 to every CPU this process may use; the bandwidth probe and the arithmetic ceiling on the same
-threads), keeps each record under ``--records`` (``threads-<n>.json``), and writes a Markdown
-table of them to ``--table``: decode tokens/s (mean ± standard deviation over the timed
-repetitions), the probe's median read bandwidth with its range, the memory and arithmetic
-ceilings, which one binds and the efficiency against it. Usage (a quiet machine):
+(1 to every CPU this process may use, or ``--threads``; the bandwidth probe on the same threads),
+keeps each record under ``--records`` (``threads-<n>.json``), and writes a Markdown table of them
+and of the records given with ``--with`` (a thread count already measured) to ``--table``:
+decode tokens/s (mean ± standard deviation over the timed repetitions), the probe's median read
+bandwidth with its range, the memory and arithmetic ceilings, which one binds and the efficiency
+against it. Usage (a quiet machine):
 
     .venv/bin/python tests/benchmarks/thread_sweep.py results/weights/llama-13b-gguf-q4_0.gguf \\
-        --records data/measurements/<machine>/threads --table docs/cpu-threads.md
+        --records data/measurements/<machine>/threads --table docs/cpu-threads.md \\
+        --with data/measurements/<machine>/formats/llm-decode-gguf-q4_0.json
 """
 
 from __future__ import annotations
@@ -62,9 +64,11 @@ def table(records: list[dict], checkpoint: str) -> str:
         "",
         "Read GB/s: the median of the bandwidth probe's samples taken before the model loaded and "
         "before every call (two kernels on the same threads; `gpusurvey.bench.cpu_bandwidth`). "
-        "Memory bound: that bandwidth over the bytes one token reads; arithmetic bound: the "
-        "cores' measured rate in the format over the weights one token multiplies "
-        "(`gpusurvey.bench.cpu_kernel_rate`). Efficiency is against the lower of the two.",
+        "Memory bound: that bandwidth over the bytes one token reads; arithmetic bound: the rate "
+        "at which the run's prefill multiplied weights (its tokens share one read of the weights) "
+        "over the weights one decoded token multiplies "
+        "(`gpusurvey.models.roofline.prefill_arithmetic_bound`). Efficiency is against the lower "
+        "of the two.",
         "",
     ]
     return "\n".join(lines)
@@ -85,13 +89,20 @@ def main() -> int:
     parser.add_argument("checkpoint", help="a LLaMA-13B .gguf file")
     parser.add_argument("--records", type=Path, required=True, help="folder for threads-<n>.json")
     parser.add_argument("--table", type=Path, required=True, help="the Markdown table to write")
-    parser.add_argument("--max-threads", type=int, default=default_threads())
+    parser.add_argument("--threads", type=int, nargs="+", default=None,
+                        help="thread counts to run (default: 1 to every CPU this process may use)")
+    parser.add_argument("--with", dest="measured", type=Path, nargs="*", default=[],
+                        help="records of the same file and settings already measured (their thread "
+                             "counts are not run again)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="another llm-decode setting for every run")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "workflow")}
-    records = []
-    for threads in range(1, args.max_threads + 1):
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in args.measured]
+    done = {r["backend"]["n_threads"] for r in records}
+    for threads in args.threads or range(1, default_threads() + 1):
+        if threads in done:
+            continue
         out = args.records / f"threads-{threads}.json"
         command = [sys.executable, "-m", "gpusurvey.cli", "bench", "llm-decode", "--device", "cpu",
                    "--profile", "cpu", "--out", str(out), "--quiet", "--strict",
@@ -102,6 +113,7 @@ def main() -> int:
         subprocess.run(command, check=True, env=env)
         records.append(json.loads(out.read_text(encoding="utf-8")))
         print(row(records[-1]), flush=True)
+    records.sort(key=lambda r: r["backend"]["n_threads"])
     write_text(args.table, table(records, args.checkpoint))
     print(f"wrote {args.table}")
     return 0

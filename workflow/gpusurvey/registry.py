@@ -142,7 +142,7 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
     Figure("table4_bars", "figure_table4_bars", "bars", tables=(4,), baseline=True),
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
     Figure("value_per_dollar", "figure_value_per_dollar", "value_per_dollar", tables=(3, 4, 5), wide=True),
-    Figure("roofline", "figure_roofline", "roofline", tables=(5,), cpu_formats=True),
+    Figure("roofline", "figure_roofline", "roofline", tables=(5,), cpu_formats=True, wide=True),
     Figure("cpu_workloads", "figure_cpu_workloads", "cpu_workloads", tables=(3, 5), cpu_records=True,
            wide=True),
     Figure("roofline_since", "figure_roofline_since", "roofline_since", tables=(5,), wide=True,

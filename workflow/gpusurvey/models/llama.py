@@ -113,14 +113,6 @@ PRESETS: dict[str, LlamaShape] = {
     # GPTQ groups and exllamav2's kernels need; head_dim 128 as in LLaMA).
     "llama-tiny": LlamaShape(layers=2, hidden=256, intermediate=512, heads=2, kv_heads=2,
                              vocab=1024, max_positions=512),
-    # Two widths whose weights stay in a CPU's caches in every format (at most 15 MB), with the
-    # same layers and operations: the CPU's arithmetic rate per weight format is the slope of
-    # their decode time against their weights (gpusurvey.bench.cpu_kernel_rate). Dimensions
-    # multiples of 256, as llama.cpp's K-quants need.
-    "llama-kernel-512": LlamaShape(layers=2, hidden=512, intermediate=1536, heads=4, kv_heads=4,
-                                   vocab=512, max_positions=512),
-    "llama-kernel-768": LlamaShape(layers=2, hidden=768, intermediate=2048, heads=6, kv_heads=6,
-                                   vocab=512, max_positions=512),
 }
 
 

@@ -86,6 +86,37 @@ def quantised_parameters(tensors: Inventory, bits: int = 4) -> int:
     return gptq + gguf
 
 
+@dataclass(frozen=True)
+class ArithmeticBound:
+    """What a CPU's cores can multiply, from a prefill: see ``prefill_arithmetic_bound``."""
+
+    weights_per_s: float
+    weights_per_token: int
+    tokens_per_s: float
+
+
+def prefill_arithmetic_bound(prefill_tokens_per_s: float, prompt_tokens: int,
+                             tensors: Inventory) -> ArithmeticBound:
+    """The decode rate the cores' arithmetic allows, from a prefill of ``prompt_tokens`` tokens.
+
+    A prefill evaluates its tokens in one batch: every layer matrix is read once and multiplied
+    by all of them, and the output layer only for the last token (the one whose logits are
+    asked). Its weights multiplied per second are then bound by arithmetic, not by memory; that
+    rate over the weights one decoded token multiplies (the layer matrices and the output layer)
+    estimates the decode's arithmetic ceiling. It is a ceiling where the batched kernels are at
+    least as fast per weight as the single-token ones (llama.cpp's repacked formats); where they
+    are not (Q8_0 without repacking, measured) a decode can run above it, which its efficiency
+    above 1 then shows."""
+    if prefill_tokens_per_s <= 0 or prompt_tokens < 1:
+        raise ValueError(f"expected a positive prefill rate and prompt, got {prefill_tokens_per_s} "
+                         f"and {prompt_tokens}")
+    layers = quantised_parameters(tensors)
+    head = math.prod(tensors["output.weight"][1]) if "output.weight" in tensors else 0
+    rate = (prompt_tokens * layers + head) * prefill_tokens_per_s / prompt_tokens
+    per_token = layers + head
+    return ArithmeticBound(rate, per_token, rate / per_token)
+
+
 def mean_decode_context(prompt_tokens: int, new_tokens: int) -> float:
     """Mean number of cached positions a decode step attends to.
 

@@ -10,7 +10,9 @@ without a GPU (the fastest row of each): ``\\FormatCpu<Format>Value`` (tokens/s)
 ``-`` where none was measured), ``...PeakGb``, ``...Threads``, ``...Bandwidth``, ``...BandwidthMin``
 and ``...BandwidthMax`` (GB/s: the median and range of the run's probe), with the switches
 ``\\ifFormatCpu<Format>`` (a row exists) and ``\\ifFormatCpu<Format>Arithmetic`` (the arithmetic
-ceiling binds); the switch ``\\ifFormatCpuBoth`` says Q4_0 and Q4_K_M both have one.
+ceiling binds) and ``\\ifFormatCpu<Format>AboveEstimate`` (the decode ran faster than the
+arithmetic ceiling its prefill estimated); the switch ``\\ifFormatCpuBoth`` says Q4_0 and
+Q4_K_M both have one.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ def format_macros(macros: Macros, table: pd.DataFrame, path: str) -> None:
         macros.set(f"FormatCpu{name}ArithBound",
                    "-" if pd.isna(arithmetic) else significant(float(arithmetic)))
         macros.switch(f"FormatCpu{name}Arithmetic", best["binding"] == "arithmetic")
+        # The arithmetic ceiling is the prefill's batched rate: a decode faster than it (its
+        # single-token kernels beat the batched ones) shows the estimate, not the bound, is low.
+        macros.switch(f"FormatCpu{name}AboveEstimate", float(best["efficiency"]) > 1)
         peak = best["peak_memory_gb"]
         macros.set(f"FormatCpu{name}PeakGb", "-" if pd.isna(peak) else f"{float(peak):.1f}")
         macros.set(f"FormatCpu{name}Threads", "-" if pd.isna(best["threads"]) else str(int(best["threads"])))

@@ -154,19 +154,19 @@ def roofline(table: pd.DataFrame, lang: str, formats: pd.DataFrame | None = None
     line is the figure's message. With ``formats`` (the formats table), the CPU's runs in each
     weight format and their two ceilings (``gpusurvey.reports.cpu_roofline``)."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 4.4))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 4.4))
     ok = table[table["status"] == "ok"]
     low, high = table["memory_bandwidth_gbs"].min(), table["memory_bandwidth_gbs"].max()
     bottom = ok["value"].min()
     cpu = cpu_extent(formats)
     if cpu is not None:
         low, bottom = min(low, cpu[0]), min(bottom, cpu[2])
-    top = roofline_axes(ax, table, lang, (low * 0.8, high * 1.15))
+    top = roofline_axes(ax, table, lang, (low * 0.8, high * 1.5))  # room right of the cluster for labels
     xs, ys, names = draw_cpu_formats(ax, formats, lang)
     ax.set_ylim(bottom * 0.5, max(top, cpu[3] if cpu else 0) * 1.25)  # room below the points for labels
     place_labels(ax, [*ok["memory_bandwidth_gbs"], *xs], [*ok["value"], *ys],
                  [*(_label(row, lang).removeprefix("RTX ") for _, row in ok.iterrows()), *names])
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=2)
     return fig
 
 

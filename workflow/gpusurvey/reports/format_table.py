@@ -7,11 +7,11 @@ A record's GB per token is the one roofline model's for its model, weights forma
 (``gpusurvey.inputs.record_bounds.decode_bytes_per_token``), never the record's own number. The
 bandwidth of the bound is, on a CPU, the median of the record's own probe samples of that machine
 (``extra.cpu_bandwidth_probe``, its spread kept beside it), on a GPU its row of ``data/gpus.csv``.
-A CPU run of llama.cpp may carry a second ceiling, its cores' measured arithmetic rate in the
-format (``extra.arithmetic_bound_tokens_per_s``); the bound is the lower of the two, and the row
-says which binds. A record that ran out of
-memory or failed shows its status instead of numbers. The model rows count the weights only
-(no context, so no KV cache): what one token reads of each format's file.
+A CPU run of llama.cpp may carry a second ceiling, its cores' arithmetic rate in the format,
+which its own prefill measured (``extra.arithmetic_ceiling``; recomputed here from the prefill
+samples and the model); the bound is the lower of the two, and the row says which binds. A
+record that ran out of memory or failed shows its status instead of numbers. The model rows
+count the weights only (no context, so no KV cache): what one token reads of each format's file.
 """
 
 from __future__ import annotations
@@ -31,8 +31,14 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
 from gpusurvey.inputs.record_bounds import check_bound, decode_bytes_per_token
 from gpusurvey.inputs.record_checks import load_checked
+from gpusurvey.inputs.record_settings import trusted_settings
 from gpusurvey.models.llama import PRESETS
-from gpusurvey.models.roofline import bound_tokens_per_s, format_weight_bytes_per_token
+from gpusurvey.models.roofline import (
+    bound_tokens_per_s,
+    format_tensors,
+    format_weight_bytes_per_token,
+    prefill_arithmetic_bound,
+)
 from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT
 from gpusurvey.reports.latex_tables import stacked, tabular
 
@@ -106,14 +112,18 @@ def _bandwidth(path: str, record: Record, gpus_path: str | os.PathLike) -> tuple
 
 
 def _arithmetic_bound(path: str, record: Record) -> float | None:
-    """The record's measured arithmetic ceiling in tokens/s (a CPU llama.cpp run), else None."""
-    value = record.extra.get("arithmetic_bound_tokens_per_s")
-    if value is None:
+    """The arithmetic ceiling of a CPU llama.cpp run that measured one (``extra.arithmetic_ceiling``),
+    recomputed from its prefill samples and the profile's model in its format
+    (``gpusurvey.models.roofline.prefill_arithmetic_bound``); None otherwise."""
+    if record.gpu is not None or not record.extra.get("arithmetic_ceiling"):
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        raise DataError(path, f"key 'extra/arithmetic_bound_tokens_per_s': {value!r}; expected a "
-                        "positive number of tokens/s")
-    return float(value)
+    prefill = record.metrics.get("prefill_tokens_per_s")
+    if prefill is None or not prefill.mean or prefill.mean <= 0:
+        raise DataError(path, "key 'metrics/prefill_tokens_per_s': missing or not positive; a record with "
+                        "an arithmetic ceiling takes it from its prefill")
+    settings = trusted_settings(path, record)
+    tensors = format_tensors(PRESETS[settings["model"]], str(record.backend.get("weights", "")))
+    return prefill_arithmetic_bound(prefill.mean, settings["prompt_tokens"], tensors).tokens_per_s
 
 
 def measured_row(path: str, record: Record, gpus_path: str | os.PathLike) -> dict:
@@ -181,13 +191,15 @@ NOTES = {
     "en": "GB/token: bytes one token reads by the roofline model (weights and KV cache); the model "
           "rows count the weights only. GB/s: the measured read bandwidth of a CPU, a GPU's from "
           "its specifications (a CPU's is the median of the samples its run took). Memory bound: GB/s "
-          "over GB/token; arithmetic bound: the cores' measured rate in the format over the weights "
-          "per token (CPU runs of llama.cpp). Efficiency is against the lower bound, in bold. "
+          "over GB/token; arithmetic bound: the rate at which the run's prefill multiplied weights "
+          "(one read of the weights for all its tokens) over the weights per token, an estimate "
+          "(CPU runs of llama.cpp). Efficiency is against the lower bound, in bold. "
           f"Settings: where a run differs from the survey's {SURVEY_NEW_TOKENS} new tokens.",
     "ko": "GB/토큰: 루프라인 모델로 센 토큰 하나당 읽는 바이트(가중치와 KV 캐시). 모델 행은 가중치만 "
           "센다. GB/s: CPU는 실행 중에 잰 읽기 대역폭의 중앙값, GPU는 사양의 값. 메모리 상한: GB/s를 "
-          "GB/토큰으로 나눈 값. 연산 상한: 코어가 그 형식으로 곱하는 속도(측정)를 토큰당 가중치 수로 "
-          "나눈 값(llama.cpp의 CPU 실행). 효율은 둘 중 낮은 상한(굵게)에 대한 비율. 설정: 서베이의 "
+          "GB/토큰으로 나눈 값. 연산 상한: 실행의 프리필이 가중치를 곱한 속도(가중치를 한 번 읽어 모든 "
+          "토큰에 씀)를 토큰당 가중치 수로 나눈 추정값(llama.cpp의 CPU 실행). 효율은 둘 중 낮은 "
+          "상한(굵게)에 대한 비율. 설정: 서베이의 "
           f"새 토큰 {SURVEY_NEW_TOKENS}개와 다른 점.",
 }
 

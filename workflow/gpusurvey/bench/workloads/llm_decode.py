@@ -3,8 +3,10 @@
 
 On the CPU the roofline's bandwidth is measured during the run (``cpu_bandwidth.Probe``: before
 the model loads and before every call, the median of all samples), and a llama.cpp run adds a
-second ceiling, the cores' arithmetic rate in the run's format (``cpu_kernel_rate``): the record
-states both, which one binds, and the efficiency against it."""
+second ceiling, the cores' arithmetic rate in the run's format, taken from its own prefill
+(``models.roofline.prefill_arithmetic_bound``): the prompt's tokens share one read of the weights,
+so the prefill multiplies weights as fast as the cores can. The record states both ceilings,
+which one binds, and the efficiency against it."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from gpusurvey.bench import cpu_bandwidth, cpu_kernel_rate, gpu_bandwidth
+from gpusurvey.bench import cpu_bandwidth, gpu_bandwidth
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.environment import REPO_ROOT
 from gpusurvey.bench.llm_backends import Backend, ExLlamaV2Backend, TransformersBackend, resolve_backend
 from gpusurvey.bench.workload import Calibration, Workload
 from gpusurvey.core.errors import DataError
 from gpusurvey.models.llama import PRESETS, read_config
-from gpusurvey.models.roofline import quantised_parameters, roofline
+from gpusurvey.models.roofline import prefill_arithmetic_bound, quantised_parameters, roofline
 from gpusurvey.models.weight_formats import GPTQ_FORMAT
 
 
@@ -48,10 +50,9 @@ class LlmDecodeConfig(WorkloadConfig):
                                         "memory_bandwidth_gbs); far larger than the caches")
     repack: bool = option(True, "llama.cpp on the CPU: repack the weights for its wide-vector kernels "
                                 "(a second copy in memory; false is llama-bench's --no-repack)")
-    arithmetic_ceiling: bool = option(True, "llama.cpp on the CPU: measure the cores' arithmetic rate "
-                                            "in the run's format (two small models in a folder "
-                                            "'kernel-rate' beside the checkpoint) for a second "
-                                            "ceiling beside the bandwidth")
+    arithmetic_ceiling: bool = option(True, "llama.cpp on the CPU: a second ceiling beside the "
+                                            "bandwidth, the cores' arithmetic rate in the run's "
+                                            "format from the run's own prefill")
     memory_bandwidth_gbs: float | None = option(None, "memory bandwidth in GB/s for the roofline; "
                                                       "default: the detected GPU's row of gpus_csv, "
                                                       "on the CPU the probe's measurement")
@@ -59,8 +60,7 @@ class LlmDecodeConfig(WorkloadConfig):
 
     PROFILE_OVERRIDES: ClassVar[dict[str, dict[str, Any]]] = {
         "smoke": {"model": "llama-tiny", "prompt_tokens": 16, "new_tokens": 8, "warmup": 1,
-                  "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2,
-                  "arithmetic_ceiling": False},
+                  "repetitions": 5, "bandwidth_probe_bytes": 64 * 1024**2},
         # LLaMA-13B at full size on a machine without a GPU: llama.cpp (a GGUF checkpoint), a
         # shorter prompt and 64 new tokens instead of the survey's 400, no warm-up beyond the
         # cold first call, 5 timed repetitions.
@@ -126,7 +126,6 @@ class LlmDecodeWorkload(Workload):
         self.threads = config.threads or cpu_bandwidth.default_threads()
         self._cpu_bandwidth: dict[str, Any] | None = None
         self._probe: cpu_bandwidth.Probe | None = None
-        self._kernel_rate: dict[str, Any] | None = None
         self._calls = 0
         self._own_timer: list[dict[str, float]] = []
 
@@ -137,10 +136,6 @@ class LlmDecodeWorkload(Workload):
             # The buffer stays beside the weights for the whole run (bandwidth_probe_bytes more).
             self._probe = cpu_bandwidth.Probe(self.threads, cfg.bandwidth_probe_bytes)
             self._probe.sample("before loading the model")
-        if self.device == "cpu" and self.backend_name == "llama.cpp" and cfg.arithmetic_ceiling:
-            folder = Path(cfg.checkpoint).parent / "kernel-rate"
-            self._kernel_rate = cpu_kernel_rate.measure(self.format, self.threads, cfg.repack, folder,
-                                                        cfg.seed)
         if self.backend_name == "exllamav2":
             self._runner = ExLlamaV2Backend(cfg.checkpoint, shape, self.device, total)
         elif self.backend_name == "llama.cpp":
@@ -214,7 +209,7 @@ class LlmDecodeWorkload(Workload):
         bandwidth, source = self._bandwidth()
         memory_bound = roof.bound_tokens_per_s(bandwidth) if bandwidth else None
         decode = metric_means.get("decode_tokens_per_s")
-        arithmetic = self._arithmetic_ceiling()
+        arithmetic = self._arithmetic_ceiling(metric_means.get("prefill_tokens_per_s"))
         bounds = {"memory bandwidth": memory_bound,
                   "arithmetic": arithmetic["bound_tokens_per_s"] if arithmetic else None}
         known = {name: value for name, value in bounds.items() if value}
@@ -239,13 +234,18 @@ class LlmDecodeWorkload(Workload):
             "efficiency": decode / bound if bound and decode else None,
         }
 
-    def _arithmetic_ceiling(self) -> dict[str, Any] | None:
-        """The kernel rate over this model's weights per token, or None where it was not measured."""
-        if self._kernel_rate is None:
+    def _arithmetic_ceiling(self, prefill: float | None) -> dict[str, Any] | None:
+        """The prefill's arithmetic ceiling for decoding (a CPU run of llama.cpp), else None."""
+        cfg = self.config
+        if not (self.device == "cpu" and self.backend_name == "llama.cpp" and cfg.arithmetic_ceiling
+                and prefill):
             return None
-        weights = cpu_kernel_rate.weights_per_token(self._tensors)
-        return {**self._kernel_rate, "weights_per_token": weights,
-                "bound_tokens_per_s": self._kernel_rate["weights_per_s"] / weights}
+        bound = prefill_arithmetic_bound(prefill, cfg.prompt_tokens, self._tensors)
+        return {"bound_tokens_per_s": bound.tokens_per_s, "weights_per_s": bound.weights_per_s,
+                "weights_per_token": bound.weights_per_token,
+                "method": (f"the {cfg.prompt_tokens}-token prefill's mean rate (one read of the weights "
+                           "for all its tokens, so bound by arithmetic): weights multiplied per second "
+                           "over the weights one decoded token multiplies")}
 
     def _backend_timer(self, decode: float | None) -> dict[str, Any] | None:
         """The backend's own decode rate over the timed repetitions (the last ``repetitions``
