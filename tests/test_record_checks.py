@@ -342,3 +342,22 @@ def test_odd_but_printable_text_and_a_card_of_three_records_build_into_both_pdfs
         flat = " ".join(text.split())
         assert "인텔 코어 i9" in flat and "<b>sdpa</b>" in flat
         assert median in flat and "root:" not in flat
+
+
+@pytest.mark.parametrize(("node", "same_across_addresses"),
+                         [(0x0223456789AB, False), (0x0223456789AB | (1 << 40), True)])
+def test_a_container_without_machine_id_gets_one_id_per_host(monkeypatch, node, same_across_addresses):
+    """Without /etc/machine-id the id hashes the host name and a real network address; an address
+    uuid made up at random (multicast bit set) differs in every process, so it is left out."""
+    from gpusurvey.core import machine
+
+    monkeypatch.setattr(machine, "MACHINE_ID_FILES", ("/nonexistent/machine-id",))
+    monkeypatch.setattr("socket.gethostname", lambda: "gpu-host")
+    ids = set()
+    for other in (node, node ^ 0xFF):
+        monkeypatch.setattr("uuid.getnode", lambda other=other: other)
+        machine.machine_id.cache_clear()
+        ids.add(machine.machine_id())
+    machine.machine_id.cache_clear()
+    assert len(ids) == (1 if same_across_addresses else 2)
+    assert all(re.fullmatch(r"[0-9a-f]{8}", i) for i in ids)

@@ -17,8 +17,8 @@ from gpusurvey import cli
 from gpusurvey.bench.validation import command, runner, steps
 from gpusurvey.core import record as rec
 
-PRIORITY = ["probe", "llm-checkpoint", "exllamav2-build", "llm-decode", "llm-gpu-tests", "sd-txt2img",
-            "sd-hires", "matmul", "xformers-probe", "sd-txt2img-xformers", "sd-hires-xformers",
+PRIORITY = ["probe", "llm-checkpoint", "exllamav2-build", "llm-decode", "sd-txt2img", "sd-hires", "matmul",
+            "llm-gpu-tests", "xformers-probe", "sd-txt2img-xformers", "sd-hires-xformers",
             "llm-decode-transformers", "sd-txt2img-compile"]
 IGNORED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
 

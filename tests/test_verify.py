@@ -6,6 +6,8 @@ import csv
 
 import pandas as pd
 import pytest
+from gpusurvey.registry import LANGS, generic_figures
+from gpusurvey.reports.plotting import EXTS
 from gpusurvey.reports.writers import write_spec_table, write_verify_report
 from helpers import build_table as build
 from helpers import make_record, snakemake, write_record
@@ -99,7 +101,13 @@ def test_verify_target_passes_then_fails_on_a_changed_printed_cell(project):
 @pytest.mark.workflow
 def test_table_and_figure_targets_build_alone(project):
     snakemake(project, "--cores", "1", "--config", "measure=False", "--", "figure_roofline")
-    assert sorted(p.name for p in (project / "results/figures").iterdir()) == [
-        "roofline.en.pdf", "roofline.en.png", "roofline.ko.pdf", "roofline.ko.png"]
-    assert sorted(p.name for p in (project / "results/tables").iterdir()) == [
-        "table5.csv", "table5.en.tex", "table5.ko.tex"]
+    # One job draws the generic figures (one Python start): the roofline comes with them, and
+    # only the tables they read are built, nothing of the paper.
+    figures = {p.name for p in (project / "results/figures").iterdir()}
+    generic = generic_figures()
+    assert {f"roofline.{lang}.{ext}" for lang in LANGS for ext in EXTS} <= figures
+    assert figures == {f"{f.name}.{lang}.{ext}" for f in generic for lang in LANGS for ext in EXTS}
+    read = {n for f in generic for n in f.tables}
+    assert sorted(p.name for p in (project / "results/tables").iterdir()) == sorted(
+        f"table{n}.{kind}" for n in read for kind in ("csv", "en.tex", "ko.tex"))
+    assert not (project / "results/paper").exists()

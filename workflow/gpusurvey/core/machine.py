@@ -54,13 +54,15 @@ def machine_slug(gpu: str | None = None) -> str:
 
 
 MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+MULTICAST_BIT = 1 << 40
+"""Set in a 48-bit node id that ``uuid.getnode`` drew at random rather than read."""
 
 
 @functools.cache
 def machine_id() -> str:
     """Eight hex digits that tell this machine from another with the same GPU: a hash of the
     operating system's machine id (``/etc/machine-id``), or of the host name and network address
-    where there is none. Only the hash leaves the machine."""
+    where there is none (a container's). Only the hash leaves the machine."""
     import hashlib
     import socket
     import uuid
@@ -75,7 +77,11 @@ def machine_id() -> str:
         if seed:
             break
     if not seed:
-        seed = f"{socket.gethostname()}/{uuid.getnode():012x}"
+        node = uuid.getnode()
+        # Without a readable network address uuid makes up a random one per process, marked by
+        # the multicast bit (RFC 4122, 4.5): then the host name alone, or every process differs.
+        address = "" if node & MULTICAST_BIT else f"/{node:012x}"
+        seed = f"{socket.gethostname()}{address}"
     return hashlib.sha256(f"gpusurvey:{seed}".encode()).hexdigest()[:8]
 
 

@@ -25,7 +25,9 @@ KEYS = {
         "activations": "활성값 자료형", "format": "가중치 형식", "weights": "가중치",
         "kv_cache": "KV 캐시", "n_threads": "스레드 수", "n_gpu_layers": "GPU에 올린 층 수",
         "gpu_offload_supported": "GPU 오프로드 지원", "version": "버전", "use_cache": "KV 캐시 사용",
-        "repack": "가중치 재배열(repack)",
+        "repack": "가중치 재배열(repack)", "cuda_fp32_matmul_precision": "CUDA fp32 곱 정밀도",
+        "cuda_timing": "CUDA 시간 측정", "fp16_reduced_precision_reduction": "fp16 저정밀 누산",
+        "tf32": "TF32",
     },
     "en": {
         "library": "library", "attention": "attention", "dtype": "data type", "scheduler": "scheduler",
@@ -39,6 +41,8 @@ KEYS = {
         "kv_cache": "KV cache", "n_threads": "threads", "n_gpu_layers": "layers on the GPU",
         "gpu_offload_supported": "GPU offload supported", "version": "version",
         "use_cache": "KV cache used", "repack": "repacked weights",
+        "cuda_fp32_matmul_precision": "CUDA fp32 product precision", "cuda_timing": "CUDA timing",
+        "fp16_reduced_precision_reduction": "fp16 reduced-precision reduction", "tf32": "TF32",
     },
 }
 
@@ -54,6 +58,10 @@ PHRASES = {
          lambda m: (f"{m[1]}x{m[2]} {m[3].replace(' and ', ', ')} torch.matmul, 스레드 {m[4]}개, "
                     f"반복마다 {m[5]}회; 최고 속도는 가장 빠른 반복")),
         (re.compile(r"^(\w+) \(llama\.cpp KV cache\)$"), r"\1 (llama.cpp KV 캐시)"),
+        (re.compile(r"^CUDA events around (\d+) products replayed from a CUDA graph$"),
+         r"CUDA 그래프로 재생한 곱 \1회를 CUDA 이벤트로 측정"),
+        (re.compile(r"^CUDA events around (\d+) products launched eagerly$"),
+         r"하나씩 실행한 곱 \1회를 CUDA 이벤트로 측정"),
         (re.compile(r"^(\w+) and (\w+)$"), r"\1, \2"),
     ),
     "en": (

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Planned seconds per step, each including its Python start and model set-up. full: an H200
-#: with 16 cores; exllamav2's build took 7.5 min on 2 cores (compiled for one architecture here);
-#: sd-txt2img is 13 calls of 100 steps at about 50 it/s, sd-hires 7 repetitions of 3 images with
-#: 25 steps at 2048x1152; llm-decode 13 generations of 400 tokens plus loading 7.3 GB. smoke:
-#: tiny models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
+#: Planned seconds per step, each including its Python start and model set-up. full: what each
+#: took on an H200 with 16 cores and torch 2.11 (data/measurements/nvidia-h200-borrowed/
+#: validation.txt), rounded up: exllamav2's build 144 s (the checkpoint is written beside it),
+#: llm-decode 67 s, sd-txt2img 74 s, sd-hires 108 s, matmul 10 s, the GPU tests 25 s. smoke: tiny
+#: models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
 ESTIMATES_S: dict[str, dict[str, float]] = {
     "full": {
-        "probe": 20, "llm-checkpoint": 90, "exllamav2-build": 180, "llm-decode": 75,
-        "llm-gpu-tests": 45, "sd-txt2img": 60, "sd-hires": 180, "matmul": 30,
+        "probe": 15, "llm-checkpoint": 150, "exllamav2-build": 150, "llm-decode": 75,
+        "llm-gpu-tests": 30, "sd-txt2img": 80, "sd-hires": 115, "matmul": 20,
         "xformers-probe": 20, "sd-txt2img-xformers": 60, "sd-hires-xformers": 180,
         "llm-decode-transformers": 60, "sd-txt2img-compile": 180,
     },
@@ -139,14 +139,14 @@ def plan(device: str, profile: str, out: Path, variants: Path, weights: Path,
         Step("llm-decode", bench("llm-decode", record["llm-decode"], device, profile,
                                  f"backend={'exllamav2' if gpu else 'auto'}", checkpoint),
              record=record["llm-decode"], needs=llm_needs),
-        Step("llm-gpu-tests", python("-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
-                                     f"--basetemp={scratch / 'pytest'}", "tests/test_llm_gpu.py"),
-             needs=("exllamav2-build",), skip=not_here),
         Step("sd-txt2img", bench("sd-txt2img", record["sd-txt2img"], device, profile,
                                  "attention=sdpa"), record=record["sd-txt2img"]),
         Step("sd-hires", bench("sd-hires", record["sd-hires"], device, profile, "attention=sdpa"),
              record=record["sd-hires"]),
         Step("matmul", bench("matmul", record["matmul"], device, profile), record=record["matmul"]),
+        Step("llm-gpu-tests", python("-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
+                                     f"--basetemp={scratch / 'pytest'}", "tests/test_llm_gpu.py"),
+             needs=("exllamav2-build",), skip=not_here),
         Step("xformers-probe", python("-c", XFORMERS_PROBE), skip=no_xformers),
         Step("sd-txt2img-xformers",
              bench("sd-txt2img", variants / "sd-txt2img-xformers.json", device, profile,

@@ -177,7 +177,14 @@ class MatmulWorkload(Workload):
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
             eager()
-        return graph.replay
+
+        def replay(buffers: tuple[Any, ...] = (a, b, c)) -> None:
+            """Replays the graph. The graph reads and writes its tensors by address only, so this
+            closure holds them: freed, their memory would be reused or released under it (an
+            illegal memory access on an H200 with torch 2.11)."""
+            graph.replay()
+
+        return replay
 
     def _cpu_seconds(self, matmul: Any, a: Any, b: Any, out: Any, loops: int,
                      threads: int | None) -> float:
