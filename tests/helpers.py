@@ -23,8 +23,11 @@ COPIED = ["Snakefile", "workflow", "data", "paper", "notebooks", "envs", "pyproj
 """What a copy of the project holds (code and data, no results)."""
 
 
-def copy_project(dest: Path) -> Path:
-    """Copy the project (code and data, no results) into ``dest`` to run Snakemake there."""
+def copy_project(dest: Path, gpu_records: bool = False) -> Path:
+    """Copy the project (code and data, no results) into ``dest`` to run Snakemake there. The
+    committed GPU records (the folders of ``data/measurements/`` whose records are rows of Tables
+    3-5) stay behind unless ``gpu_records``: a workflow test counts the rows of the records it
+    writes itself. The CPU machines' folders (records only in ``cpu/``, ``formats/``) come along."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         src = ROOT / name
@@ -33,6 +36,10 @@ def copy_project(dest: Path) -> Path:
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+    if not gpu_records:
+        for folder in (dest / "data/measurements").iterdir():
+            if folder.is_dir() and any(folder.glob("*.json")):
+                shutil.rmtree(folder)
     return dest
 
 

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from gpusurvey.core.errors import DataError
+from gpusurvey.core.record import Metric, load, save
 from gpusurvey.paper.latex_build import PaperBuildError, build_pdf, log_problems
 from gpusurvey.paper.macros import Macros
 from gpusurvey.paper.writers import write_errata, write_macros, write_provenance
@@ -46,6 +47,7 @@ def test_macros_hold_the_tables_findings(tmp_path, inputs):
     assert m["MatmulSurveyCpuMs"] == "49.9" and m["MatmulSurveyGpuMs"] == "4.46"
     assert m["ErrataCount"] == "4"
     assert switches(text) == {"MatmulOursCpu": False, "MatmulOursGpu": False, "MatmulOursGpuHost": False,
+                              "MatmulOursTensor": False,
                               "MeasuredRows": False, "Records": False, "CpuRecords": False, "CpuSd": False,
                               "CpuSdBound": False, "CpuMatmul": False, "CpuLlm": False,
                               "CpuMatmulPeak": False, "CpuSdBoth": False, "CpuSdBfSixteenFaster": False,
@@ -142,6 +144,18 @@ def test_a_cuda_matmul_record_gives_the_gpu_figures(tmp_path, inputs):
     assert m["MatmulOursGpuMs"] == "0.200" and m["MatmulOursGpuName"] == "NVIDIA H100 80GB HBM3"
     assert m["MatmulOursSpeedup"] == "150"  # 30.0 ms on that machine's CPU / 0.2 ms
     assert switches(text)["MatmulOursGpu"] and switches(text)["MatmulOursGpuHost"]
+    assert not switches(text)["MatmulOursTensor"]  # no tensor-core GEMMs in this record
+
+    record = load(gpu)  # with the half- against single-precision GEMMs of a CUDA run
+    record.extra.update(fp16_over_fp32_512=3.724, fp16_over_fp32_4096=14.64)
+    record.metrics["cuda_fp16_4096_tflops"] = Metric(unit="TFLOP/s", samples=[752.4, 753.4])
+    save(record, gpu)
+    write_macros(tmp_path / "numbers.tex", **inputs)
+    text = (tmp_path / "numbers.tex").read_text(encoding="utf-8")
+    m = macro_values(text)
+    assert switches(text)["MatmulOursTensor"] and m["MatmulOursTensorGpu"] == "NVIDIA H100 80GB HBM3"
+    assert (m["MatmulOursTensorSmall"], m["MatmulOursTensorLarge"], m["MatmulOursTensorTflops"]) == (
+        "3.7", "14.6", "753")
 
 
 def test_errata_tables_list_every_row(tmp_path, root):
