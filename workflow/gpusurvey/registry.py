@@ -51,7 +51,7 @@ class Table:
     ``data/gpus.csv`` of that ``series``, in the survey's layout. It has no printed twin in
     ``data/expected/``, so ``verify`` skips it; Tables 1-2 list the survey's ``survey_table`` rows."""
     section: str | None = None
-    """A table of a section beyond the survey (``crowd``, ``fit``, ``cpu``): written as
+    """A table of a section beyond the survey (``crowd``, ``fit``, ``cpu``, ``formats``): written as
     ``results/tables/table<N>.{csv,ko.tex,en.tex}`` by that section's own rule, not by the
     product-list or speed-table rules, and never compared by ``verify``."""
 
@@ -134,6 +134,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
     Table(7, section="crowd"),
     Table(8, section="fit", macro_prefix="Fit"),
     Table(9, section="cpu", macro_prefix="CpuDesktop"),
+    Table(10, section="formats", macro_prefix="Format"),
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (

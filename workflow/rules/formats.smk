@@ -2,6 +2,8 @@
 # every decode record in a format, the roofline model's bytes per token of each, and the
 # numbers of the paper's paragraph (gpusurvey.reports.format_table).
 
+FORMATS_TABLE = section_tables("formats")[0]
+
 
 rule format_table:
     input:
@@ -9,9 +11,14 @@ rule format_table:
         gpus=config["data"]["gpus"],
         code=code_inputs("format_table.py"),
     output:
-        csv="results/formats/formats.csv",
-        ko="results/formats/formats.ko.tex",
-        en="results/formats/formats.en.tex",
+        csv=report(
+            table_csv(FORMATS_TABLE.number),
+            caption="../report/formats_table.rst",
+            category="Tables",
+            labels={"table": str(FORMATS_TABLE.number)},
+        ),
+        ko=f"results/tables/{FORMATS_TABLE.name}.ko.tex",
+        en=f"results/tables/{FORMATS_TABLE.name}.en.tex",
     log:
         "logs/formats/format_table.log",
     conda:

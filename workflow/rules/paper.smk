@@ -80,7 +80,7 @@ rule paper_pdf:
             rules.since_macros.output[0],
             *(f"results/since/{name}.{{lang}}.tex" for name in SINCE_FRAGMENTS),
         ],
-        formats=[rules.format_macros.output[0], "results/formats/formats.{lang}.tex"],
+        formats=rules.format_macros.output[0],
         crowd=[rules.crowd_macros.output.macros, "results/crowd/software.{lang}.tex"],
         fit=[rules.fit_macros.output[0], *(f"results/fit/{name}.{{lang}}.tex" for name in FIT_FRAGMENTS)],
         desktops=rules.cpu_desktops.output.macros,

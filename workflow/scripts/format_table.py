@@ -1,4 +1,4 @@
-"""Snakemake adapter: write results/formats/formats.{csv,ko.tex,en.tex} (LLaMA-13B by weight format)."""
+"""Snakemake adapter: write registry Table 10, LLaMA-13B by weight format (results/tables/table10.*)."""
 
 from gpusurvey.core.terminal import script_log
 from gpusurvey.reports.format_table import FormatOutputs, write_format_table

@@ -1,5 +1,5 @@
 """The numbers of the papers' paragraph on weight formats, as macros (``results/macros/formats.tex``)
-from the formats table (``results/formats/formats.csv``, ``gpusurvey.reports.format_table``), so
+from the formats table (``results/tables/table10.csv``, ``gpusurvey.reports.format_table``), so
 that the prose and the table show the same values.
 
 ``\\FormatGb<Format>``: the roofline model's weight GB per token of LLaMA-13B in each format;

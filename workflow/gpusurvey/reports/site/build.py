@@ -28,12 +28,12 @@ from gpusurvey.reports.site import charts, fit_form, since_charts, since_views, 
 from gpusurvey.reports.site.captions import Captions, read_captions
 from gpusurvey.reports.site.page import Figure, Links, page_html, provenance, write_page
 from gpusurvey.reports.site.views import TableView, Text
-from gpusurvey.reports.site.words import DESKTOP_COLUMNS, FIT_COLUMNS, PAGE
+from gpusurvey.reports.site.words import DESKTOP_COLUMNS, FIT_COLUMNS, FORMAT_COLUMNS, PAGE
 
-SECTION_KINDS = {"crowd": "crowd", "fit": "model", "cpu": "predicted"}
+SECTION_KINDS = {"crowd": "crowd", "fit": "model", "cpu": "predicted", "formats": "measured"}
 """The kind of evidence a section's own table holds (``views.KINDS``)."""
 SECTION_LABELS = {"crowd": table_views.section_labels(crowd_table.WORDS), "fit": FIT_COLUMNS,
-                  "cpu": DESKTOP_COLUMNS}
+                  "cpu": DESKTOP_COLUMNS, "formats": FORMAT_COLUMNS}
 """A section table's column labels: the words its LaTeX fragment heads its columns with."""
 
 

@@ -158,7 +158,7 @@ def section_view(spec: Table, csv: pd.DataFrame, kind: str, labels: Mapping[str,
                  href: str) -> TableView:
     """A section's own table (``Table.section``) as its CSV holds it: one column per CSV column,
     labelled by the section's words where it has them, numbers to 4 significant digits. A row's
-    ``kind`` column (``views.KINDS``) sets its kind, else the section's ``kind``; a predicted
+    ``kind`` (or ``source``) column (``views.KINDS``) sets its kind, else the section's ``kind``; a predicted
     column (``predicted...``) is in italics with ``predicted_low``-``predicted_high`` on hover."""
     shown = [c for c in csv.columns if c != "kind" and c not in INTERVAL]
     columns = [Column(c, _label(labels, c), numeric=pd.api.types.is_numeric_dtype(csv[c])) for c in shown]
@@ -171,7 +171,10 @@ def section_view(spec: Table, csv: pd.DataFrame, kind: str, labels: Mapping[str,
                 span = f"{r[INTERVAL[0]]:.4g}–{r[INTERVAL[1]]:.4g}" if ranged else None
                 hover = Text(f"{PAGE['range'].ko}: {span}", f"{PAGE['range'].en}: {span}") if span else None
                 cells[c.key] = Cell(cells[c.key].text, cells[c.key].sort, italic=True, hover=hover)
-        row_kind = r.get("kind") if r.get("kind") in KINDS else kind
+        # A row's own kind: its ``kind`` column, or a ``source`` that names one (the formats
+        # table's measured and model rows).
+        own = r.get("kind", r.get("source"))
+        row_kind = own if own in KINDS else kind
         gpu = r.get("gpu")
         rows.append(Row(row_kind, cells, gpu if isinstance(gpu, str) else None))
     return TableView(spec.name, title, columns, rows, href)

@@ -126,3 +126,34 @@ DESKTOP_COLUMNS = {
     "source": Text("대역폭 출처", "Bandwidth source"),
 }
 """Table 9's CSV columns (``reports.cpu_desktops.COLUMNS``), in the words of its fragment."""
+
+FORMAT_COLUMNS = {
+    "source": Text("출처", "Source"),
+    "machine": Text("머신", "Machine"),
+    "device": Text("장치", "Device"),
+    "backend": Text("백엔드", "Backend"),
+    "format": Text("형식", "Format"),
+    "status": Text("상태", "Status"),
+    "tokens_per_s": Text("디코딩(tokens/s)", "Decoding (tokens/s)"),
+    "tokens_per_s_sd": Text("표준편차", "Std. dev."),
+    "n": Text("반복", "Repetitions"),
+    "gb_per_token": Text("GB/토큰", "GB/token"),
+    "bandwidth_gbs": Text("대역폭(GB/s)", "Bandwidth (GB/s)"),
+    "bandwidth_min_gbs": Text("대역폭 최소", "Bandwidth min."),
+    "bandwidth_max_gbs": Text("대역폭 최대", "Bandwidth max."),
+    "bandwidth_source": Text("대역폭 출처", "Bandwidth source"),
+    "memory_bound_tokens_per_s": Text("메모리 상한", "Memory ceiling"),
+    "arithmetic_bound_tokens_per_s": Text("연산 상한", "Arithmetic ceiling"),
+    "binding": Text("묶는 상한", "Binding ceiling"),
+    "bound_tokens_per_s": Text("상한(tokens/s)", "Bound (tokens/s)"),
+    "efficiency": Text("효율", "Efficiency"),
+    "memory_efficiency": Text("메모리 상한 대비 효율", "Efficiency against memory"),
+    "cv": Text("변동계수", "CV"),
+    "threads": Text("스레드", "Threads"),
+    "repack": Text("가중치 재배열", "Repacked weights"),
+    "peak_memory_gb": Text("최대 메모리(GB)", "Peak memory (GB)"),
+    "settings": Text("설정", "Settings"),
+    "settings_ko": Text("설정(한국어)", "Settings (Korean)"),
+    "path": Text("기록", "Record"),
+}
+"""Table 10's CSV columns (``reports.format_table.COLUMNS``), in the words of its fragment."""
