@@ -44,7 +44,7 @@ TOY_ENTRIES = '''
 WORKLOADS["toy-sum"] = Workload("toy-sum", "it/s", "sums_per_s",
                                 "gpusurvey.bench.workloads.toy:ToyWorkload",
                                 gpu_only=False, env="bench", extra="bench")
-TABLES[10] = Table(10, "toy-sum", dollar_places=4, macro_prefix="Toy")
+TABLES[11] = Table(11, "toy-sum", dollar_places=4, macro_prefix="Toy")
 '''
 
 
@@ -62,7 +62,7 @@ def test_a_workload_added_as_the_docs_say_flows_to_its_table(project):
         path.write_text(text.replace("llm-decode]", "llm-decode, toy-sum]"), encoding="utf-8")
     # The table's published rows (here: Table 3's, in it/s, with the baseline GPU).
     published = project / "data/published"
-    (published / "table10.csv").write_text((published / "table3.csv").read_text(encoding="utf-8"),
+    (published / "table11.csv").write_text((published / "table3.csv").read_text(encoding="utf-8"),
                                           encoding="utf-8")
     # A record of the new workload, measured by the CLI and labelled as a card of gpus.csv.
     record = project / "data/measurements/test-rig/toy-sum.json"
@@ -73,9 +73,9 @@ def test_a_workload_added_as_the_docs_say_flows_to_its_table(project):
                            cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert bench.returncode == 0, bench.stderr
 
-    snakemake(project, "--cores", "1", "table10", "--config", "measure=False")
-    table = pd.read_csv(project / "results/tables/table10.csv", dtype={"value_text": str})
+    snakemake(project, "--cores", "1", "table11", "--config", "measure=False")
+    table = pd.read_csv(project / "results/tables/table11.csv", dtype={"value_text": str})
     measured = table[table["source"] == "measured"]
     assert list(measured["gpu"]) == ["RTX 4090"] and list(measured["unit"]) == ["it/s"]
     assert measured["value"].iloc[0] > 0 and measured["reference"].iloc[0].endswith("toy-sum.json")
-    assert (project / "results/tables/table10.en.tex").is_file()
+    assert (project / "results/tables/table11.en.tex").is_file()
