@@ -104,9 +104,8 @@ def prefill_arithmetic_bound(prefill_tokens_per_s: float, prompt_tokens: int,
     asked). Its weights multiplied per second are then bound by arithmetic, not by memory; that
     rate over the weights one decoded token multiplies (the layer matrices and the output layer)
     estimates the decode's arithmetic ceiling. It is a ceiling where the batched kernels are at
-    least as fast per weight as the single-token ones (llama.cpp's repacked formats); where they
-    are not (Q8_0 without repacking, measured) a decode can run above it, which its efficiency
-    above 1 then shows."""
+    least as fast per weight as the single-token ones; where they are not, a decode can run above
+    it, which its efficiency above 1 then shows."""
     if prefill_tokens_per_s <= 0 or prompt_tokens < 1:
         raise ValueError(f"expected a positive prefill rate and prompt, got {prefill_tokens_per_s} "
                          f"and {prompt_tokens}")

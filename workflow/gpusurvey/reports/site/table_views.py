@@ -158,8 +158,9 @@ def section_view(spec: Table, csv: pd.DataFrame, kind: str, labels: Mapping[str,
                  href: str) -> TableView:
     """A section's own table (``Table.section``) as its CSV holds it: one column per CSV column,
     labelled by the section's words where it has them, numbers to 4 significant digits. A row's
-    ``kind`` (or ``source``) column (``views.KINDS``) sets its kind, else the section's ``kind``; a predicted
-    column (``predicted...``) is in italics with ``predicted_low``-``predicted_high`` on hover."""
+    ``kind`` (or ``source``) column (``views.KINDS``) sets its kind, else the section's ``kind``;
+    a predicted column (``predicted...``) is in italics with ``predicted_low``-``predicted_high``
+    on hover."""
     shown = [c for c in csv.columns if c != "kind" and c not in INTERVAL]
     columns = [Column(c, _label(labels, c), numeric=pd.api.types.is_numeric_dtype(csv[c])) for c in shown]
     ranged = all(c in csv.columns for c in INTERVAL)
