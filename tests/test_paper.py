@@ -268,6 +268,23 @@ def test_particles_after_the_software_names_follow_their_pronunciation(built):
     assert found >= 5
 
 
+def test_particles_after_table_and_figure_numbers_follow_their_pronunciation(built):
+    """A particle after a cross-reference (표 13은, 그림 2는) is the one its number takes read
+    aloud: LaTeX picks it (kotex's particle macros), since the numbers change with the build."""
+    from gpusurvey.core.glossary import PARTICLES, particle
+
+    project, _ = built
+    flat = " ".join(pdf_text(project, "ko").split())
+    kinds = {p: kind for kind, pair in PARTICLES.items() for p in pair}
+    found = 0
+    mention = r"(?:표|그림|부록) ?([0-9A-Z]+)(으로|은|는|이|가|을|를|로|과|와)(?=[\s,.)])"
+    for match in re.finditer(mention, flat):
+        number, written = match.groups()
+        assert written == particle(number, kinds[written]), match.group(0)
+        found += 1
+    assert found >= 10
+
+
 def test_tables_1_and_2_are_set_upright_on_the_text_pages(built):
     project, _ = built
     for lang, caption in (("ko", "표 1: RTX 40 시리즈"), ("en", "Table 1: The RTX 40 series")):

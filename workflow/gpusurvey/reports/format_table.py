@@ -181,10 +181,11 @@ def format_table(record_paths: Sequence[str | os.PathLike], gpus_path: str | os.
 
 
 HEADERS = {
-    "en": (stacked("Machine,", "backend"), "Format", "tokens/s", "GB/token", "GB/s",
-           stacked("Memory", "bound"), stacked("Arithm.", "bound"), "Efficiency", "Peak GB", "Settings"),
+    "en": (stacked("Machine,", "backend"), "Format", "tokens/s", stacked("GB per", "token"), "GB/s",
+           stacked("Memory", "bound"), stacked("Arithm.", "bound"), "Efficiency", stacked("Peak", "GB"),
+           "Settings"),
     "ko": (stacked("머신,", "백엔드"), "형식", "토큰/s", "GB/토큰", "GB/s", stacked("메모리", "상한"),
-           stacked("연산", "상한"), "효율", "메모리 GB", "설정"),
+           stacked("연산", "상한"), "효율", stacked("메모리", "GB"), "설정"),
 }
 STATUS = {"en": {"oom": "out of memory", "error": "error"}, "ko": {"oom": "메모리 부족", "error": "오류"}}
 NOTES = {
@@ -210,7 +211,7 @@ def _num(value, places: int) -> str:
     return f"{value:.{places}f}"
 
 
-SETTINGS_COLUMN = r">{\raggedright\arraybackslash\hyphenpenalty=10000\exhyphenpenalty=10000}p{2.8cm}"
+SETTINGS_COLUMN = r">{\raggedright\arraybackslash\hyphenpenalty=10000\exhyphenpenalty=10000}p{2.1cm}"
 """The settings column: wrapped between words only (no word is broken inside a cell)."""
 
 
@@ -238,9 +239,7 @@ def fragment(table: pd.DataFrame, lang: str) -> str:
                      f"{r['efficiency'] * 100:.0f}%", _num(r["peak_memory_gb"], 1), settings])
     # Ten columns: one size below the other tables', the settings wrapped between words
     # (ragged, never hyphenated), so that it fits the text width.
-    return "\\footnotesize\n" + tabular(HEADERS[lang], rows, "llrrrrrrr" + SETTINGS_COLUMN,
-                                       notes=[NOTES[lang]])
-
+    return tabular(HEADERS[lang], rows, "llrrrrrrr" + SETTINGS_COLUMN, notes=[NOTES[lang]])
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """The papers' own captions, so that the page names every table and figure in the papers' words.
 
 Each edition (``paper/<lang>/survey.tex``) captions a table with ``\\caption{...}\\label{...}``
-just before the ``\\surveytable{<fragment>}`` (or ``\\surveywidetable``, or a footnote-size
-``\\input``) it sets, and a figure with
-``\\surveyfigure{<name>}{<caption>}{<label>}``. The captions are read by the fragment's path
-(``results/tables/table3``) or the figure's name, and turned into plain text: ``$\\times$``
-becomes ``x``, a ``\\ref`` the number the paper prints, a citation and other commands vanish.
+just before the ``\\surveytable{<fragment>}`` (or a footnote-size ``\\input``) it sets, and a
+figure with ``\\surveyfigure{<name>}{<caption>}{<label>}``. The captions are read by the
+fragment's path (``results/tables/table3``) or the figure's name, and turned into plain text:
+``$\\times$`` becomes ``x``, a ``\\ref`` the number the paper prints, a citation and other
+commands vanish.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from gpusurvey.core.errors import DataError
 
 _TABLE = re.compile(
     r"\\caption\{(?P<caption>(?:[^{}]|\{[^{}]*\})*)\}\\label\{(?P<label>[^}]*)\}\s*"
-    r"(?:\\survey(?:wide)?table\{|\{?\\footnotesize\s*\\input\{)(?P<path>[^}.]*)\."
+    r"(?:\\surveytable\{|\{?\\footnotesize\s*\\input\{)(?P<path>[^}.]*)\."
 )
 _FIGURE = re.compile(
     r"\\surveyfigure(?:\[[^\]]*\])?\{(?P<name>[^}]*)\}"
