@@ -5,6 +5,8 @@
   fit the page shows here as smaller type, whatever size its source asked for. A superscript (a
   table's dagger, an exponent, the title's footnote mark) is smaller by design: a run of at most
   ``MAX_SCRIPT_RUN`` small characters between normal-sized ones is allowed.
+- No word broken inside a table cell: every wrapped column of every generated table forbids
+  hyphenation (``latex_tables.wrapped_column``).
 - Floats near their first mention: every table and figure is cited in the text, and sits at most
   ``MAX_PAGES_AFTER`` pages after the page that first names it, never on an earlier page.
 """
@@ -137,6 +139,52 @@ def test_the_float_check_finds_an_uncited_float_and_one_set_far_away():
                         "Figure 1 is on page 6, first cited on page 3", "Figure 2 (page 7) is never cited"]
     assert float_pages("표 1과 2는 카드를 보여 준다.\f표 1: 사양\n표 2: 사양", "ko") == {
         "표 1": (2, 1), "표 2": (2, 1)}
+
+
+def column_specs(tex: str) -> list[str]:
+    """The column specification of every ``tabular`` in ``tex`` (its balanced brace group)."""
+    specs = []
+    for m in re.finditer(r"\\begin\{tabular\}(?:\[[a-z]\])?\{", tex):
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(tex[i], 0)
+            i += 1
+        specs.append(tex[m.end():i - 1])
+    return specs
+
+
+def hyphenating_columns(tex: str) -> list[str]:
+    """The paragraph columns (``p{...}``) that may hyphenate a word: any not set up by
+    ``wrapped_column``."""
+    unbroken = "\\exhyphenpenalty=10000}"
+    found = []
+    for spec in column_specs(tex):
+        for m in re.finditer(r"p\{", spec):
+            before = spec[:m.start()]
+            command = re.search(r"\\[A-Za-z]*$", before)  # a command's name ending in p
+            if command is None and not before.endswith(unbroken):
+                found.append(spec)
+    return found
+
+
+@pytest.mark.workflow
+def test_no_table_column_of_the_build_hyphenates_a_word(shared_build):
+    fragments = sorted((shared_build / "results").rglob("*.tex"))
+    wrapped = 0
+    for path in fragments:
+        tex = path.read_text(encoding="utf-8")
+        assert hyphenating_columns(tex) == [], path
+        wrapped += tex.count("\\exhyphenpenalty=10000}p{")
+    assert wrapped >= 3
+
+
+def test_the_column_check_finds_a_plain_paragraph_column():
+    from gpusurvey.reports.latex_tables import wrapped_column
+
+    assert hyphenating_columns(r"\begin{tabular}{@{}llp{0.3\linewidth}@{}}a\end{tabular}") == [
+        r"@{}llp{0.3\linewidth}@{}"]
+    assert hyphenating_columns(r"\begin{tabular}[t]{l" + wrapped_column("2cm") + "}x\\end{tabular}") == []
+    assert column_specs(r"\par\smallskip{\footnotesize note}") == []
 
 
 def _typeset(tmp_path: Path, body: str) -> Path:

@@ -265,8 +265,8 @@ def test_a_tex_error_names_its_file_and_line(tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs latexmk and XeLaTeX")
 def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, root):
-    """The shared preamble scales a slightly wide table to the text width; a far wider one
-    runs into the margin, and the build fails on the overfull box."""
+    """The shared preamble never scales a table: a slightly wide one is set at 8 pt with narrow
+    column gaps; one still wider than the line at 8 pt stops the build, naming the fragment."""
     monkeypatch.chdir(tmp_path)
     shutil.copytree(root / "paper", tmp_path / "paper")
     (tmp_path / "results/macros").mkdir(parents=True)
@@ -281,7 +281,8 @@ def test_a_table_too_wide_for_the_page_fails_the_build(tmp_path, monkeypatch, ro
             f"\\begin{{table}}\\centering\\surveytable{{{name}.tex}}\\end{{table}}\n\\end{{document}}\n",
             encoding="utf-8")
     build_pdf("doc-slightly.tex", tmp_path / "slightly.pdf", tmp_path / "s1", 0)
-    with pytest.raises(PaperBuildError, match=r"overfull box: Overfull \\hbox"):
+    assert "Survey table slightly.tex: footnotesize" in (tmp_path / "s1/doc-slightly.log").read_text()
+    with pytest.raises(PaperBuildError, match=r"Survey table far\.tex is [0-9.]+pt wide at 8 pt, wider"):
         build_pdf("doc-far.tex", tmp_path / "far.pdf", tmp_path / "s2", 0)
     assert (tmp_path / "slightly.pdf").exists() and not (tmp_path / "far.pdf").exists()
 

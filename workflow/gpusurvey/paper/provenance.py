@@ -12,7 +12,7 @@ from pylatex.utils import escape_latex
 
 from gpusurvey.core.record import Record
 from gpusurvey.paper.provenance_words import backend_items
-from gpusurvey.reports.latex_tables import tabular
+from gpusurvey.reports.latex_tables import tabular, wrapped_column
 from gpusurvey.reports.spec_tables import field_label, printed_value
 
 _BREAK = "\x00"
@@ -21,6 +21,11 @@ _BREAK_BEFORE_LETTER = "-."
 """A break after ``-`` or ``.`` only before a letter: a version number (``2.13.0+cu128``,
 ``535.104.05``) is never split across lines."""
 
+
+KEY_COLUMN = wrapped_column(r"0.2\linewidth")
+VALUE_COLUMN = wrapped_column(r"0.76\linewidth")
+"""The two columns of a record's block: words are never broken inside them; the break points
+``breakable`` marks in paths and package lists stay."""
 
 LABELS = {
     "ko": {
@@ -66,7 +71,7 @@ def errata_table(errata: pd.DataFrame, lang: str) -> str:
     rows = [[r.gpu, field_label(r.field, lang), printed_value(r.field, r.printed),
              printed_value(r.field, r.corrected), r.source]
             for r in errata.itertuples()]
-    return tabular(header, rows, r"llllp{0.34\linewidth}")
+    return tabular(header, rows, "llll" + wrapped_column(r"0.34\linewidth"))
 
 
 def _result(record: Record, words: dict[str, str]) -> str:
@@ -131,7 +136,7 @@ def provenance_list(records: list[tuple[str, Record]], lang: str) -> str:
         body = "\n".join(f"{key} & {value} \\\\" for key, value in rows)
         blocks.append(
             f"\\subsection*{{{title}}}\n"
-            f"\\noindent\\begin{{tabular}}{{@{{}}p{{0.2\\linewidth}}p{{0.76\\linewidth}}@{{}}}}\n"
+            f"\\noindent\\begin{{tabular}}{{@{{}}{KEY_COLUMN}{VALUE_COLUMN}@{{}}}}\n"
             f"{body}\n\\end{{tabular}}\n"
         )
     return "\n".join(blocks)

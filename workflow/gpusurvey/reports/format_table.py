@@ -40,7 +40,7 @@ from gpusurvey.models.roofline import (
     prefill_arithmetic_bound,
 )
 from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT
-from gpusurvey.reports.latex_tables import stacked, tabular
+from gpusurvey.reports.latex_tables import stacked, tabular, wrapped_column
 
 MODEL = "llama-13b"
 """The survey's model: the model rows are of its shape."""
@@ -211,7 +211,7 @@ def _num(value, places: int) -> str:
     return f"{value:.{places}f}"
 
 
-SETTINGS_COLUMN = r">{\raggedright\arraybackslash\hyphenpenalty=10000\exhyphenpenalty=10000}p{2.1cm}"
+SETTINGS_COLUMN = wrapped_column("2.1cm")
 """The settings column: wrapped between words only (no word is broken inside a cell)."""
 
 

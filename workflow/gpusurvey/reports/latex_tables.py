@@ -16,6 +16,13 @@ def _cell(text: str) -> NoEscape:
     return NoEscape(escape_latex(str(text)).replace("²", r"$^{2}$"))
 
 
+def wrapped_column(width: str) -> str:
+    """A column spec for text wrapped at ``width`` between words only: ragged right, and no word
+    hyphenated or broken at its own hyphen (break points a writer marks with ``\\allowbreak``
+    stay)."""
+    return r">{\raggedright\arraybackslash\hyphenpenalty=10000\exhyphenpenalty=10000}p{" + width + "}"
+
+
 def stacked(*lines: str) -> NoEscape:
     """Lines one under the other in one cell (a nested tabular), each LaTeX as it is: a long
     header or a two-part cell that would otherwise widen its column past the page."""
