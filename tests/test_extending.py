@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.workload import Workload
+from gpusurvey.registry import TOY_SUM
 
 
 @dataclass
@@ -27,7 +28,7 @@ class ToyConfig(WorkloadConfig):
 
 
 class ToyWorkload(Workload):
-    NAME = "toy-sum"
+    NAME = TOY_SUM
     CONFIG = ToyConfig
     METRICS = {"sums_per_s": ("it/s", "sums per second")}
 
@@ -41,10 +42,10 @@ class ToyWorkload(Workload):
 '''
 
 TOY_ENTRIES = '''
-WORKLOADS["toy-sum"] = Workload("toy-sum", "it/s", "sums_per_s",
-                                "gpusurvey.bench.workloads.toy:ToyWorkload",
-                                gpu_only=False, env="bench", extra="bench")
-TABLES[11] = Table(11, "toy-sum", dollar_places=4, macro_prefix="Toy")
+TOY_SUM = "toy-sum"
+WORKLOADS[TOY_SUM] = Workload(TOY_SUM, "it/s", "sums_per_s", "gpusurvey.bench.workloads.toy:ToyWorkload",
+                              gpu_only=False, env="bench", extra="bench")
+TABLES[11] = Table(11, TOY_SUM, dollar_places=4, macro_prefix="Toy")
 '''
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -141,6 +142,33 @@ def test_the_schemas_name_the_registered_workloads():
     assert set(record["workload"]["enum"]) == names
     assert set(bench["workloads"]["items"]["enum"]) == names
     assert set(bench["settings"]["propertyNames"]["enum"]) == names
+
+
+WORKFLOW_CODE = [*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "rules").glob("*.smk"),
+                 *(PACKAGE.parent / "scripts").glob("*.py"), PACKAGE.parents[1] / "Snakefile"]
+"""The code of the pipeline: the package, the rules, the scripts and the Snakefile."""
+
+
+def workload_spellings(path: Path) -> list[str]:
+    """Where ``path`` spells a workload's name instead of using its registry constant: any
+    mention of a hyphenated name, and a record's ``workload`` compared with a string ("matmul"
+    also names a figure kind and a notebook, so only its comparisons are unambiguous)."""
+    text = path.read_text(encoding="utf-8")
+    found = [name for name in WORKLOADS if "-" in name and name in text]
+    found += re.findall(r"workload\s*[!=]=\s*[\"'][^\"']+[\"']", text)
+    return found
+
+
+def test_a_workload_is_spelled_only_in_the_registry_and_the_schemas():
+    spelled = {str(path.relative_to(PACKAGE.parents[1])): found for path in WORKFLOW_CODE
+               if (found := workload_spellings(path))}
+    assert spelled == {"workflow/gpusurvey/registry.py": [n for n in WORKLOADS if "-" in n]}
+
+
+def test_the_spelling_check_finds_a_compared_name(tmp_path):
+    code = tmp_path / "module.py"
+    code.write_text('if record.workload == "matmul":\n    pass\n', encoding="utf-8")
+    assert workload_spellings(code) == ['workload == "matmul"']
 
 
 def test_every_registered_entry_names_what_exists():

@@ -10,6 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MATMUL = "matmul"
+SD_TXT2IMG = "sd-txt2img"
+SD_HIRES = "sd-hires"
+LLM_DECODE = "llm-decode"
+"""The workloads' names, as records, settings and configs spell them: code names a workload by
+these constants, never by its string, so that a renamed or added workload changes here (and in
+the schemas that list the names)."""
+
 
 @dataclass(frozen=True)
 class Workload:
@@ -113,13 +121,13 @@ class Notebook:
 
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in (
-    Workload("matmul", "ms", "cpu_torch_fp32_ms", "gpusurvey.bench.workloads.matmul:MatmulWorkload",
+    Workload(MATMUL, "ms", "cpu_torch_fp32_ms", "gpusurvey.bench.workloads.matmul:MatmulWorkload",
              gpu_only=False, env="bench", extra="bench"),
-    Workload("sd-txt2img", "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:Txt2ImgWorkload",
+    Workload(SD_TXT2IMG, "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:Txt2ImgWorkload",
              gpu_only=True, env="bench-sd", extra="bench-sd"),
-    Workload("sd-hires", "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:HiresWorkload",
+    Workload(SD_HIRES, "it/s", "it_per_s", "gpusurvey.bench.workloads.stable_diffusion:HiresWorkload",
              gpu_only=True, env="bench-sd", extra="bench-sd"),
-    Workload("llm-decode", "tokens/s", "decode_tokens_per_s",
+    Workload(LLM_DECODE, "tokens/s", "decode_tokens_per_s",
              "gpusurvey.bench.workloads.llm_decode:LlmDecodeWorkload",
              gpu_only=True, env="bench-llm", extra="bench-llm"),
 )}
@@ -127,9 +135,9 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in (
 TABLES: dict[int, Table] = {t.number: t for t in (
     Table(1),
     Table(2),
-    Table(3, "sd-txt2img", dollar_places=4, compute_setting="sd-txt2img", macro_prefix="SdTxt"),
-    Table(4, "sd-hires", dollar_places=6, compute_setting="sd-hires", macro_prefix="SdHires"),
-    Table(5, "llm-decode", dollar_places=4, roofline=True, macro_prefix="Llm"),
+    Table(3, SD_TXT2IMG, dollar_places=4, compute_setting=SD_TXT2IMG, macro_prefix="SdTxt"),
+    Table(4, SD_HIRES, dollar_places=6, compute_setting=SD_HIRES, macro_prefix="SdHires"),
+    Table(5, LLM_DECODE, dollar_places=4, roofline=True, macro_prefix="Llm"),
     Table(6, series="RTX 50"),
     Table(7, section="crowd"),
     Table(8, section="fit", macro_prefix="Fit"),
@@ -138,7 +146,7 @@ TABLES: dict[int, Table] = {t.number: t for t in (
 )}
 
 FIGURES: dict[str, Figure] = {f.name: f for f in (
-    Figure("figure1_matmul", "figure1", "matmul", records="matmul"),
+    Figure("figure1_matmul", "figure1", "matmul", records=MATMUL),
     Figure("table3_bars", "figure_table3_bars", "bars", tables=(3,), baseline=True),
     Figure("table4_bars", "figure_table4_bars", "bars", tables=(4,), baseline=True),
     Figure("table5_bars", "figure_table5_bars", "bars", tables=(5,), baseline=True),
@@ -157,7 +165,7 @@ NOTEBOOKS: dict[str, Notebook] = {n.name: n for n in (
     Notebook("specs", tables=(1, 2), gpus=True),
     Notebook("stable_diffusion", tables=(3, 4), gpus=True),
     Notebook("llm", tables=(5,)),
-    Notebook("matmul", records="matmul"),
+    Notebook("matmul", records=MATMUL),
     Notebook("cpu", tables=(3, 5), gpus=True, cpu_records=True),
     Notebook("crowd", tables=(7,),
              files=(("rows", "results/crowd/rows.csv"), ("votes", "results/crowd/votes.csv"))),

@@ -12,6 +12,8 @@ from gpusurvey.inputs.cluster import cluster_gpus
 from gpusurvey.registry import (
     FIGURES,
     LANGS,
+    LLM_DECODE,
+    MATMUL,
     NOTEBOOKS,
     PAGES,
     TABLES,
@@ -288,7 +290,7 @@ def site_inputs():
         "data": site_data_files(),
         "crowd_votes": "results/crowd/votes.csv",
         "figure1": f"{config['data']['published']}/figure1.csv",
-        "matmul_records": records_for("matmul"),
+        "matmul_records": records_for(MATMUL),
         "cpu_records": cpu_records(),
     }
 
@@ -379,21 +381,21 @@ def notebook_values(wildcards):
     return {"profiles": config["tables"]["profiles"]} if NOTEBOOKS[wildcards.name].records else {}
 
 
-# llm-decode (bench.smk) and its synthetic checkpoint (synth.smk).
+# The decode workload (bench.smk) and its synthetic checkpoint (synth.smk).
 
 
 def bench_inputs(wildcards):
-    """Files a workload reads, by setting name: llm-decode's checkpoint folder."""
-    if wildcards.workload == "llm-decode":
+    """Files a workload reads, by setting name: the decode workload's checkpoint folder."""
+    if wildcards.workload == LLM_DECODE:
         return {"checkpoint": llm_checkpoint()}
     return {}
 
 
 def llm_checkpoint():
-    """The checkpoint llm-decode reads: bench.settings.llm-decode.checkpoint when set, else the
+    """The checkpoint the decode workload reads: its bench.settings checkpoint when set, else the
     synthetic one of the profile (LLaMA-13B's shapes for full, a tiny one for smoke): a GPTQ
     folder, or for backend llama.cpp a Q4_K_M GGUF file."""
-    settings = config["bench"]["settings"].get("llm-decode", {})
+    settings = config["bench"]["settings"].get(LLM_DECODE, {})
     if settings.get("checkpoint"):
         return settings["checkpoint"]
     preset = "llama-tiny" if config["bench"]["profile"] == "smoke" else "llama-13b"

@@ -1,5 +1,6 @@
 # Synthetic checkpoints: the exact shapes of a real model with seeded values, written once
-# under results/weights/ (no download). llm-decode reads one when no checkpoint is configured.
+# under results/weights/ (no download). The decode workload reads one when no checkpoint is
+# configured.
 
 
 rule synth_checkpoint:

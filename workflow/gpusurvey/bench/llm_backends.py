@@ -1,4 +1,4 @@
-"""The ways ``llm-decode`` runs a LLaMA: exllamav2 on a GPTQ checkpoint (CUDA only),
+"""The ways the decode workload (``LLM_DECODE``) runs a LLaMA: exllamav2 on a GPTQ checkpoint (CUDA only),
 transformers unquantised (fp16 on CUDA, fp32 on the CPU), and llama.cpp on a GGUF file
 (``llm_llama_cpp``, imported only when chosen). All time the same thing the same way.
 

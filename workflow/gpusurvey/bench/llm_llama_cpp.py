@@ -1,4 +1,4 @@
-"""``llm-decode`` through llama.cpp (``llama-cpp-python``) on a GGUF file: every layer offloaded
+"""The decode workload through llama.cpp (``llama-cpp-python``) on a GGUF file: every layer offloaded
 on a CUDA build and a CUDA run, all on the CPU otherwise.
 
 The generation is the other backends' (``llm_backends``): clear the KV cache; evaluate the

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gpusurvey.registry import WORKLOADS
+from gpusurvey.registry import MATMUL, WORKLOADS
 
 QUICK_CHECK: dict[str, dict[str, object]] = {
-    "matmul": {"peak_gemms": False, "warmup": 1, "repetitions": 5, "inner_loops": 3,
+    MATMUL: {"peak_gemms": False, "warmup": 1, "repetitions": 5, "inner_loops": 3,
                "settle_s": 0.1},
 }
 """Workload -> the settings of the short run that ``measure: auto`` makes for the paper on a

@@ -22,6 +22,8 @@ time one prompt's generation) and a precision not stated.
 
 from __future__ import annotations
 
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
+
 FIELDS = ("model", "resolution", "steps", "batch", "precision", "weights")
 """The settings each row states a match for (``match_<field>`` columns)."""
 
@@ -31,9 +33,9 @@ SURVEY_STEPS = 100
 """Table 3's denoising steps (the survey: 512x512, 100 steps, ten runs)."""
 
 SURVEY = {
-    "sd-txt2img": {"model": "SD 1.5", "resolution": "512x512", "steps": str(SURVEY_STEPS), "batch": "1",
+    SD_TXT2IMG: {"model": "SD 1.5", "resolution": "512x512", "steps": str(SURVEY_STEPS), "batch": "1",
                    "precision": "fp16", "weights": "fp16"},
-    "llm-decode": {"model": "LLaMA-13B", "batch": "1", "precision": "fp16", "weights": "GPTQ 4-bit"},
+    LLM_DECODE: {"model": "LLaMA-13B", "batch": "1", "precision": "fp16", "weights": "GPTQ 4-bit"},
 }
 """The survey's setting of each field, by workload (a field it lacks has no setting there)."""
 
@@ -48,7 +50,7 @@ def verdicts(workload: str, model: str, weight_bits: int, batch: int | None, res
     setting) and what the row ran, for the notes: see the module's docstring."""
     text = f"{software} {settings}"
     fp16 = ("yes", "fp16") if _stated(text, "fp16") else ("relaxed", "precision not stated")
-    if workload == "sd-txt2img":
+    if workload == SD_TXT2IMG:
         return {
             "model": ("yes" if model == "SD 1.5" else "no", model),
             "resolution": ("yes" if resolution == "512x512" else "no", resolution or "not stated"),
@@ -58,7 +60,7 @@ def verdicts(workload: str, model: str, weight_bits: int, batch: int | None, res
             "precision": fp16,
             "weights": ("yes" if weight_bits == 16 else "no", f"{weight_bits}-bit weights"),
         }
-    if workload == "llm-decode":
+    if workload == LLM_DECODE:
         gptq = _stated(text, "GPTQ")
         return {
             "model": ({"LLaMA-13B": "yes", "Llama-2-13B": "relaxed"}.get(model, "no"), model),

@@ -14,7 +14,7 @@ What a kept row is: a desktop NVIDIA card of ``data/gpus.csv`` (one GPU, the cat
 name rule, its VRAM picking between cards of one name), no ``medvram``/``lowvram`` mode, an
 SD 1.x checkpoint (512x512, the benchmark's size), a finite positive batch-1 rate no higher
 than the card's compute bound at this benchmark's setting (512x512, both guidance branches,
-``sd_compute.SETTINGS['sd-txt2img']``; a batch-n rate counts n images per step, so the same
+``sd_compute.SETTINGS[SD_TXT2IMG]``; a batch-n rate counts n images per step, so the same
 bound per image step holds at every batch), and a batch-4 rate not below its batch-1 rate.
 """
 
@@ -35,6 +35,7 @@ from gpusurvey.core.catalogue import Catalogue, read_catalogue
 from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.crowd_fields import BATCHES, RATE_UNPARSED, CrowdRow, parse_row
 from gpusurvey.models.sd_compute import SETTINGS, sd_bound_it_per_s, step_flops
+from gpusurvey.registry import SD_TXT2IMG
 
 KEPT = "kept"
 REASONS = (
@@ -108,7 +109,7 @@ class Bounds:
     @classmethod
     def load(cls, gpus_path: str | os.PathLike) -> Bounds:
         catalogue = read_catalogue(gpus_path)
-        flops = step_flops(SETTINGS["sd-txt2img"])
+        flops = step_flops(SETTINGS[SD_TXT2IMG])
         bound = {gpu: sd_bound_it_per_s(flops, float(row["fp16_tflops_fp32acc"]))
                  for gpu, row in catalogue.rows.items() if row.get("fp16_tflops_fp32acc") not in (None, "")}
         return cls(catalogue, bound)

@@ -20,11 +20,11 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.core.record_text import problem
 from gpusurvey.inputs import comparability
 from gpusurvey.inputs.gpus import GpuTable
-from gpusurvey.registry import WORKLOADS
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG, WORKLOADS
 
 SURVEY_SETTINGS = {
-    "sd-txt2img": "SD 1.5, 512x512, batch 1",
-    "llm-decode": "LLaMA-13B (or Llama-2-13B, the same shapes) with 4-bit weights, one sequence",
+    SD_TXT2IMG: "SD 1.5, 512x512, batch 1",
+    LLM_DECODE: "LLaMA-13B (or Llama-2-13B, the same shapes) with 4-bit weights, one sequence",
 }
 """What a row must match to stand beside the survey's Table 3 or Table 5 (``comparable``)."""
 
@@ -75,9 +75,9 @@ def comparable(workload: str, model: str, weight_bits: int, batch: int | None,
     """Whether settings match the survey's table, and why not (``SURVEY_SETTINGS``): no field of
     ``comparability.verdicts`` says ``no``.
 
-    ``sd-txt2img``: SD 1.5 at 512x512 with batch 1 stated (a batch of 4 counts its it/s per batch
+    ``SD_TXT2IMG``: SD 1.5 at 512x512 with batch 1 stated (a batch of 4 counts its it/s per batch
     step, or per image, as each source chooses); another step count is relaxed, not refused.
-    ``llm-decode``: a LLaMA-13B-shaped model with 4-bit weights, and batch 1 or no batch stated:
+    ``LLM_DECODE``: a LLaMA-13B-shaped model with 4-bit weights, and batch 1 or no batch stated:
     the sources time one prompt's generation and none states a batch; a stated batch above 1 is
     not comparable.
     """

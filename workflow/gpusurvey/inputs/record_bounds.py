@@ -24,6 +24,7 @@ from gpusurvey.models.roofline import (
     weight_bytes_per_token,
 )
 from gpusurvey.models.sd_compute import record_step_shape, sd_bound_it_per_s, step_flops
+from gpusurvey.registry import LLM_DECODE, SD_HIRES, SD_TXT2IMG
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def check_bound(path: str, record: rec.Record, gpu_row: pd.Series | None) -> Non
     if record.status != "ok":
         return
     if gpu_row is None:
-        if record.workload != "llm-decode" or "cpu_bandwidth_probe" not in record.extra:
+        if record.workload != LLM_DECODE or "cpu_bandwidth_probe" not in record.extra:
             return
         limit = cpu_decode_bound(path, record)
     elif record.workload in BOUNDS:
@@ -110,7 +111,7 @@ def decode_bytes_per_token(path: str, record: rec.Record) -> float:
     return expected
 
 
-@bound("llm-decode")
+@bound(LLM_DECODE)
 def _decode_bound(path: str, record: rec.Record, gpu_row: pd.Series) -> Bound:
     bandwidth = gpu_row["memory_bandwidth_gbs"]
     per_token = decode_bytes_per_token(path, record)
@@ -170,5 +171,5 @@ def _sd_bound(path: str, record: rec.Record, gpu_row: pd.Series) -> Bound:
                  f"{record.params['architecture']})")
 
 
-for _workload in ("sd-txt2img", "sd-hires"):
+for _workload in (SD_TXT2IMG, SD_HIRES):
     bound(_workload)(_sd_bound)

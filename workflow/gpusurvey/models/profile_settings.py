@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from gpusurvey.registry import LLM_DECODE, SD_HIRES, SD_TXT2IMG
+
 _SD15 = {"architecture": "sd15", "guidance_scale": 7.5}
 
 PROFILE_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
-    "sd-txt2img": {
+    SD_TXT2IMG: {
         "full": {**_SD15, "width": 512, "height": 512, "batch": 1, "steps": 100},
         "cpu": {**_SD15, "width": 512, "height": 512, "batch": 1, "steps": 5},
         "smoke": {"architecture": "sd-tiny", "guidance_scale": 7.5, "width": 64, "height": 64,
                   "batch": 1, "steps": 4},
     },
-    "sd-hires": {
+    SD_HIRES: {
         "full": {**_SD15, "width": 768, "height": 432, "hires_width": 2048, "hires_height": 1152,
                  "steps": 20, "hires_steps": 25},
         "cpu": {**_SD15, "width": 768, "height": 432, "hires_width": 2048, "hires_height": 1152,
@@ -29,7 +31,7 @@ PROFILE_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "smoke": {"architecture": "sd-tiny", "guidance_scale": 7.5, "width": 64, "height": 40,
                   "hires_width": 128, "hires_height": 72, "steps": 2, "hires_steps": 3},
     },
-    "llm-decode": {
+    LLM_DECODE: {
         "full": {"model": "llama-13b", "prompt_tokens": 128, "new_tokens": 400},
         "cpu": {"model": "llama-13b", "prompt_tokens": 32, "new_tokens": 64},
         "smoke": {"model": "llama-tiny", "prompt_tokens": 16, "new_tokens": 8},

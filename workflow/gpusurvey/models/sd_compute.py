@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gpusurvey.registry import SD_HIRES, SD_TXT2IMG
+
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "bench" / "configs"
 LATENT_FACTOR = 8
 """Pixels per latent cell along each side (SD 1.5's VAE downsamples three times)."""
@@ -67,9 +69,9 @@ class StepShape:
 
 
 SETTINGS: dict[str, StepShape] = {
-    "sd-txt2img": StepShape(512, 512),
-    "sd-hires-first-pass": StepShape(768, 432),
-    "sd-hires": StepShape(2048, 1152),
+    SD_TXT2IMG: StepShape(512, 512),
+    f"{SD_HIRES}-first-pass": StepShape(768, 432),
+    SD_HIRES: StepShape(2048, 1152),
 }
 """The survey's settings (the workloads' ``full`` profile): Table 3's 512x512 txt2img, and Table
 4's 768x432 first pass and 2048x1152 high-resolution pass (the pass its it/s counts); batch 1,
@@ -192,17 +194,17 @@ def step_flops(shape: StepShape, architecture: str = "sd15") -> int:
 
 def record_step_shape(workload: str, params: dict[str, Any], *, first_pass: bool = False
                       ) -> StepShape:
-    """The step a record's ``it_per_s`` counts, from its ``params``: for ``sd-hires`` the
+    """The step a record's ``it_per_s`` counts, from its ``params``: for ``SD_HIRES`` the
     high-resolution pass (or the first pass with ``first_pass``)."""
     guidance = float(params["guidance_scale"]) > 1
-    if workload == "sd-txt2img":
+    if workload == SD_TXT2IMG:
         return StepShape(int(params["width"]), int(params["height"]), int(params["batch"]),
                          guidance)
-    if workload == "sd-hires":
+    if workload == SD_HIRES:
         if first_pass:
             return StepShape(int(params["width"]), int(params["height"]), 1, guidance)
         return StepShape(int(params["hires_width"]), int(params["hires_height"]), 1, guidance)
-    raise ValueError(f"workload: expected sd-txt2img or sd-hires, got '{workload}'")
+    raise ValueError(f"workload: expected {SD_TXT2IMG} or {SD_HIRES}, got '{workload}'")
 
 
 def sd_bound_it_per_s(flops_per_step: float, peak_tflops: float) -> float:

@@ -18,6 +18,7 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.core.rounding import fixed, trimmed
 from gpusurvey.inputs.crowd import KEPT
 from gpusurvey.paper.macros import Macros
+from gpusurvey.registry import SD_TXT2IMG
 from gpusurvey.reports import crowd_stats
 from gpusurvey.reports.crowd_points import CROWD
 from gpusurvey.reports.latex_tables import tabular
@@ -155,13 +156,13 @@ def prediction_macros(macros: Macros, rows: pd.DataFrame, table7: pd.DataFrame, 
     prediction with the interval the predictions table prints (from the group's own leave-one-out
     errors, or all groups' where it has too few cases: ``\ifCrowdIntervalOwn``) and, beside it,
     the spread of single submitters (their pooled P10 to P90)."""
-    mine = loo_summary[(loo_summary["workload"] == "sd-txt2img") & (loo_summary["software"] == CROWD)]
+    mine = loo_summary[(loo_summary["workload"] == SD_TXT2IMG) & (loo_summary["software"] == CROWD)]
     if mine.empty:
         raise DataError(path, "no leave-one-out summary of the crowd group", column="software")
     macros.set("CrowdLooMedian", _pct(mine["median_error"].iloc[0]))
     macros.set("CrowdLooMax", _pct(mine["max_error"].iloc[0]))
     macros.set("CrowdLooCards", str(int(mine["n_cards"].iloc[0])))
-    ahead = predicted[(predicted["workload"] == "sd-txt2img") & (predicted["software"] == CROWD)
+    ahead = predicted[(predicted["workload"] == SD_TXT2IMG) & (predicted["software"] == CROWD)
                       & (predicted["series"] == SERIES) & predicted["predicted"].notna()]
     if ahead.empty:
         raise DataError(path, f"no {SERIES} prediction of the crowd group", column="predicted")

@@ -25,6 +25,7 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
 from gpusurvey.core.rounding import fixed, ratio, to_decimal, trimmed
 from gpusurvey.inputs.published import load_published_figure
+from gpusurvey.registry import MATMUL
 
 MATMUL_CPU_METRIC = "cpu_torch_fp32_ms"
 MATMUL_GPU_METRIC = "cuda_fp32_ms"
@@ -210,7 +211,7 @@ def matmul_macros(macros: Macros, figure1: str | os.PathLike, records: Iterable[
     macros.set("MatmulSurveyGpuMs", gpu.value_text)
     macros.set("MatmulSurveySpeedup", trimmed(ratio(cpu.value_text, gpu.value_text), 1))
 
-    matmul = [r for r in records if r.workload == "matmul" and r.status == "ok"]
+    matmul = [r for r in records if r.workload == MATMUL and r.status == "ok"]
     # The CPU figure: preferably a CPU-only machine's record (this machine without a GPU).
     cpu_runs = sorted((r for r in matmul if MATMUL_CPU_METRIC in r.metrics),
                       key=lambda r: r.device != "cpu")

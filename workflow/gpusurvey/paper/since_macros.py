@@ -24,9 +24,10 @@ from gpusurvey.core.glossary import particle
 from gpusurvey.core.rounding import fixed, trimmed
 from gpusurvey.models import prediction as model
 from gpusurvey.paper.macros import Macros
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports.predictions import SERIES, SURVEY, fastest_software, predicting_software
 
-PREFIX = {"sd-txt2img": "SinceSd", "llm-decode": "SinceLlm"}
+PREFIX = {SD_TXT2IMG: "SinceSd", LLM_DECODE: "SinceLlm"}
 
 
 def _percent(fraction) -> str:
@@ -154,7 +155,7 @@ def write_since_macros(out: str | os.PathLike, *, points: str | os.PathLike, pre
     if not header or header[0] != "field":
         raise DataError(table6, "expected a header starting with 'field'", line=1)
     macros.set("SinceSeriesCount", str(len(header) - 1))
-    eight = pred[(pred["workload"] == "llm-decode") & pred["weights_share_of_memory"].notna()]
+    eight = pred[(pred["workload"] == LLM_DECODE) & pred["weights_share_of_memory"].notna()]
     share = eight.groupby("gpu")["weights_share_of_memory"].first()
     macros.set("SinceWeightsShareMax", _percent(share.max()))
     with open(bibliography, encoding="utf-8") as fh:

@@ -24,7 +24,7 @@ from gpusurvey.paper.macros import (
     spec_macros,
 )
 from gpusurvey.paper.provenance import errata_table, provenance_list
-from gpusurvey.registry import perf_tables
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG, perf_tables
 from gpusurvey.reports.cpu_compare import load_comparison
 from gpusurvey.reports.perf_tables import table_columns
 
@@ -66,7 +66,7 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
     loaded = [r for _, r in with_paths]
     measured_macros(macros, rows, [r for _, r in reported_records(records, profiles, cpu_records)])
     matmul_macros(macros, figure1, loaded)
-    cpu_macros(macros, load_comparison(cpu_records, paths["sd-txt2img"], paths["llm-decode"]))
+    cpu_macros(macros, load_comparison(cpu_records, paths[SD_TXT2IMG], paths[LLM_DECODE]))
     macros.set("ErrataCount", str(len(load_errata(errata, catalog))))
     macros.set("HighCvPercent", trimmed(HIGH_CV * 100, 1))
     atomic.write_text(out, macros.render())

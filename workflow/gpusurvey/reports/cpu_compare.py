@@ -11,7 +11,7 @@ record's own precision (``backend.dtype``; the ``matmul`` record of the same mac
 FLOPs of the record's step (``gpusurvey.models.sd_compute``). CPU rows never become table rows.
 
 Where several records of one workload qualify, the fastest is shown (what this CPU can do at
-best; for llm-decode, its fastest LLaMA-13B format), and its path is kept for the reader.
+best; for decoding, its fastest LLaMA-13B format), and its path is kept for the reader.
 Stable Diffusion is also kept per precision (``sd_runs``: the fastest record of each, float32
 first), each against the peak of its own precision, so that fp32 and bf16 stand side by side.
 """
@@ -30,6 +30,7 @@ from gpusurvey.core.record import Record
 from gpusurvey.inputs.record_bounds import sd_step_flops
 from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.models.sd_compute import efficiency, sd_bound_it_per_s
+from gpusurvey.registry import LLM_DECODE, MATMUL, SD_TXT2IMG
 
 LLM_MODEL = "llama-13b"
 """The model of Table 5: the CPU's LLaMA runs of other sizes are not compared."""
@@ -182,11 +183,11 @@ def _sd_bound(sd: tuple[str, Record], matmuls: list[tuple[str, Record]]) -> CpuB
 def compare(records: Sequence[tuple[str, Record]], table3: str | os.PathLike,
             table5: str | os.PathLike) -> CpuComparison:
     """The comparison from loaded CPU ``records`` and the regenerated Tables 3 and 5."""
-    sds = [(p, r) for p, r in records if r.workload == "sd-txt2img"]
+    sds = [(p, r) for p, r in records if r.workload == SD_TXT2IMG]
     sd = _fastest(sds)
     llm = _fastest([(p, r) for p, r in records
-                    if r.workload == "llm-decode" and r.params.get("model") == LLM_MODEL])
-    matmuls = [(p, r) for p, r in records if r.workload == "matmul"]
+                    if r.workload == LLM_DECODE and r.params.get("model") == LLM_MODEL])
+    matmuls = [(p, r) for p, r in records if r.workload == MATMUL]
     # The matmul record of the SD record's machine, else any: its peak bounds the SD step.
     same = [m for m in matmuls if sd is not None and _machine_folder(m[0]) == _machine_folder(sd[0])]
     matmul = (same or matmuls or [None])[0]
@@ -196,8 +197,8 @@ def compare(records: Sequence[tuple[str, Record]], table3: str | os.PathLike,
         path, record = _fastest([(p, r) for p, r in sds if _dtype(r) == dtype])
         runs.append(SdRun(dtype, path, record, _sd_bound((path, record), matmuls)))
     return CpuComparison(
-        sd=_versus("sd-txt2img", "it/s", sd, table3) if sd else None,
-        llm=_versus("llm-decode", "tokens/s", llm, table5) if llm else None,
+        sd=_versus(SD_TXT2IMG, "it/s", sd, table3) if sd else None,
+        llm=_versus(LLM_DECODE, "tokens/s", llm, table5) if llm else None,
         matmul=matmul, bound=_sd_bound(sd, matmuls) if sd else None, sd_runs=tuple(runs))
 
 

@@ -1,6 +1,6 @@
 """LLaMA-13B on the desktops a reader may own, predicted from this pipeline's CPU records.
 
-For each committed CPU ``llm-decode`` record of LLaMA-13B in a GGUF format (the format table's
+For each committed CPU decode record of LLaMA-13B in a GGUF format (the format table's
 measured rows, ``gpusurvey.reports.format_table``) the machine's **efficiency against its memory
 ceiling** is its decode tokens/s over the tokens/s its measured read bandwidth allows for the
 bytes one token reads: the format table's memory bound, the median of the record's probe samples
@@ -33,10 +33,11 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.core.record import Record
 from gpusurvey.inputs.desktop_memory import Desktop
 from gpusurvey.models import prediction as model
+from gpusurvey.registry import LLM_DECODE
 from gpusurvey.reports.cpu_compare import Card, cheapest_and_fastest
 from gpusurvey.reports.format_table import MODEL, is_format_record, measured_row
 
-CPU_WORKLOAD = "llm-decode (CPU)"
+CPU_WORKLOAD = f"{LLM_DECODE} (CPU)"
 """The workload name of the CPU machines' points in the leave-one-out model."""
 REFERENCE_KIND = "ddr5"
 """The memory of the desktop the survey's cards are compared with (its fastest predicted row)."""

@@ -8,16 +8,17 @@ compute bound (its peak GEMM rate over the step's FLOPs). Without CPU records it
 
 from __future__ import annotations
 
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports.cpu_compare import CpuComparison, CpuWorkload
 from gpusurvey.reports.plotting import FRONT_COLOR, PAGE_WIDTH_IN, PUBLISHED_COLOR, plain_ticks, pyplot
 
 TEXT = {
-    "ko": {"sd-txt2img": "Stable Diffusion 512x512 한 단계 (초, 로그 축)",
-           "llm-decode": "LLaMA-13B 토큰 하나 (초, 로그 축)",
+    "ko": {SD_TXT2IMG: "Stable Diffusion 512x512 한 단계 (초, 로그 축)",
+           LLM_DECODE: "LLaMA-13B 토큰 하나 (초, 로그 축)",
            "cheap": "가장 싼 카드", "fast": "가장 빠른 카드", "times": "{x}배 빠름",
            "bound": "CPU 연산 상한", "none": "CPU 기록 없음 (data/measurements/*/cpu/)"},
-    "en": {"sd-txt2img": "Stable Diffusion 512x512, one step (s, log scale)",
-           "llm-decode": "LLaMA-13B, one token (s, log scale)",
+    "en": {SD_TXT2IMG: "Stable Diffusion 512x512, one step (s, log scale)",
+           LLM_DECODE: "LLaMA-13B, one token (s, log scale)",
            "cheap": "cheapest card", "fast": "fastest card", "times": "{x}x faster",
            "bound": "CPU compute bound", "none": "no CPU records (data/measurements/*/cpu/)"},
 }
@@ -74,7 +75,7 @@ def cpu_workloads(comparison: CpuComparison, lang: str):
         return fig
     for ax, item in zip(axes[:, 0], items, strict=True):
         bound = comparison.bound
-        _panel(ax, item, lang, 1 / bound.bound_it_per_s if bound and item.workload == "sd-txt2img"
+        _panel(ax, item, lang, 1 / bound.bound_it_per_s if bound and item.workload == SD_TXT2IMG
                else None)
     fig.tight_layout(h_pad=1.5)  # each panel's axis title clear of the panel below
     return fig

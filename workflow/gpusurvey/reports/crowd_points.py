@@ -12,6 +12,7 @@ import pandas as pd
 
 from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.gpus import GpuTable
+from gpusurvey.registry import SD_TXT2IMG
 
 CROWD = "crowd"
 """The software group of the crowd's points."""
@@ -25,8 +26,8 @@ def crowd_points(table7: str | os.PathLike, gpus: GpuTable, point, card_bound) -
     for line, row in enumerate(frame.itertuples(index=False), start=2):
         if row.gpu not in gpus.table.index:
             raise DataError(table7, f"card '{row.gpu}' is not a gpu of {gpus.path}", line=line, column="gpu")
-        bound = card_bound("sd-txt2img", gpus.table.loc[row.gpu])
+        bound = card_bound(SD_TXT2IMG, gpus.table.loc[row.gpu])
         if bound is None or pd.isna(row.p50):
             continue
-        out.append(point("sd-txt2img", CROWD, row.gpu, float(row.p50), bound, int(row.submitters)))
+        out.append(point(SD_TXT2IMG, CROWD, row.gpu, float(row.p50), bound, int(row.submitters)))
     return out

@@ -5,6 +5,7 @@ paper's text and tables do."""
 from __future__ import annotations
 
 from gpusurvey.core.glossary import term
+from gpusurvey.registry import LLM_DECODE, SD_HIRES, SD_TXT2IMG
 
 TEXT = {
     "ko": {
@@ -16,9 +17,9 @@ TEXT = {
         "price": "출시 가격 (USD)",
         "per_dollar": term("value_per_dollar", "ko") + " ({unit}/USD)",
         "front": "파레토 전선 (같은 가격 이하에서 가장 빠른 GPU)",
-        "sd-txt2img": "Stable Diffusion 512x512",
-        "sd-hires": "Stable Diffusion 고해상도 업스케일링",
-        "llm-decode": "LLaMA-13B 4비트 디코딩",
+        SD_TXT2IMG: "Stable Diffusion 512x512",
+        SD_HIRES: "Stable Diffusion 고해상도 업스케일링",
+        LLM_DECODE: "LLaMA-13B 4비트 디코딩",
         "bandwidth": "메모리 대역폭 (GB/s, 로그 축)",
         "decode": term("decoding", "ko") + " 속도 (tokens/s, 로그 축)",
         "bound": "대역폭 상한: 대역폭 / 토큰당 {gb:.2f} GB",
@@ -39,9 +40,9 @@ TEXT = {
         "price": "Launch price (USD)",
         "per_dollar": term("value_per_dollar", "en").capitalize() + " ({unit}/USD)",
         "front": "Pareto front (fastest GPU at or below each price)",
-        "sd-txt2img": "Stable Diffusion 512x512",
-        "sd-hires": "Stable Diffusion high-resolution upscaling",
-        "llm-decode": "LLaMA-13B 4-bit decoding",
+        SD_TXT2IMG: "Stable Diffusion 512x512",
+        SD_HIRES: "Stable Diffusion high-resolution upscaling",
+        LLM_DECODE: "LLaMA-13B 4-bit decoding",
         "bandwidth": "Memory bandwidth (GB/s, log scale)",
         "decode": "Decode speed (tokens/s, log scale)",
         "bound": "Bandwidth bound: bandwidth / {gb:.2f} GB per token",

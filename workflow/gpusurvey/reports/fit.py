@@ -26,6 +26,7 @@ from gpusurvey.models.memory import (
     Breakdown,
     llm_memory,
 )
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports.fit_speed import Basis, Speed, decode_speed, prediction_bases
 
 GIB = 2**30
@@ -70,7 +71,7 @@ class DataPaths:
 def load_fit_data(paths: DataPaths) -> FitData:
     """The catalogue, the models, the runtime's fixed cost and the prediction groups."""
     models = load_models(paths.models)
-    published = {"sd-txt2img": paths.published / "table3.csv", "llm-decode": paths.published / "table5.csv"}
+    published = {SD_TXT2IMG: paths.published / "table3.csv", LLM_DECODE: paths.published / "table5.csv"}
     return FitData(gpus=load_gpus(paths.gpus), models=models,
                    runtime_bytes=runtime_bytes(load_vram(paths.vram, models)),
                    bases=prediction_bases(paths.gpus, paths.literature, published))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gpusurvey.registry import SD_TXT2IMG
 from gpusurvey.reports.fit import CONSUMER_SERIES, FitData, plan
 
 SD_STEPS = 50
@@ -62,9 +63,9 @@ def _picks(rows: pd.DataFrame) -> list[Pick]:
 
 def sd_picks(data: FitData, points: pd.DataFrame, predictions: pd.DataFrame) -> list[Pick]:
     cards = _cards(data)
-    published = points[(points["workload"] == "sd-txt2img") & (points["software"] == "survey")]
+    published = points[(points["workload"] == SD_TXT2IMG) & (points["software"] == "survey")]
     rows = {g: (float(v), "published") for g, v in zip(published["gpu"], published["value"], strict=True)}
-    predicted = predictions[(predictions["workload"] == "sd-txt2img") & (predictions["software"] == "survey")
+    predicted = predictions[(predictions["workload"] == SD_TXT2IMG) & (predictions["software"] == "survey")
                             & predictions["predicted"].notna()]
     for g, v in zip(predicted["gpu"], predicted["predicted"], strict=True):
         rows.setdefault(g, (float(v), "predicted"))

@@ -25,8 +25,9 @@ from gpusurvey.models.llama import LlamaShape
 from gpusurvey.models.memory import kv_cache_bytes
 from gpusurvey.models.roofline import bound_tokens_per_s, weight_bytes_per_token
 from gpusurvey.models.weight_formats import MODELLED_GGUF, format_inventory
+from gpusurvey.registry import LLM_DECODE
 
-WORKLOAD = "llm-decode"
+WORKLOAD = LLM_DECODE
 FORMAT_SOFTWARE = dict.fromkeys(MODELLED_GGUF, "llama.cpp")
 """Format -> the software group whose efficiency predicts it (formats absent: bound only)."""
 

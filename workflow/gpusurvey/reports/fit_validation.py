@@ -30,6 +30,7 @@ from gpusurvey.models.roofline import tensor_bytes
 from gpusurvey.models.sd_compute import CONFIG_DIR, SETTINGS, StepShape
 from gpusurvey.models.sd_memory import sd_memory
 from gpusurvey.models.weight_formats import format_inventory
+from gpusurvey.registry import LLM_DECODE, SD_HIRES, SD_TXT2IMG
 from gpusurvey.reports.fit import DEFAULT_HEADROOM_GIB, GIB, FitData
 
 DTYPE_BYTES = {"fp16": 2, "bf16": 2, "fp32": 4, "float16": 2, "bfloat16": 2, "float32": 4}
@@ -69,10 +70,10 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
         record = load_checked(path)
         peak = record.peak_memory or {}
         measured = peak.get("vram_bytes") or peak.get("rss_bytes")
-        if not measured or record.status != "ok" or record.workload not in ("llm-decode", "sd-txt2img"):
+        if not measured or record.status != "ok" or record.workload not in (LLM_DECODE, SD_TXT2IMG):
             continue
         on_gpu = bool(peak.get("vram_bytes"))
-        if record.workload == "llm-decode":
+        if record.workload == LLM_DECODE:
             if on_gpu:
                 shape = data.models[record.params["model"]].shape
                 context = int(record.params["prompt_tokens"]) + int(record.params["new_tokens"])
@@ -80,7 +81,7 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
                 model = llm_memory(shape, fmt, context, data.runtime_bytes).total
             else:
                 model = _host_llm(data, record) + float(record.params.get("bandwidth_probe_bytes") or 0)
-            what = f"{record.machine}: llm-decode {record.backend.get('format', '')}"
+            what = f"{record.machine}: {LLM_DECODE} {record.backend.get('format', '')}"
         else:
             shape = StepShape(int(record.params["width"]), int(record.params["height"]),
                               int(record.params.get("batch", 1)))
@@ -88,7 +89,7 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
             dtype = DTYPE_BYTES[str(record.backend.get("dtype", "float16"))]
             model = sd_memory(shape, sd_configs(), dtype, efficient,
                               data.runtime_bytes if on_gpu else 0).total
-            what = f"{record.machine}: sd-txt2img {record.backend.get('dtype', '')}"
+            what = f"{record.machine}: {SD_TXT2IMG} {record.backend.get('dtype', '')}"
         cases.append(Case("records", what + (" (VRAM)" if on_gpu else " (RSS)"), model, float(measured)))
     return cases
 
@@ -138,8 +139,8 @@ def survey_check(data: FitData, table4_path, table5_path,
     llm = llm_memory(data.models["llama-13b"].shape, "gptq-4bit-g128", SURVEY_CONTEXT, data.runtime_bytes)
     missing = [g for g in survey_cards if g not in table5]
     configs = sd_configs()
-    efficient = sd_memory(SETTINGS["sd-hires"], configs, 2, True, data.runtime_bytes)
-    standard = sd_memory(SETTINGS["sd-hires"], configs, 2, False, data.runtime_bytes)
+    efficient = sd_memory(SETTINGS[SD_HIRES], configs, 2, True, data.runtime_bytes)
+    standard = sd_memory(SETTINGS[SD_HIRES], configs, 2, False, data.runtime_bytes)
     if not table5 or not table4:
         raise DataError(table5_path, "expected the survey's printed rows")
     return SurveyCheck(

@@ -1,5 +1,5 @@
 """LLaMA-13B in the weight formats people run: one row per machine, backend and format of every
-``llm-decode`` record given (the committed ``data/measurements/<machine>/formats/*.json`` and
+decode record given (the committed ``data/measurements/<machine>/formats/*.json`` and
 any other decode record), and one row per format of the roofline model alone, so that Q4_0,
 Q4_K_M, Q8_0 and GPTQ are compared on one footing even where nothing was measured.
 
@@ -40,6 +40,7 @@ from gpusurvey.models.roofline import (
     prefill_arithmetic_bound,
 )
 from gpusurvey.models.weight_formats import FORMATS, GGUF_FORMATS, GPTQ_FORMAT
+from gpusurvey.registry import LLM_DECODE
 from gpusurvey.reports.latex_tables import stacked, tabular, wrapped_column
 
 MODEL = "llama-13b"
@@ -71,7 +72,7 @@ def record_format(path: str, record: Record) -> str:
 def is_format_record(record: Record) -> bool:
     """A decode record in a quantised format (an unquantised transformers run is no format row)."""
     weights = str(record.backend.get("weights", ""))
-    return record.workload == "llm-decode" and (weights.startswith(("gptq", "gguf")))
+    return record.workload == LLM_DECODE and (weights.startswith(("gptq", "gguf")))
 
 
 SETTING_WORDS = {"en": ("{} new tokens", "threads: {}", "profile {}", "no repacking"),

@@ -17,11 +17,12 @@ from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.inputs.literature import LiteratureRow
 from gpusurvey.models import prediction as model
 from gpusurvey.models.prediction import Point, Prediction
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports.latex_tables import stacked, tabular
 from gpusurvey.reports.literature_bib import cite, sources
 from gpusurvey.reports.predictions import SURVEY, WORKLOAD_TABLES, weights_share
 
-PLACES = {"sd-txt2img": 1, "llm-decode": 1}
+PLACES = {SD_TXT2IMG: 1, LLM_DECODE: 1}
 """Decimals of a printed predicted or bound value."""
 
 WORDS = {
@@ -29,8 +30,8 @@ WORDS = {
            "software": "소프트웨어", "cards": "카드", "bounds": "상한 수", "cases": "사례",
            "median": "중앙값", "max": "최대", "none": "–", "unknown": term("unknown", "ko"),
            "weights": "가중치/메모리", "status": "판정", "predicts": "예측함",
-           "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4비트 (tokens/s)",
-           "short": {"sd-txt2img": "Stable Diffusion", "llm-decode": "LLaMA-13B"},
+           SD_TXT2IMG: "Stable Diffusion 512x512 (it/s)", LLM_DECODE: "LLaMA-13B 4비트 (tokens/s)",
+           "short": {SD_TXT2IMG: "Stable Diffusion", LLM_DECODE: "LLaMA-13B"},
            model.FEW_CARDS: "검증 불가: 카드 {cards}개, 상한 {bounds}개",
            model.ONE_BOUND: "검증 불가: 카드 {cards}개, 상한 {bounds}개",
            model.NOT_FOLLOWING: "상한을 따르지 않음(순위 상관 {rho})",
@@ -55,8 +56,8 @@ WORDS = {
            "software": "software", "cards": "cards", "bounds": "bounds", "cases": "cases",
            "median": "median", "max": "max.", "none": "–", "unknown": term("unknown", "en"),
            "weights": "weights/memory", "status": "verdict", "predicts": "predicts",
-           "sd-txt2img": "Stable Diffusion 512x512 (it/s)", "llm-decode": "LLaMA-13B 4-bit (tokens/s)",
-           "short": {"sd-txt2img": "Stable Diffusion", "llm-decode": "LLaMA-13B"},
+           SD_TXT2IMG: "Stable Diffusion 512x512 (it/s)", LLM_DECODE: "LLaMA-13B 4-bit (tokens/s)",
+           "short": {SD_TXT2IMG: "Stable Diffusion", LLM_DECODE: "LLaMA-13B"},
            model.FEW_CARDS: "not testable: {cards} cards, {bounds} bound{s}",
            model.ONE_BOUND: "not testable: {cards} cards, {bounds} bound{s}",
            model.NOT_FOLLOWING: "does not follow its bound (rank correlation {rho})",
@@ -204,7 +205,7 @@ def predictions_fragment(preds: Sequence[tuple[str, Prediction]], gpus: GpuTable
     for workload in WORKLOAD_TABLES:
         mine = [(gpu, p) for gpu, p in preds if p.workload == workload]
         software = list(dict.fromkeys(p.software for _, p in mine if p.group.predicts))
-        decode = workload == "llm-decode"
+        decode = workload == LLM_DECODE
         rows = []
         for gpu in dict.fromkeys(g for g, _ in mine):
             bound = next(p.bound for g, p in mine if g == gpu)

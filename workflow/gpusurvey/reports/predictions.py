@@ -5,11 +5,11 @@ The model and its rules (which software group may predict, the leave-one-out cas
 from those cases) are ``gpusurvey.models.prediction``; this module gives it its points and puts
 what it finds into frames (``gpusurvey.reports.since_writer`` writes them and their fragments).
 
-- **The bound.** LLaMA-13B decoding (``llm-decode``): the memory-bandwidth roofline, the card's
+- **The bound.** LLaMA-13B decoding (``LLM_DECODE``): the memory-bandwidth roofline, the card's
   ``memory_bandwidth_gbs`` over the bytes one token reads from LLaMA-13B's GPTQ 4-bit weights
   (``gpusurvey.models.roofline``); every software is put against this one bound, so a format
   that reads more per token (llama.cpp's Q4_0: 4.5 bits per weight) shows a lower efficiency.
-  Stable Diffusion at 512x512 (``sd-txt2img``): the compute bound, the card's dense FP16 tensor
+  Stable Diffusion at 512x512 (``SD_TXT2IMG``): the compute bound, the card's dense FP16 tensor
   throughput with FP32 accumulate over the FLOPs of one denoising step at the survey's settings
   (``gpusurvey.models.sd_compute``).
 - **Points.** One per workload, software and card: the survey's printed value (software
@@ -39,12 +39,12 @@ from gpusurvey.models.llama import PRESETS, gptq_tensors
 from gpusurvey.models.prediction import Case, Point, Prediction
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN, bound_tokens_per_s, tensor_bytes
 from gpusurvey.models.sd_compute import SETTINGS, efficiency, sd_bound_it_per_s, step_flops
-from gpusurvey.registry import WORKLOADS
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG, WORKLOADS
 
 SURVEY = "survey"
 """The software group of the survey's own printed values (Tables 3 and 5)."""
 
-WORKLOAD_TABLES = {"sd-txt2img": 3, "llm-decode": 5}
+WORKLOAD_TABLES = {SD_TXT2IMG: 3, LLM_DECODE: 5}
 """The survey's table each workload's later results stand beside."""
 
 SERIES = "RTX 50"
@@ -60,13 +60,13 @@ memory it takes, since a card that cannot hold the model cannot reach any speed.
 def card_bound(workload: str, gpu_row: pd.Series) -> float | None:
     """A card's bound for ``workload`` (see the module's docstring); None where ``data/gpus.csv``
     lacks the figure it needs (an RTX 50 card whose tensor throughput no source states)."""
-    if workload == "llm-decode":
+    if workload == LLM_DECODE:
         return bound_tokens_per_s(float(gpu_row["memory_bandwidth_gbs"]), LLAMA13B_GPTQ_BYTES_PER_TOKEN)
-    if workload == "sd-txt2img":
+    if workload == SD_TXT2IMG:
         peak = gpu_row["fp16_tflops_fp32acc"]
         if pd.isna(peak):
             return None
-        return sd_bound_it_per_s(step_flops(SETTINGS["sd-txt2img"]), float(peak))
+        return sd_bound_it_per_s(step_flops(SETTINGS[SD_TXT2IMG]), float(peak))
     raise ValueError(f"workload: expected one of {sorted(WORKLOAD_TABLES)}, got '{workload}'")
 
 
@@ -166,8 +166,8 @@ def points_frame(points: Sequence[Point], gpus: GpuTable,
 
 def weights_share(workload: str, gpu_row: pd.Series) -> float | None:
     """The share of a card's memory (``memory_gb`` GiB) LLaMA-13B's GPTQ weights take, for
-    ``llm-decode`` (None for other workloads)."""
-    if workload != "llm-decode":
+    ``LLM_DECODE`` (None for other workloads)."""
+    if workload != LLM_DECODE:
         return None
     return round(LLAMA13B_GPTQ_WEIGHT_BYTES / (float(gpu_row["memory_gb"]) * 2**30), 4)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports import figure_words, figures, plotting
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
 
@@ -31,12 +32,12 @@ TEXT = {
     "ko": {"predicted": "{software}, {series} 예측 (막대: 하나씩 빼고 검증한 구간)",
            "later": "{software} (발표값)", "survey": "서베이(2023)",
            "published_panel": "(a) 발표된 결과", "predicted_panel": "(b) {series}: {software}로 예측",
-           "sd-txt2img": "Stable Diffusion 512x512", "llm-decode": "LLaMA-13B 4비트 디코딩"},
+           SD_TXT2IMG: "Stable Diffusion 512x512", LLM_DECODE: "LLaMA-13B 4비트 디코딩"},
     "en": {"predicted": "{software}, {series} predicted (bar: leave-one-out interval)",
            "later": "{software} (published)", "survey": "survey (2023)",
            "published_panel": "(a) Published results",
            "predicted_panel": "(b) {series} predicted with {software}",
-           "sd-txt2img": "Stable Diffusion 512x512", "llm-decode": "LLaMA-13B 4-bit decoding"},
+           SD_TXT2IMG: "Stable Diffusion 512x512", LLM_DECODE: "LLaMA-13B 4-bit decoding"},
 }
 
 
@@ -83,8 +84,8 @@ def roofline_since(table5: pd.DataFrame, points: pd.DataFrame, predicted: pd.Dat
     plt = plotting.pyplot()
     words = TEXT[lang]
     fig, (left, right) = plt.subplots(1, 2, figsize=(plotting.PAGE_WIDTH_IN, 4.8), sharey=True)
-    later = points[(points["workload"] == "llm-decode") & (points["software"] != SURVEY)]
-    mine = _predicted(predicted, "llm-decode", software)
+    later = points[(points["workload"] == LLM_DECODE) & (points["software"] != SURVEY)]
+    mine = _predicted(predicted, LLM_DECODE, software)
     xs = [*table5["memory_bandwidth_gbs"], *later["memory_bandwidth_gbs"], *mine["memory_bandwidth_gbs"]]
     xlim = (min(xs) * 0.8, max(xs) * 1.25)
     top = figures.roofline_axes(left, table5, lang, xlim)
@@ -136,7 +137,7 @@ def value_per_dollar_today(points: pd.DataFrame, predicted: pd.DataFrame, softwa
     words = TEXT[lang]
     fig, axes = plt.subplots(len(WORKLOAD_TABLES), 1, figsize=(plotting.PAGE_WIDTH_IN, 8.6), squeeze=False)
     for ax, workload in zip(axes[:, 0], WORKLOAD_TABLES, strict=True):
-        unit = "it/s" if workload == "sd-txt2img" else "tokens/s"
+        unit = "it/s" if workload == SD_TXT2IMG else "tokens/s"
         mine = points[(points["workload"] == workload) & points["price_usd"].notna()]
         survey = mine[mine["software"] == SURVEY]
         ax.scatter(survey["price_usd"], survey["value"] / survey["price_usd"], color=plotting.PUBLISHED_COLOR,
@@ -180,6 +181,6 @@ def write_since_figures(table5: str | os.PathLike, points: str | os.PathLike, pr
     pts, pred = pd.read_csv(points), pd.read_csv(predicted)
     software = {w: predicting_software(pts, w) for w in WORKLOAD_TABLES}
     for lang in LANGS:
-        for name, fig in (("roofline_since", roofline_since(t5, pts, pred, software["llm-decode"], lang)),
+        for name, fig in (("roofline_since", roofline_since(t5, pts, pred, software[LLM_DECODE], lang)),
                           ("value_per_dollar_today", value_per_dollar_today(pts, pred, software, lang))):
             plotting.save(fig, {ext: outputs[f"{name}_{lang}_{ext}"] for ext in plotting.EXTS})

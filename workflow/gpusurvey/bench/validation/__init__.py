@@ -9,9 +9,10 @@ Runs, in this order, each step as a subprocess with a timeout, and keeps what fi
    while ``exllamav2-build`` imports exllamav2, which compiles its CUDA extension into a fresh
    ``TORCH_EXTENSIONS_DIR`` of this run (a build killed midway leaves no stale lock behind for
    a later run);
-3. ``llm-decode`` (exllamav2);
-4. ``sd-txt2img`` and ``sd-hires`` with PyTorch's SDPA attention, then ``matmul``, so that the
-   records the tables read come first, then ``llm-gpu-tests`` (``pytest -m gpu tests/test_llm_gpu.py``);
+3. decoding (exllamav2);
+4. Stable Diffusion's text to image and upscaling with PyTorch's SDPA attention, then the matrix
+   product, so that the records the tables read come first, then ``llm-gpu-tests``
+   (``pytest -m gpu tests/test_llm_gpu.py``);
 5. variants, which no table reads: the xformers runs only when ``xformers-probe`` finds its
    compiled kernels loading beside this torch, the unquantised transformers LLM backend, and
    ``torch.compile`` last.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gpusurvey.bench.environment import REPO_ROOT
 from gpusurvey.bench.synth.llama_gptq import scratch_folder
-from gpusurvey.bench.validation.steps import ESTIMATES_S, HEADLINE, Budget, Step, plan
+from gpusurvey.bench.validation.steps import ESTIMATES_S, HEADLINE, XFORMERS_STEPS, Budget, Step, plan
 from gpusurvey.core.atomic import atomic_path, write_text
 from gpusurvey.core.machine import machine_slug
 
@@ -148,7 +148,7 @@ class Runner:
             verdict = lines[-1][9:] if lines else f"the probe ended {step.status}"
             step.result = {"xformers": verdict}
             if verdict != "ok":
-                for name in ("sd-txt2img-xformers", "sd-hires-xformers"):
+                for name in XFORMERS_STEPS:
                     self.step(name).skip = f"xformers cannot run: {verdict}"
         elif step.name == "llm-gpu-tests":
             lines = output.strip().splitlines()

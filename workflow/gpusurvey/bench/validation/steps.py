@@ -9,31 +9,35 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gpusurvey.registry import LLM_DECODE, MATMUL, SD_HIRES, SD_TXT2IMG
+
 #: Planned seconds per step, each including its Python start and model set-up. full: what each
 #: took on an H200 with 16 cores and torch 2.11 (data/measurements/nvidia-h200-borrowed/
 #: validation.txt), rounded up: exllamav2's build 144 s (the checkpoint is written beside it),
-#: llm-decode 67 s, sd-txt2img 74 s, sd-hires 108 s, matmul 10 s, the GPU tests 25 s. smoke: tiny
-#: models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
+#: decoding 67 s, text to image 74 s, upscaling 108 s, the matrix product 10 s, the GPU tests 25 s.
+#: smoke: tiny models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
 ESTIMATES_S: dict[str, dict[str, float]] = {
     "full": {
-        "probe": 15, "llm-checkpoint": 150, "exllamav2-build": 150, "llm-decode": 75,
-        "llm-gpu-tests": 30, "sd-txt2img": 80, "sd-hires": 115, "matmul": 20,
-        "xformers-probe": 20, "sd-txt2img-xformers": 60, "sd-hires-xformers": 180,
-        "llm-decode-transformers": 60, "sd-txt2img-compile": 180,
+        "probe": 15, "llm-checkpoint": 150, "exllamav2-build": 150, LLM_DECODE: 75,
+        "llm-gpu-tests": 30, SD_TXT2IMG: 80, SD_HIRES: 115, MATMUL: 20,
+        "xformers-probe": 20, f"{SD_TXT2IMG}-xformers": 60, f"{SD_HIRES}-xformers": 180,
+        f"{LLM_DECODE}-transformers": 60, f"{SD_TXT2IMG}-compile": 180,
     },
     "smoke": {
-        "probe": 30, "llm-checkpoint": 20, "exllamav2-build": 240, "llm-decode": 40,
-        "llm-gpu-tests": 60, "sd-txt2img": 40, "sd-hires": 60, "matmul": 30,
-        "xformers-probe": 30, "sd-txt2img-xformers": 40, "sd-hires-xformers": 60,
-        "llm-decode-transformers": 40, "sd-txt2img-compile": 300,
+        "probe": 30, "llm-checkpoint": 20, "exllamav2-build": 240, LLM_DECODE: 40,
+        "llm-gpu-tests": 60, SD_TXT2IMG: 40, SD_HIRES: 60, MATMUL: 30,
+        "xformers-probe": 30, f"{SD_TXT2IMG}-xformers": 40, f"{SD_HIRES}-xformers": 60,
+        f"{LLM_DECODE}-transformers": 40, f"{SD_TXT2IMG}-compile": 300,
     },
 }
 RESERVE_S = 10.0
 """Kept back from the budget for writing the summary and the variants' archive."""
 DEFAULT_BUDGET_S = 500.0
 """Nine minutes less about 40 s for installing the carried wheels and starting Python."""
-HEADLINE = ("llm-decode", "sd-txt2img", "sd-hires", "matmul")
+HEADLINE = (LLM_DECODE, SD_TXT2IMG, SD_HIRES, MATMUL)
 """Workloads whose records the tables read, each written as OUT/<machine>/<workload>.json."""
+XFORMERS_STEPS = (f"{SD_TXT2IMG}-xformers", f"{SD_HIRES}-xformers")
+"""The variants that run only where xformers' kernels load."""
 
 
 class Budget:
@@ -136,32 +140,32 @@ def plan(device: str, profile: str, out: Path, variants: Path, weights: Path,
         Step("exllamav2-build", python("-c", "import exllamav2; print('exllamav2', "
                                        "exllamav2.__version__, 'imported')"),
              needs=("probe",), skip=not_here),
-        Step("llm-decode", bench("llm-decode", record["llm-decode"], device, profile,
+        Step(LLM_DECODE, bench(LLM_DECODE, record[LLM_DECODE], device, profile,
                                  f"backend={'exllamav2' if gpu else 'auto'}", checkpoint),
-             record=record["llm-decode"], needs=llm_needs),
-        Step("sd-txt2img", bench("sd-txt2img", record["sd-txt2img"], device, profile,
-                                 "attention=sdpa"), record=record["sd-txt2img"]),
-        Step("sd-hires", bench("sd-hires", record["sd-hires"], device, profile, "attention=sdpa"),
-             record=record["sd-hires"]),
-        Step("matmul", bench("matmul", record["matmul"], device, profile), record=record["matmul"]),
+             record=record[LLM_DECODE], needs=llm_needs),
+        Step(SD_TXT2IMG, bench(SD_TXT2IMG, record[SD_TXT2IMG], device, profile,
+                                 "attention=sdpa"), record=record[SD_TXT2IMG]),
+        Step(SD_HIRES, bench(SD_HIRES, record[SD_HIRES], device, profile, "attention=sdpa"),
+             record=record[SD_HIRES]),
+        Step(MATMUL, bench(MATMUL, record[MATMUL], device, profile), record=record[MATMUL]),
         Step("llm-gpu-tests", python("-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
                                      f"--basetemp={scratch / 'pytest'}", "tests/test_llm_gpu.py"),
              needs=("exllamav2-build",), skip=not_here),
         Step("xformers-probe", python("-c", XFORMERS_PROBE), skip=no_xformers),
-        Step("sd-txt2img-xformers",
-             bench("sd-txt2img", variants / "sd-txt2img-xformers.json", device, profile,
+        Step(f"{SD_TXT2IMG}-xformers",
+             bench(SD_TXT2IMG, variants / f"{SD_TXT2IMG}-xformers.json", device, profile,
                    "attention=xformers", strict=False),
-             record=variants / "sd-txt2img-xformers.json", needs=xformers, skip=no_xformers),
-        Step("sd-hires-xformers",
-             bench("sd-hires", variants / "sd-hires-xformers.json", device, profile,
+             record=variants / f"{SD_TXT2IMG}-xformers.json", needs=xformers, skip=no_xformers),
+        Step(f"{SD_HIRES}-xformers",
+             bench(SD_HIRES, variants / f"{SD_HIRES}-xformers.json", device, profile,
                    "attention=xformers", strict=False),
-             record=variants / "sd-hires-xformers.json", needs=xformers, skip=no_xformers),
-        Step("llm-decode-transformers",
-             bench("llm-decode", variants / "llm-decode-transformers.json", device, profile,
+             record=variants / f"{SD_HIRES}-xformers.json", needs=xformers, skip=no_xformers),
+        Step(f"{LLM_DECODE}-transformers",
+             bench(LLM_DECODE, variants / f"{LLM_DECODE}-transformers.json", device, profile,
                    "backend=transformers", checkpoint, "warmup=1", "repetitions=5", strict=False),
-             record=variants / "llm-decode-transformers.json", needs=("llm-checkpoint",)),
-        Step("sd-txt2img-compile",
-             bench("sd-txt2img", variants / "sd-txt2img-compile.json", device, profile,
+             record=variants / f"{LLM_DECODE}-transformers.json", needs=("llm-checkpoint",)),
+        Step(f"{SD_TXT2IMG}-compile",
+             bench(SD_TXT2IMG, variants / f"{SD_TXT2IMG}-compile.json", device, profile,
                    "attention=sdpa", "compile=true", strict=False),
-             record=variants / "sd-txt2img-compile.json"),
+             record=variants / f"{SD_TXT2IMG}-compile.json"),
     ]

@@ -1,5 +1,6 @@
-"""``llm-decode``: batch-1 greedy generation from a LLaMA (the survey's Table 5: LLaMA-13B 4-bit,
-400 or more new tokens), with its efficiency against the memory-bandwidth roofline.
+"""The decode workload (``registry.LLM_DECODE``): batch-1 greedy generation from a LLaMA (the
+survey's Table 5: LLaMA-13B 4-bit, 400 or more new tokens), with its efficiency against the
+memory-bandwidth roofline.
 
 On the CPU the roofline's bandwidth is measured during the run (``cpu_bandwidth.Probe``: before
 the model loads and before every call, the median of all samples), and a llama.cpp run adds a
@@ -25,6 +26,7 @@ from gpusurvey.core.errors import DataError
 from gpusurvey.models.llama import PRESETS, read_config
 from gpusurvey.models.roofline import prefill_arithmetic_bound, quantised_parameters, roofline
 from gpusurvey.models.weight_formats import GPTQ_FORMAT
+from gpusurvey.registry import LLM_DECODE
 
 
 @dataclass
@@ -88,7 +90,7 @@ class LlmDecodeConfig(WorkloadConfig):
 
 
 class LlmDecodeWorkload(Workload):
-    NAME = "llm-decode"
+    NAME = LLM_DECODE
     CONFIG = LlmDecodeConfig
     METRICS: ClassVar[dict[str, tuple[str, str]]] = {
         "decode_tokens_per_s": ("tokens/s", "new tokens after the first / their decode time "

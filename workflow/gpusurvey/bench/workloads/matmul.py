@@ -24,6 +24,7 @@ from typing import Any
 
 from gpusurvey.bench.config import WorkloadConfig, option
 from gpusurvey.bench.workload import Calibration, Workload
+from gpusurvey.registry import MATMUL
 
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 TENSOR_CORE_SIZES = (512, 4096)
@@ -73,7 +74,7 @@ def _tflops(n: int, seconds: float) -> float:
 
 
 class MatmulWorkload(Workload):
-    NAME = "matmul"
+    NAME = MATMUL
     CONFIG = MatmulConfig
     METRICS = {
         "cpu_torch_fp32_ms": ("ms", "one size x size fp32 product with torch on the CPU "

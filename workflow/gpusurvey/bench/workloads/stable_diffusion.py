@@ -1,4 +1,4 @@
-"""Stable Diffusion 1.5 with diffusers: ``sd-txt2img`` (the survey's Table 3) and ``sd-hires``
+"""Stable Diffusion 1.5 with diffusers: text to image (``SD_TXT2IMG``, the survey's Table 3) and ``SD_HIRES``
 (Table 4).
 
 ``it_per_s`` counts denoising steps over the denoising loop's time, as a progress bar does: the
@@ -19,6 +19,7 @@ from gpusurvey.bench.workloads import sd_models
 from gpusurvey.bench.workloads.sd_clock import LoopClock
 from gpusurvey.bench.workloads.sd_config import HiresConfig, StableDiffusionConfig, Txt2ImgConfig
 from gpusurvey.models import sd_compute
+from gpusurvey.registry import SD_HIRES, SD_TXT2IMG
 
 
 class _StableDiffusion(Workload):
@@ -166,7 +167,7 @@ class _StableDiffusion(Workload):
 class Txt2ImgWorkload(_StableDiffusion):
     """Table 3: one txt2img call per repetition (512x512, 100 steps, batch 1 in the full profile)."""
 
-    NAME = "sd-txt2img"
+    NAME = SD_TXT2IMG
     CONFIG = Txt2ImgConfig
     METRICS = {
         "it_per_s": ("it/s", "denoising steps per second of the denoising loop"),
@@ -212,7 +213,7 @@ class HiresWorkload(_StableDiffusion):
     """Table 4: per image, txt2img at 768x432, resize to 2048x1152, img2img for 25 steps
     (StableDiffusionImg2ImgPipeline sharing the same components); 3 images per repetition."""
 
-    NAME = "sd-hires"
+    NAME = SD_HIRES
     CONFIG = HiresConfig
     METRICS = {
         "it_per_s": ("it/s", "denoising steps per second of the high-resolution img2img pass"),

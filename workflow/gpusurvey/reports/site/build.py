@@ -21,7 +21,7 @@ from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.literature import load_literature
 from gpusurvey.inputs.measurements import load_all, workload_records
 from gpusurvey.inputs.published import load_published_figure
-from gpusurvey.registry import FIGURES, LANGS, PAGES, TABLES, Table
+from gpusurvey.registry import FIGURES, LANGS, MATMUL, PAGES, TABLES, Table
 from gpusurvey.reports import crowd_table
 from gpusurvey.reports.cpu_compare import load_comparison
 from gpusurvey.reports.site import charts, fit_form, since_charts, since_views, table_views
@@ -153,7 +153,7 @@ def figures(inputs: SiteInputs, captions: Captions) -> list[tuple[Figure, int | 
         if crowd and inputs.crowd_votes
         else None,
         published_bars=load_published_figure(inputs.figure1) if inputs.figure1 else (),
-        matmul_records=workload_records(load_all(inputs.matmul_records), "matmul", inputs.profiles),
+        matmul_records=workload_records(load_all(inputs.matmul_records), MATMUL, inputs.profiles),
         cpu=load_comparison(inputs.cpu_records, inputs.tables[3], inputs.tables[5]),
     )
     items = since_charts.chart_items(chart_inputs, LANGS)

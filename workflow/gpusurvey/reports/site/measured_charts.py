@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from gpusurvey.registry import SD_TXT2IMG
 from gpusurvey.reports import cpu_figure, figure_words, figures, plotting
 from gpusurvey.reports.cpu_compare import CpuComparison
 from gpusurvey.reports.site.charts import hover, plot
@@ -75,7 +76,7 @@ def cpu_workloads(comparison: CpuComparison | None, lang: str):
         renderer = _hbars(p, labels, [s for _, s, _, _ in bars], texts, sources,
                           ["measured", "published", "published"], [c for *_, c in bars], lang)
         bound = comparison.bound
-        if bound is not None and item.workload == "sd-txt2img":
+        if bound is not None and item.workload == SD_TXT2IMG:
             p.add_layout(Span(location=1 / bound.bound_it_per_s, dimension="height", line_dash="dashed",
                               line_color="#444444"))
         hover(p, [renderer], lang)

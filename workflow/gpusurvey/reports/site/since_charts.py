@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from gpusurvey.registry import LLM_DECODE, SD_TXT2IMG
 from gpusurvey.reports import figure_words, plotting, since_figures
 from gpusurvey.reports.predictions import SERIES, SURVEY, WORKLOAD_TABLES, predicting_software
 from gpusurvey.reports.site import crowd_chart, measured_charts
@@ -49,9 +50,9 @@ def roofline_since(table5: pd.DataFrame, pts: pd.DataFrame, predicted: pd.DataFr
     """Table 5's roofline, the bound over every card shown, the later software's points (one
     mark per software) and the RTX 50 series predicted with today's fastest decoder."""
     text = since_figures.TEXT[lang]
-    later = pts[(pts["workload"] == "llm-decode") & (pts["software"] != SURVEY)]
-    best = predicting_software(pts, "llm-decode")
-    mine = of_series(predicted, "llm-decode", best)
+    later = pts[(pts["workload"] == LLM_DECODE) & (pts["software"] != SURVEY)]
+    best = predicting_software(pts, LLM_DECODE)
+    mine = of_series(predicted, LLM_DECODE, best)
     bandwidths = pd.concat([table5["memory_bandwidth_gbs"], later["memory_bandwidth_gbs"],
                             mine["memory_bandwidth_gbs"]])
     span = (float(bandwidths.min()) * 0.8, float(bandwidths.max()) * 1.25)
@@ -87,7 +88,7 @@ def value_per_dollar_today(pts: pd.DataFrame, predicted: pd.DataFrame, lang: str
     text, words = since_figures.TEXT[lang], figure_words.TEXT[lang]
     panels = []
     for workload in WORKLOAD_TABLES:
-        unit = "it/s" if workload == "sd-txt2img" else "tokens/s"
+        unit = "it/s" if workload == SD_TXT2IMG else "tokens/s"
         best = predicting_software(pts, workload)
         color, marker = _style(best)
         mine = pts[(pts["workload"] == workload) & pts["price_usd"].notna()]
