@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copy_build, snakemake
+from helpers import ROOT
 
 pytestmark = [
     pytest.mark.workflow,
@@ -25,7 +25,6 @@ PRINTED_COLUMNS = ("value_text", "value_per_dollar", "relative_to_baseline")
 """Columns of Tables 3-5 whose cells the paper prints in its tables."""
 DERIVED_COLUMNS = PRINTED_COLUMNS + ("value", "value_per_watt", "bound_tokens_per_s", "efficiency")
 """Measured values and derived figures: the paper's sources must never type one by hand."""
-PAPER_RUN = ("--cores", "1", "--config", "measure=False", "--", "paper")
 
 
 @pytest.fixture(scope="session")
@@ -99,17 +98,6 @@ def test_prose_numbers_come_from_the_data(built, lang):
         assert "9000에서 12.6 ms(" in text and "곱을 0.200 ms(" in text and "150배 빠르다" in text
     assert "NVIDIA H100 80GB HBM3" in text
     assert "0123456789ab" in text.replace(" ", "")  # its git commit, in the appendix
-
-
-def test_two_builds_are_byte_identical(built, tmp_path):
-    build, first = built
-    project = copy_build(build, tmp_path / "project")
-    for lang in LANGS:
-        (project / f"results/paper/survey-{lang}.pdf").unlink()
-    snakemake(project, *PAPER_RUN)
-    for lang in LANGS:
-        again = (project / f"results/paper/survey-{lang}.pdf").read_bytes()
-        assert again == first[lang], f"survey-{lang}.pdf differs between two builds"
 
 
 _LENGTH = re.compile(r"\s*(?:\\(?:line|text|column)width|\\baselineskip|pt|mm|cm|em|ex|in)\b")

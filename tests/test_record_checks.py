@@ -18,7 +18,15 @@ from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.measured_cards import outliers
 from gpusurvey.inputs.record_checks import check_files, check_time
 from gpusurvey.reports import plotting
-from helpers import build_table, fake_nvidia_smi, make_record, snakemake, write_broken, write_record
+from helpers import (
+    build_table,
+    copy_build,
+    fake_nvidia_smi,
+    make_record,
+    snakemake,
+    write_broken,
+    write_record,
+)
 
 RTX3060 = {"gpu": "NVIDIA GeForce RTX 3060", "machine": "nvidia-geforce-rtx-3060"}
 
@@ -326,7 +334,9 @@ def test_this_machines_submitted_folder_is_replaced_by_its_new_run(project, monk
 @pytest.mark.workflow
 @pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftotext") is None,
                     reason="needs latexmk, XeLaTeX and pdftotext (envs/system-packages.sh)")
-def test_odd_but_printable_text_and_a_card_of_three_records_build_into_both_pdfs(project):
+def test_odd_but_printable_text_and_a_card_of_three_records_build_into_both_pdfs(shared_build, tmp_path):
+    """Added to a copy of the shared build, so that only what the new records touch rebuilds."""
+    project = copy_build(shared_build, tmp_path / "odd")
     for ident, value in (("1111aaaa", 7.0), ("2222bbbb", 7.2), ("3333cccc", 7.4)):
         record = owner_record(ident, (value - 0.05, value, value + 0.05),
                               cpu_model="인텔 코어 i9 #$%&_{}~^\\ test")
@@ -334,7 +344,7 @@ def test_odd_but_printable_text_and_a_card_of_three_records_build_into_both_pdfs
         if ident == "3333cccc":  # the longest machine name a record may hold typesets
             record.machine = "-".join(["nvidia-geforce-rtx-3060-in-a-long-named-box"] * 2)[:MAX_NAME]
         write_record(project / f"data/measurements/nvidia-geforce-rtx-3060-{ident}/sd-txt2img.json", record)
-    snakemake(project, "--cores", "1", "--config", "measure=False", "--", "paper")
+    snakemake(project, "--cores", "2", "--config", "measure=False", "--", "paper")
     for lang, median in (("en", "median of 3 records"), ("ko", "기록 3개의 중앙값")):
         pdf = project / f"results/paper/survey-{lang}.pdf"
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,

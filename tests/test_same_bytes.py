@@ -30,7 +30,7 @@ def test_two_clean_builds_are_byte_identical(shared_build, tmp_path):
     project = copy_project(tmp_path / "second")
     assert not (project / "results").exists()
     write_test_records(project)
-    snakemake(project, "--cores", "1", "--config", "measure=False", "--", "paper")
+    snakemake(project, "--cores", "2", "--config", "measure=False", "--", "paper")
     first, second = _outputs(shared_build), _outputs(project)
     assert {"results/paper/survey-en.pdf", "results/paper/survey-ko.pdf"} <= set(second)
     assert any(name.endswith(".png") for name in second) and any(
