@@ -32,7 +32,7 @@ def cpu_records(tmp_path, root) -> list[Path]:
 
 def _macros(tmp_path, root, tables, cpu_records) -> tuple[dict[str, str], dict[str, bool]]:
     out = tmp_path / "numbers.tex"
-    write_macros(out, spec_tables=[tables[1], tables[2]], bench_tables=[tables[3], tables[4], tables[5]],
+    write_macros(out, spec_tables=[tables[1], tables[2]], perf_table_csvs=[tables[3], tables[4], tables[5]],
                  errata=root / "data/errata.csv", gpus=root / "data/gpus.csv",
                  figure1=root / "data/published/figure1.csv", records=[], profiles=["full"],
                  baseline="RTX 3060", cpu_records=cpu_records)

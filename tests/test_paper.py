@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 LANGS = ("ko", "en")
-BENCH_TABLES = ("table3", "table4", "table5")
+PERF_TABLES = ("table3", "table4", "table5")
 PRINTED_COLUMNS = ("value_text", "value_per_dollar", "relative_to_baseline")
 """Columns of Tables 3-5 whose cells the paper prints in its tables."""
 DERIVED_COLUMNS = PRINTED_COLUMNS + ("value", "value_per_watt", "bound_tokens_per_s", "efficiency")
@@ -65,7 +65,7 @@ def test_every_table_value_appears_in_the_pdf(built, lang):
     project, _ = built
     words = set(pdf_text(project, lang).split())
     missing = [(name, row["gpu"], column, row[column])
-               for name in BENCH_TABLES for row in table_rows(project, name)
+               for name in PERF_TABLES for row in table_rows(project, name)
                for column in PRINTED_COLUMNS if row[column] and row[column] not in words]
     assert missing == []
 
@@ -122,7 +122,7 @@ def hand_typed_numbers(tex: str) -> set[str]:
 
 def test_paper_sources_type_no_measured_or_derived_number(built):
     project, _ = built
-    from_data = {row[column] for name in BENCH_TABLES for row in table_rows(project, name)
+    from_data = {row[column] for name in PERF_TABLES for row in table_rows(project, name)
                  for column in DERIVED_COLUMNS if row.get(column) and telling(row[column])}
     for name in ("numbers", "since", "formats"):
         macros = (project / f"results/macros/{name}.tex").read_text(encoding="utf-8")

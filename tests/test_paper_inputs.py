@@ -17,7 +17,7 @@ def inputs(tmp_path, root):
     csvs = write_tables(root, tmp_path / "results/tables")
     return {
         "spec_tables": [csvs[1], csvs[2]],
-        "bench_tables": [csvs[3], csvs[4], csvs[5]],
+        "perf_table_csvs": [csvs[3], csvs[4], csvs[5]],
         "errata": root / "data/errata.csv",
         "gpus": root / "data/gpus.csv",
         "figure1": root / "data/published/figure1.csv",
@@ -80,7 +80,7 @@ def test_macros_state_the_price_comparisons_as_numbers(tmp_path, inputs):
 
 
 def test_a_change_in_the_data_changes_the_numbers(tmp_path, inputs):
-    table3 = inputs["bench_tables"][0]
+    table3 = inputs["perf_table_csvs"][0]
     table3.write_text(table3.read_text().replace("RTX 4090,published,ok,28.923,28.923",
                                                  "RTX 4090,published,ok,14.478,14.478"))
     write_macros(tmp_path / "numbers.tex", **inputs)
@@ -188,7 +188,7 @@ def test_a_baseline_in_the_surveys_spelling_is_its_canonical_name(tmp_path, inpu
 
 
 def test_missing_column_is_a_named_error(tmp_path, inputs):
-    table5 = inputs["bench_tables"][2]
+    table5 = inputs["perf_table_csvs"][2]
     lines = table5.read_text().splitlines()
     table5.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
     with pytest.raises(DataError, match=r"table5\.csv, line 1: missing column\(s\) \[.outliers.\]"):

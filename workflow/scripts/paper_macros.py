@@ -7,7 +7,7 @@ with script_log(snakemake.log[0], "macros"):
     write_macros(
         snakemake.output[0],
         spec_tables=list(snakemake.input.spec_tables),
-        bench_tables=list(snakemake.input.perf_tables),
+        perf_table_csvs=list(snakemake.input.perf_tables),
         errata=snakemake.input.errata,
         gpus=snakemake.input.gpus,
         figure1=snakemake.input.figure1,

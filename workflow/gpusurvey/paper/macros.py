@@ -91,8 +91,8 @@ def spec_macros(macros: Macros, table1: str | os.PathLike, table2: str | os.Path
     macros.set("SpecGpuCount", str(sum(counts)))
 
 
-def bench_macros(macros: Macros, prefix: str, path: str | os.PathLike,
-                 rows: list[dict[str, str]], baseline: str) -> None:
+def perf_macros(macros: Macros, prefix: str, path: str | os.PathLike,
+                rows: list[dict[str, str]], baseline: str) -> None:
     """The survey's findings of one of Tables 3-5, over its published rows that ran."""
     published = [r for r in rows if r["source"] == "published" and r["status"] == "ok"]
     if not published:

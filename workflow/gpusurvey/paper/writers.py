@@ -16,10 +16,10 @@ from gpusurvey.inputs.record_checks import load_checked
 from gpusurvey.paper.cpu_macros import cpu_macros
 from gpusurvey.paper.macros import (
     Macros,
-    bench_macros,
     compute_macros,
     matmul_macros,
     measured_macros,
+    perf_macros,
     roofline_macros,
     spec_macros,
 )
@@ -36,12 +36,12 @@ def load_records(paths: Sequence[str | os.PathLike], profiles: Sequence[str]) ->
 
 
 def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathLike],
-                 bench_tables: Sequence[str | os.PathLike], errata: str | os.PathLike,
+                 perf_table_csvs: Sequence[str | os.PathLike], errata: str | os.PathLike,
                  gpus: str | os.PathLike, figure1: str | os.PathLike,
                  records: Sequence[str | os.PathLike], profiles: Sequence[str],
                  baseline: str, cpu_records: Sequence[str | os.PathLike] = ()) -> None:
     """``numbers.tex``: every number the prose quotes. ``spec_tables`` are the CSVs of the
-    product lists (Tables 1-2) and ``bench_tables`` those of the speed tables (Tables 3-5), in
+    product lists (Tables 1-2) and ``perf_table_csvs`` those of the speed tables (Tables 3-5), in
     the order of ``gpusurvey.registry.TABLES``; ``cpu_records`` are the committed CPU records
     of the "without a GPU" section (``gpusurvey.paper.cpu_macros``). A record whose GPU
     ``gpus`` does not know (a ``matmul`` record's too) is a DataError."""
@@ -50,14 +50,14 @@ def write_macros(out: str | os.PathLike, *, spec_tables: Sequence[str | os.PathL
     macros = Macros()
     spec_macros(macros, *spec_tables)
     rows, paths = {}, {}
-    for spec, path in zip(perf_tables(), bench_tables, strict=True):
-        paths[spec.workload] = path
-        rows[spec.name] = read_table(path, table_columns(spec))
-        bench_macros(macros, spec.macro_prefix, path, rows[spec.name], baseline)
-        if spec.compute_setting:
-            compute_macros(macros, spec.macro_prefix, path, rows[spec.name])
-        if spec.roofline:
-            roofline_macros(macros, path, rows[spec.name])
+    for entry, path in zip(perf_tables(), perf_table_csvs, strict=True):
+        paths[entry.workload] = path
+        rows[entry.name] = read_table(path, table_columns(entry))
+        perf_macros(macros, entry.macro_prefix, path, rows[entry.name], baseline)
+        if entry.compute_setting:
+            compute_macros(macros, entry.macro_prefix, path, rows[entry.name])
+        if entry.roofline:
+            roofline_macros(macros, path, rows[entry.name])
     with_paths = load_records(records, profiles)
     for path, record in with_paths:  # every GPU name through the catalogue, matmul's included
         if record.gpu is not None:

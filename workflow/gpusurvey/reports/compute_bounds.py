@@ -24,9 +24,9 @@ from gpusurvey.registry import Table
 COMPUTE_COLUMNS = ["peak_tflops", "flops_per_step", "bound_it_per_s", "efficiency"]
 
 
-def setting_flops(spec: Table) -> int:
+def setting_flops(entry: Table) -> int:
     """FLOPs of one step of the table's setting (a published row's step)."""
-    return step_flops(SETTINGS[spec.compute_setting])
+    return step_flops(SETTINGS[entry.compute_setting])
 
 
 def card_flops(card: MeasuredCard) -> int:

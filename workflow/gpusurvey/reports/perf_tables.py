@@ -56,24 +56,24 @@ them lie far from the others."""
 STATUS_TEXT = {"oom": "OOM", "error": "error"}
 
 
-def table_columns(spec: Table) -> list[str]:
-    """The CSV columns of Table ``spec.number``."""
-    return (COLUMNS + (COMPUTE_COLUMNS if spec.compute_setting else [])
-            + (ROOFLINE_COLUMNS if spec.roofline else []) + CV_COLUMNS + SPREAD_COLUMNS)
+def table_columns(entry: Table) -> list[str]:
+    """The CSV columns of Table ``entry.number``."""
+    return (COLUMNS + (COMPUTE_COLUMNS if entry.compute_setting else [])
+            + (ROOFLINE_COLUMNS if entry.roofline else []) + CV_COLUMNS + SPREAD_COLUMNS)
 
 
-def table_unit(spec: Table) -> str:
+def table_unit(entry: Table) -> str:
     """The unit of the table's values: its workload's."""
-    return WORKLOADS[spec.workload].unit
+    return WORKLOADS[entry.workload].unit
 
 
 def _num(value) -> str | None:
     return None if value is None or pd.isna(value) else f"{value:g}"
 
 
-def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[MeasuredCard],
+def perf_table(entry: Table, published: Sequence[PublishedRow], cards: Sequence[MeasuredCard],
                gpus: GpuTable, baseline_gpu: str, published_path: str) -> pd.DataFrame:
-    """Table ``spec.number`` as a DataFrame with ``table_columns(spec)``, sorted as the survey sorts
+    """Table ``entry.number`` as a DataFrame with ``table_columns(entry)``, sorted as the survey sorts
     (value descending, rows that failed last).
 
     Raises DataError when the baseline GPU has no published row.
@@ -84,19 +84,19 @@ def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[M
         raise DataError(published_path, f"no row for the baseline GPU '{baseline_gpu}' "
                         "(config tables.baseline_gpu); expected it among the published rows")
     base_text = base_rows[0].value_text
-    flops = setting_flops(spec) if spec.compute_setting else None
+    flops = setting_flops(entry) if entry.compute_setting else None
 
     rows = []
     for p in published:
-        rows.append(_row(spec, gpus, p.gpu, "published", "ok", p.value, p.value_text, base_text,
+        rows.append(_row(entry, gpus, p.gpu, "published", "ok", p.value, p.value_text, base_text,
                          note="", reference=p.reference,
                          compute=(flops, published_where(published_path, p.gpu))))
     for card in cards:
         ok = card.status == "ok"
-        row = _row(spec, gpus, card.gpu, "measured", card.status, card.value,
+        row = _row(entry, gpus, card.gpu, "measured", card.status, card.value,
                    fixed(card.value, 3) if ok else STATUS_TEXT[card.status], base_text,
                    note=card.note, reference=card.reference,
-                   bytes_per_token=_bytes_per_token(card) if spec.roofline and ok
+                   bytes_per_token=_bytes_per_token(card) if entry.roofline and ok
                    else LLAMA13B_GPTQ_BYTES_PER_TOKEN,
                    compute=(card_flops(card) if ok and flops else flops, measured_where(card)))
         if ok and card.cv is not None:
@@ -108,10 +108,10 @@ def perf_table(spec: Table, published: Sequence[PublishedRow], cards: Sequence[M
         rows.append(row)
     order = sorted(range(len(rows)),
                    key=lambda i: (rows[i]["status"] != "ok", -(rows[i]["value"] or 0.0), i))
-    table = pd.DataFrame([rows[i] for i in order], columns=table_columns(spec))
+    table = pd.DataFrame([rows[i] for i in order], columns=table_columns(entry))
     for column in ("value", "value_per_watt", "cv", "value_min", "value_max",
-                   *(ROOFLINE_COLUMNS[2:] if spec.roofline else []),
-                   *(COMPUTE_COLUMNS[2:] if spec.compute_setting else [])):
+                   *(ROOFLINE_COLUMNS[2:] if entry.roofline else []),
+                   *(COMPUTE_COLUMNS[2:] if entry.compute_setting else [])):
         table[column] = table[column].astype("float64")
     for column in ("n_records", "outliers"):
         table[column] = table[column].astype("Int64")
@@ -124,7 +124,7 @@ def _bytes_per_token(card: MeasuredCard) -> int:
     return round(statistics.median(decode_bytes_per_token(run.path, run.record) for run in card.ok_runs))
 
 
-def _row(spec: Table, gpus: GpuTable, gpu: str, source: str, status: str, value: float | None,
+def _row(entry: Table, gpus: GpuTable, gpu: str, source: str, status: str, value: float | None,
          value_text: str, base_text: str, note: str, reference: str,
          bytes_per_token: int = LLAMA13B_GPTQ_BYTES_PER_TOKEN,
          compute: tuple[int | None, str] = (None, "")) -> dict:
@@ -134,8 +134,8 @@ def _row(spec: Table, gpus: GpuTable, gpu: str, source: str, status: str, value:
     ok = status == "ok"
     row = {
         "gpu": gpu, "source": source, "status": status, "value": value, "value_text": value_text,
-        "unit": table_unit(spec), "price_usd": _num(price),
-        "value_per_dollar": fixed(ratio(value_text, _num(price)), spec.dollar_places)
+        "unit": table_unit(entry), "price_usd": _num(price),
+        "value_per_dollar": fixed(ratio(value_text, _num(price)), entry.dollar_places)
         if ok and has_price else None,
         "relative_to_baseline": trimmed(ratio(value_text, base_text), 2) if ok else None,
         "tdp_w": _num(tdp),
@@ -143,9 +143,9 @@ def _row(spec: Table, gpus: GpuTable, gpu: str, source: str, status: str, value:
         "note": note, "reference": reference, "cv": None, "high_cv": None,
         "n_records": None, "value_min": None, "value_max": None, "outliers": None,
     }
-    if spec.compute_setting:
+    if entry.compute_setting:
         row.update(compute_columns(gpu_row, value, ok, compute[0], compute[1]))
-    if spec.roofline:
+    if entry.roofline:
         bandwidth = gpu_row["memory_bandwidth_gbs"]
         bound = bound_tokens_per_s(bandwidth, bytes_per_token)
         row.update(memory_bandwidth_gbs=_num(bandwidth), bytes_per_token=bytes_per_token,
@@ -176,19 +176,19 @@ _FAR = {"ko": "기록 중 하나 이상이 같은 카드의 다른 기록들과 
               "see its note"}
 
 
-def perf_fragment(table: pd.DataFrame, spec: Table, baseline_gpu: str, lang: str,
+def perf_fragment(table: pd.DataFrame, entry: Table, baseline_gpu: str, lang: str,
                   cards: Sequence[MeasuredCard] = ()) -> str:
-    """Table ``spec.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
+    """Table ``entry.number`` as a LaTeX tabular in ``lang`` (``ko`` or ``en``); measured rows
     carry a dagger and a footnote line (GPU as detected, date, profile, weights, CV; for several
     records their median, range and each record), worded in ``lang`` where the row's card is
     among ``cards`` (matched by its records' paths); a row with a record far from the others
     carries a double dagger on its value."""
     by_reference = {card.reference: card for card in cards}
     words = HEADERS[lang]
-    unit = table_unit(spec)
+    unit = table_unit(entry)
     header = [words["gpu"], words[unit], words["price"],
               words["per_dollar"].format(unit=unit), words["relative"].format(base=baseline_gpu)]
-    compute = bool(spec.compute_setting)
+    compute = bool(entry.compute_setting)
     if compute:
         header.append(words["efficiency"])
     rows, notes = [], []
