@@ -30,11 +30,8 @@ MIN_PT = 8.0
 """Smallest type of the text and the tables, in pt as printed."""
 MAX_SCRIPT_RUN = 3
 """Longest run of smaller characters read as a superscript or subscript."""
-MAX_PAGES_AFTER = 2
-"""How far a float may sit after the page of its first mention. The aim is the next page at most,
-which the English edition meets; in the Korean one, whose text runs longer, the leave-one-out
-table and the crowd figure each follow a float that fills a page (the predictions, the sideways
-crowd table) and land two pages on."""
+MAX_PAGES_AFTER = 1
+"""How far a float may sit after the page of its first mention: on that page or the next."""
 FLOAT_WORDS = {"en": ("Table", "Figure"), "ko": ("표", "그림")}
 LIST_SEPARATOR = r"(?:,\s|,?\sand\s|\s?[–-]\s?|과\s|와\s|·|\s및\s)"
 """Between the numbers of one mention: "Tables 3, 4 and 5", "Tables 3–5", "표 1과 2"."""
