@@ -62,6 +62,15 @@ def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.Compl
     return proc
 
 
+def planned_jobs(project: Path, *args: str) -> dict[str, int]:
+    """The jobs a dry run of ``snakemake args`` in ``project`` would run, by rule."""
+    out = snakemake(project, "-n", *args).stdout
+    if "Nothing to be done" in out:
+        return {}
+    stats = out[out.index("Job stats:"):]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.MULTILINE) if m[1] != "total"}
+
+
 def make_record(workload: str = "sd-txt2img", gpu: str | None = "NVIDIA GeForce RTX 4060",
                 samples=(12.4, 12.6, 12.5, 12.45, 12.55), *, profile: str = "full", status: str = "ok",
                 machine: str = "nvidia-geforce-rtx-4060", metrics: dict[str, Metric] | None = None,

@@ -129,7 +129,7 @@ def test_bad_data_leaves_no_table_behind(project):
     _write(path, rows)
     proc = snakemake(project, "--cores", "1", "table1", check=False)
     assert proc.returncode != 0
-    log = (project / "logs/tables/table1.log").read_text(encoding="utf-8")
+    log = (project / "logs/tables/spec_tables.log").read_text(encoding="utf-8")
     assert "gpus.csv, line 5, column 'launch_price_usd': expected a value > 0" in log
     assert not (project / "results/tables").exists() or not any(
         (project / "results/tables").iterdir())

@@ -109,6 +109,22 @@ def test_matmul_quick_check_times_figure_1s_products_only():
     assert set(record.extra) == {"cpu_all_threads_over_one", "run_estimate"}
 
 
+@pytest.mark.parametrize("blas_threads, idle", [("1", "0.0 s idle"), ("2", "0.05 s idle")])
+def test_matmul_waits_for_blas_threads_only_where_a_library_has_them(monkeypatch, blas_threads, idle):
+    """``settle_s`` lets another library's spinning BLAS threads stop; one thread everywhere
+    (what ``--cores 1`` sets) has none, so the run does not idle, and the record says which."""
+    import torch
+
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(key, "1")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", blas_threads)
+    workload = MatmulWorkload(MatmulConfig.for_profile("smoke", peak_gemms="false", settle_s="0.05"), "cpu")
+    workload.setup()
+    assert idle in workload.backend()["cpu_timing"]
+    assert workload.calibrate().method.endswith(f"plus {float(idle.split()[0]):g} s idle before each")
+
+
 def test_matmul_profiles_and_settings():
     full, smoke = MatmulConfig.for_profile("full"), MatmulConfig.for_profile("smoke")
     assert full.size == 1000 and full.repetitions >= 5

@@ -304,7 +304,7 @@ def test_the_reason_reaches_the_terminal_and_check_records_refuses(project):
     shutil.move(bad, folder / "llm-decode.json")
     expected = ("data/measurements/nvidia-geforce-rtx-3060-5555eeee/llm-decode.json: key "
                 "'metrics/decode_tokens_per_s/mean': 5000 tokens/s is above the memory-bandwidth bound")
-    for target, rule in (("table5", "perf_table"), ("check_records", "check_records")):
+    for target, rule in (("table5", "perf_tables"), ("check_records", "check_records")):
         proc = snakemake(project, "--cores", "1", "--config", "measure=False", "--", target, check=False)
         assert proc.returncode != 0
         assert f"{rule}: {expected}" in proc.stderr, proc.stderr[-3000:]

@@ -58,4 +58,4 @@ def test_the_report_holds_every_table_figure_notebook_and_pdf(shared_build, tmp_
         assert listed == sorted(paths), category
         for path in paths:
             assert results[path]["caption"].strip(), f"{path} has no caption"
-    assert "Table 3 of the survey" in results["results/tables/table3.csv"]["caption"]
+    assert "Tables 3, 4, 5 of the survey" in results["results/tables/table3.csv"]["caption"]

@@ -77,7 +77,8 @@ class Figure:
     """The rule that builds it alone."""
     draw: str
     """Name of its drawing function in ``gpusurvey.reports.figures`` (``DRAWERS``), or in its
-    section's module for a figure of a section (``gpusurvey.reports.since_figures``)."""
+    section's module for a figure of a section (``gpusurvey.reports.since_figures``,
+    ``crowd_figure``)."""
     tables: tuple[int, ...] = ()
     """Regenerated tables it reads (``results/tables/table<N>.csv``)."""
     baseline: bool = False
@@ -93,9 +94,8 @@ class Figure:
     """Set at the full text width (``\\surveyfigure[\\linewidth]``); otherwise at the paper's
     default 0.66 of it. ``gpusurvey.reports.figure_check`` reads its type at that size."""
     section: str | None = None
-    """Drawn by that section's own rule (its inputs are the section's CSVs, not the tables);
-    ``draw`` is then unused by the generic ``figure`` rule. ``figures`` and ``publish`` still
-    hold it."""
+    """Drawn by that section's module from the section's CSVs (not the tables), in the same
+    ``figure`` job as every other figure; ``figures`` and ``publish`` hold it too."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def generic_figures() -> list[Figure]:
 
 
 def section_figures(section: str) -> list[Figure]:
-    """The figures a section beyond the survey draws with its own rule."""
+    """The figures of a section beyond the survey, drawn from the section's CSVs by its module."""
     return [f for f in FIGURES.values() if f.section == section]
 
 

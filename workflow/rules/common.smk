@@ -162,9 +162,29 @@ def records_for(workload):
     return record_selection.records_for(measurement_records(), workload)
 
 
-def perf_table_records(wildcards):
-    """The records whose rows Table N holds: those of its workload."""
-    return records_for(TABLES[int(wildcards.n)].workload)
+def table_set_outputs(tables, in_report=False):
+    """The files of ``tables`` by ``<table>_csv``, ``<table>_ko``, ``<table>_en``; with
+    ``in_report`` each CSV marked for the report (caption ``workflow/report/table.rst``)."""
+    outputs = {}
+    for table in tables:
+        csv = table_csv(table.number)
+        if in_report:
+            csv = report(
+                csv, caption="../report/table.rst", category="Tables", labels={"table": str(table.number)}
+            )
+        outputs[f"{table.name}_csv"] = csv
+        outputs |= {f"{table.name}_{lang}": f"results/tables/{table.name}.{lang}.tex" for lang in LANGS}
+    return outputs
+
+
+def perf_table_inputs():
+    """What the speed tables read besides data/gpus.csv: each table's published rows
+    (``<table>_published``) and the records of its workload (``<table>_records``)."""
+    inputs = {}
+    for table in perf_tables():
+        inputs[f"{table.name}_published"] = f"{config['data']['published']}/{table.name}.csv"
+        inputs[f"{table.name}_records"] = records_for(table.workload)
+    return inputs
 
 
 def figure_outputs(name):
@@ -216,6 +236,19 @@ def section_figure_outputs(section, in_report=False):
     """A section's figures (gpusurvey.registry, ``section=``) by ``<figure>_<lang>_<ext>``; with
     ``in_report``, each PNG marked for the report (caption ``workflow/report/<section>_figure.rst``)."""
     return figure_set_outputs(section_figures(section), f"{section}_figure", in_report)
+
+
+def section_figure_inputs():
+    """What the sections' figures read, named ``<section>_<file>`` (the drawing job reads them by
+    these names): "since the survey" Table 5 and its points and predictions, the crowd its votes
+    and Table 7."""
+    return {
+        "since_table5": table_csv(5),
+        "since_points": since_outputs()["points"],
+        "since_predictions": since_outputs()["predictions"],
+        "crowd_votes": "results/crowd/votes.csv",
+        "crowd_table7": crowd_table_outputs()["table_csv"],
+    }
 
 
 def generic_figure_outputs(in_report=False):

@@ -24,21 +24,6 @@ rule crowd_rows:
         "../scripts/crowd_rows.py"
 
 
-rule crowd_figure:
-    input:
-        votes="results/crowd/votes.csv",
-        table7=crowd_table_outputs()["table_csv"],
-        code=code_inputs("crowd_figure.py"),
-    output:
-        **section_figure_outputs("crowd", in_report=True),
-    log:
-        "logs/crowd/crowd_figure.log",
-    conda:
-        "../../envs/analysis.yaml"
-    script:
-        "../scripts/crowd_figure.py"
-
-
 rule crowd_macros:
     input:
         rows="results/crowd/rows.csv",
@@ -63,5 +48,5 @@ rule crowd_macros:
 rule crowd:
     input:
         rules.crowd_rows.output,
-        rules.crowd_figure.output,
+        list(section_figure_outputs("crowd").values()),
         rules.crowd_macros.output,

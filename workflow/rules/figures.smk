@@ -1,13 +1,18 @@
 # Figures from the regenerated tables (and Figure 1 from the survey's bars plus matmul
-# records): results/figures/<name>.<lang>.<ext>, Korean and English, PDF and PNG.
+# records) and the sections' figures from their CSVs: results/figures/<name>.<lang>.<ext>,
+# Korean and English, PDF and PNG.
 
 
-# Every generic figure in one job: one Python start and one matplotlib import for them all.
+# Every figure in one job, the sections' figures included: one Python start and one matplotlib
+# import for them all.
 rule figure:
     input:
         **generic_figure_inputs(),
+        **section_figure_inputs(),
     output:
         **generic_figure_outputs(in_report=True),
+        **section_figure_outputs("since", in_report=True),
+        **section_figure_outputs("crowd", in_report=True),
     log:
         "logs/figures/figures.log",
     conda:

@@ -1,6 +1,6 @@
 # Since the survey: results published later (data/literature.csv) beside the survey's, the RTX 50
 # series, and predictions for the cards nobody measured with their leave-one-out error
-# (gpusurvey.reports.predictions); the section's figures and numbers.
+# (gpusurvey.reports.predictions); the section's numbers (its figures: rule figure).
 
 
 rule since_survey:
@@ -35,22 +35,6 @@ rule since_bibliography:
         "../../envs/analysis.yaml"
     script:
         "../scripts/since_bibliography.py"
-
-
-rule since_figures:
-    input:
-        table5=table_csv(5),
-        points="results/since/points.csv",
-        predictions="results/since/predictions.csv",
-        code=code_inputs("since_figures.py"),
-    output:
-        **section_figure_outputs("since", in_report=True),
-    log:
-        "logs/since/since_figures.log",
-    conda:
-        "../../envs/analysis.yaml"
-    script:
-        "../scripts/since_figures.py"
 
 
 rule since_macros:

@@ -3,58 +3,40 @@
 # the RTX 50 series in the survey's layout, is built like Tables 1-2 and has no printed twin.
 
 
-rule spec_table:
+# Each kind of table in one job (one Python start for all of its tables).
+rule spec_tables:
     input:
         gpus=config["data"]["gpus"],
-        code=code_inputs("spec_table.py"),
+        code=code_inputs("spec_tables.py"),
     output:
-        csv=report(
-            "results/tables/table{n}.csv",
-            caption="../report/table.rst",
-            category="Tables",
-            labels={"table": "{n}"},
-        ),
-        ko="results/tables/table{n}.ko.tex",
-        en="results/tables/table{n}.en.tex",
+        **table_set_outputs(spec_tables(), in_report=True),
     log:
-        "logs/tables/table{n}.log",
-    wildcard_constraints:
-        n="|".join(str(t.number) for t in spec_tables()),
+        "logs/tables/spec_tables.log",
     conda:
         "../../envs/analysis.yaml"
     params:
-        number=lambda wildcards: int(wildcards.n),
+        tables={table.name: table.number for table in spec_tables()},
     script:
-        "../scripts/spec_table.py"
+        "../scripts/spec_tables.py"
 
 
-rule perf_table:
+rule perf_tables:
     input:
+        **perf_table_inputs(),
         gpus=config["data"]["gpus"],
-        published=f"{config['data']['published']}/table{{n}}.csv",
-        records=perf_table_records,
-        code=code_inputs("perf_table.py"),
+        code=code_inputs("perf_tables.py"),
     output:
-        csv=report(
-            "results/tables/table{n}.csv",
-            caption="../report/table.rst",
-            category="Tables",
-            labels={"table": "{n}"},
-        ),
-        ko="results/tables/table{n}.ko.tex",
-        en="results/tables/table{n}.en.tex",
+        **table_set_outputs(perf_tables(), in_report=True),
     log:
-        "logs/tables/table{n}.log",
-    wildcard_constraints:
-        n="|".join(str(t.number) for t in perf_tables()),
+        "logs/tables/perf_tables.log",
     conda:
         "../../envs/analysis.yaml"
     params:
-        number=lambda wildcards: int(wildcards.n),
+        tables={table.name: table.number for table in perf_tables()},
         baseline_gpu=config["tables"]["baseline_gpu"],
         profiles=config["tables"]["profiles"],
     script:
-        "../scripts/perf_table.py"
+        "../scripts/perf_tables.py"
 
 
 # One target per table (table1 ... table5), and `tables` for all of them.

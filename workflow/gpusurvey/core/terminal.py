@@ -1,7 +1,7 @@
 """The frame of a Snakemake script: its messages in the rule's log, its error on the terminal too.
 
 The scripts send stderr to their rule's log, so a failure shows on the terminal only as
-``Error in rule perf_table: message: None`` with the reason in the log; ``reason_on_terminal``
+``Error in rule perf_tables: message: None`` with the reason in the log; ``reason_on_terminal``
 writes the reason (a DataError names the file and the key) to the terminal as well.
 ``script_log`` is the whole frame every script runs its work in.
 """

@@ -24,6 +24,7 @@ its largest activation. Nothing here reads a file: shapes and figures come in as
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from gpusurvey.models.llama import LlamaShape
@@ -75,8 +76,10 @@ def check_format(fmt: str) -> str:
     return BACKENDS[fmt]
 
 
+@functools.cache
 def gpu_weight_bytes(shape: LlamaShape, fmt: str) -> int:
-    """Bytes of the weights the GPU holds for a checkpoint of ``shape`` in ``fmt``."""
+    """Bytes of the weights the GPU holds for a checkpoint of ``shape`` in ``fmt`` (cached, as
+    ``roofline.format_weight_bytes_per_token``)."""
     backend = check_format(fmt)
     total = 0
     for name, (dtype, dims) in format_inventory(shape, fmt).items():

@@ -24,6 +24,7 @@ footing. What counts:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -70,9 +71,11 @@ def weight_bytes_per_token(tensors: Inventory) -> int:
     return total
 
 
+@functools.cache
 def format_weight_bytes_per_token(shape: LlamaShape, fmt: str) -> int:
     """Weight bytes one decode step reads from a checkpoint of ``shape`` in ``fmt`` (a name of
-    ``weight_formats.FORMATS``), from the tensor list alone, with no file."""
+    ``weight_formats.FORMATS``), from the tensor list alone, with no file (cached: the tables ask
+    for each model and format hundreds of times, once per card and context)."""
     return weight_bytes_per_token(format_inventory(shape, fmt))
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from gpusurvey.models import prediction as model
 from gpusurvey.models.llama import LlamaShape
 from gpusurvey.models.memory import kv_cache_bytes
-from gpusurvey.models.roofline import bound_tokens_per_s, weight_bytes_per_token
-from gpusurvey.models.weight_formats import MODELLED_GGUF, format_inventory
+from gpusurvey.models.roofline import bound_tokens_per_s, format_weight_bytes_per_token
+from gpusurvey.models.weight_formats import MODELLED_GGUF
 from gpusurvey.registry import LLM_DECODE
 
 WORKLOAD = LLM_DECODE
@@ -76,7 +76,7 @@ def prediction_bases(gpus_path, literature_path, published_paths: dict) -> dict[
 
 
 def bytes_per_token(shape: LlamaShape, fmt: str, context: int, cache: str = "fp16") -> float:
-    return weight_bytes_per_token(format_inventory(shape, fmt)) + kv_cache_bytes(shape, context / 2, cache)
+    return format_weight_bytes_per_token(shape, fmt) + kv_cache_bytes(shape, context / 2, cache)
 
 
 def decode_speed(shape: LlamaShape, fmt: str, context: int, bandwidth_gbs: float,

@@ -78,7 +78,7 @@ def legend_on_top(fig, handles, ncol: int = 2) -> None:
     printed width prints its type at the size it was drawn."""
     legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), ncol=ncol, borderaxespad=0,
                         handlelength=1.2, columnspacing=1.0)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     height = legend.get_window_extent().height / fig.bbox.height
     fig.tight_layout(rect=(0, 0, 1, 1 - height - 0.02))
 

@@ -47,7 +47,8 @@ class MatmulConfig(WorkloadConfig):
         "bounded by kernel launch time")
     settle_s: float = option(
         0.2, "idle seconds before each CPU library's timed loop, so that the other library's "
-        "BLAS threads (OpenBLAS spins for about 0.1 s after a call) do not compete with it")
+        "BLAS threads (OpenBLAS spins for about 0.1 s after a call) do not compete with it; "
+        "none where torch and every BLAS are pinned to one thread (no helper threads spin)")
     seed: int = option(0, "seed of the random input matrices")
 
     PROFILE_OVERRIDES = {
@@ -107,6 +108,8 @@ class MatmulWorkload(Workload):
         import torch
 
         self._torch = torch
+        one_thread = torch.get_num_threads() == 1 and all(os.environ.get(k) == "1" for k in THREAD_ENV)
+        self._idle_s = 0.0 if one_thread else self.config.settle_s
         n = self.config.size
         generator = torch.Generator().manual_seed(self.config.seed)
         a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
@@ -152,9 +155,9 @@ class MatmulWorkload(Workload):
         run is held to ``max_cpu_hours``)."""
         seconds = 0.0
         for matmul, a, b, out, loops, threads in self._cpu_cases.values():
-            seconds += self._cpu_seconds(matmul, a, b, out, 1, threads) * loops + self.config.settle_s
+            seconds += self._cpu_seconds(matmul, a, b, out, 1, threads) * loops + self._idle_s
         return Calibration(seconds, f"one product of each of the {len(self._cpu_cases)} CPU cases, "
-                                    f"scaled to its loops, plus {self.config.settle_s:g} s idle before each")
+                                    f"scaled to its loops, plus {self._idle_s:g} s idle before each")
 
     def _cuda_loop(self, n: int, dtype: Any, generator: Any) -> Any:
         """A callable that queues ``cuda_inner_loops`` products of two n x n matrices."""
@@ -211,8 +214,8 @@ class MatmulWorkload(Workload):
     def run(self) -> dict[str, float]:
         values = {}
         for name, case in self._cpu_cases.items():
-            if self.config.settle_s:
-                time.sleep(self.config.settle_s)
+            if self._idle_s:
+                time.sleep(self._idle_s)
             seconds = self._cpu_seconds(*case)
             if name.endswith("_gflops"):
                 values[name] = _tflops(self.config.peak_size, seconds) * 1e3
@@ -242,7 +245,7 @@ class MatmulWorkload(Workload):
             # numpy's BLAS sizes its thread pool from these (or the core count when unset).
             "thread_env": {key: os.environ.get(key) for key in THREAD_ENV},
             "cpu_timing": f"perf_counter around {self.config.inner_loops} products, "
-                          f"{self.config.settle_s} s idle before each library's loop",
+                          f"{self._idle_s} s idle before each library's loop",
             "cpu_threads": {"cpu_torch_fp32_ms": torch.get_num_threads(),
                             "cpu_torch_fp32_1thread_ms": 1},
             # False (printed "no"): a quick check that timed no large GEMM.
