@@ -122,3 +122,30 @@ def test_a_missing_glyph_fails_the_figure(tmp_path):
     with pytest.raises(ValueError, match="missing from font"):
         plotting.save(fig, {"png": tmp_path / "x.png"})
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_leader_line_is_clipped_at_its_label_as_matplotlib_clips_it():
+    """``place_labels`` hands each leader line a label box that lays the text out once per
+    drawing; it must answer every point as ``Text.contains`` does, at each resolution drawn."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    plt = plotting.pyplot()
+    fig, ax = plt.subplots(figsize=(plotting.COLUMN_WIDTH_IN, 3))
+    xs, ys = [1.0, 1.05, 1.1, 1.15, 2.0], [1.0, 1.02, 1.04, 1.01, 2.0]
+    ax.scatter(xs, ys)
+    plotting.place_labels(ax, xs, ys, ["RTX 4090", "RTX 4080", "RTX 4070 Ti", "RTX 4060", "RTX 3060"])
+    leaders = [p for p in ax.patches if hasattr(p, "patchA") and p.patchA is not None]
+    assert leaders and all(isinstance(p.patchA, plotting._LabelBox) for p in leaders)
+    for dpi in (72, 200):
+        fig.set_dpi(dpi)
+        fig.draw_without_rendering()
+        for leader in leaders:
+            box, text = leader.patchA, leader.patchA.text
+            extent = text.get_window_extent()
+            for x in np.linspace(extent.x0 - 3, extent.x1 + 3, 23):
+                for y in (extent.y0, extent.y1, (extent.y0 + extent.y1) / 2, extent.y1 + 0.5):
+                    point = SimpleNamespace(x=x, y=y)
+                    assert box.contains(point) == text.contains(point), (dpi, text.get_text(), x, y)
+    plt.close(fig)

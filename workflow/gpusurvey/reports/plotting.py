@@ -99,9 +99,36 @@ def place_labels(ax, xs, ys, names, avoid=((), ())) -> None:
              for x, y, name in zip(xs, ys, names, strict=True)]
     if texts:
         # Boxes grown by ``expand`` keep clear of the markers around each point, not only its centre.
-        adjust_text(texts, x=xs + list(avoid[0]), y=ys + list(avoid[1]), ax=ax, expand=(1.4, 2.0),
-                    force_static=(0.3, 0.5), ensure_inside_axes=True, iter_lim=LABEL_ITERATIONS,
-                    arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5})
+        _, leaders = adjust_text(
+            texts, x=xs + list(avoid[0]), y=ys + list(avoid[1]), ax=ax, expand=(1.4, 2.0),
+            force_static=(0.3, 0.5), ensure_inside_axes=True, iter_lim=LABEL_ITERATIONS,
+            arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5})
+        for leader in leaders:
+            leader.set_patchA(_LabelBox(leader.patchA))
+
+
+class _LabelBox:
+    """A label as the patch its leader line starts from. Matplotlib clips the line where it
+    leaves the label's box by asking ``Text.contains`` of a hundred points or so, per line and
+    drawing, and each ask lays the text out again: most of a figure's drawing time. This asks
+    ``Text.get_window_extent`` once per drawing (renderer, resolution, the text's place) and
+    answers as ``Text.contains`` does: the same box, the same line, the same bytes."""
+
+    def __init__(self, text):
+        self.text = text
+        self._box: dict[tuple, object] = {}
+
+    def contains(self, event) -> tuple[bool, dict]:
+        text = self.text
+        renderer = text._renderer  # what get_window_extent lays the text out with (last drawing's)
+        if renderer is None or not text.get_visible() or not text.get_text():
+            return text.contains(event)
+        place = tuple(text.get_transform().transform(text.get_unitless_position()))
+        key = (type(renderer), id(renderer), text.get_figure(root=True).dpi, place)
+        if key not in self._box:
+            self._box = {key: text.get_window_extent()}
+        box = self._box[key]
+        return bool(box.x0 <= event.x <= box.x1 and box.y0 <= event.y <= box.y1), {}
 
 
 def plain_ticks(axis, subs: Sequence[float] = (1, 2, 5)) -> None:
