@@ -110,9 +110,9 @@ def place_labels(ax, xs, ys, names, avoid=((), ())) -> None:
 class _LabelBox:
     """A label as the patch its leader line starts from. Matplotlib clips the line where it
     leaves the label's box by asking ``Text.contains`` of a hundred points or so, per line and
-    drawing, and each ask lays the text out again: most of a figure's drawing time. This asks
-    ``Text.get_window_extent`` once per drawing (renderer, resolution, the text's place) and
-    answers as ``Text.contains`` does: the same box, the same line, the same bytes."""
+    drawing, and each ask lays the text out again. This asks ``Text.get_window_extent`` once
+    per drawing (renderer, resolution, the text's place) and answers as ``Text.contains`` does:
+    the same box, the same line, the same bytes."""
 
     def __init__(self, text):
         self.text = text
