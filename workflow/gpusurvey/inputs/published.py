@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gpusurvey.core.csv_rows import LINE, read_rows
 from gpusurvey.core.errors import DataError
-from gpusurvey.inputs.gpus import GpuTable
+
+if TYPE_CHECKING:  # a type only: the papers' date reads the published figure without pandas
+    from gpusurvey.inputs.gpus import GpuTable
 
 
 @dataclass(frozen=True)
