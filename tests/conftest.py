@@ -9,6 +9,9 @@ that only measures, such as a borrowed GPU machine, lacks them and must still co
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,8 +63,18 @@ def shared_build(tmp_path_factory) -> Path:
     """One clean build of `all` (both papers, every table, figure and notebook) per test session,
     in a copy holding the test records (``helpers.write_test_records``), without this machine's
     benchmarks. Tests that only read outputs share it; a test that changes a file works on
-    ``helpers.copy_build`` of it."""
-    project = copy_project(tmp_path_factory.mktemp("shared-build") / "project")
-    write_test_records(project)
-    snakemake(project, "--cores", "2", "all", "--config", "measure=False")
+    ``helpers.copy_build`` of it. Under pytest-xdist the workers share it too: the first to ask
+    builds it in the session's folder while the others wait on a lock."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, above each worker's own
+    project, built = base / "shared-build" / "project", base / "shared-build" / "built"
+    with open(base / "shared-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not built.exists():
+            shutil.rmtree(project.parent, ignore_errors=True)
+            copy_project(project)
+            write_test_records(project)
+            snakemake(project, "--cores", "2", "all", "--config", "measure=False")
+            built.touch()
     return project
