@@ -13,7 +13,7 @@ from gpusurvey.bench import harness, workloads
 from gpusurvey.bench.config import WorkloadConfig
 from gpusurvey.bench.plan import QUICK_CHECK
 from gpusurvey.bench.workload import Workload
-from gpusurvey.bench.workloads.matmul import MatmulConfig, MatmulWorkload
+from gpusurvey.bench.workloads.matmul import THREAD_ENV, MatmulConfig, MatmulWorkload
 from gpusurvey.core import record as rec
 from gpusurvey.core.schemas import load_schema
 from helpers import ROOT, loaded_modules
@@ -116,7 +116,7 @@ def test_matmul_waits_for_blas_threads_only_where_a_library_has_them(monkeypatch
     import torch
 
     monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
-    for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for key in THREAD_ENV:
         monkeypatch.setenv(key, "1")
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", blas_threads)
     workload = MatmulWorkload(MatmulConfig.for_profile("smoke", peak_gemms="false", settle_s="0.05"), "cpu")

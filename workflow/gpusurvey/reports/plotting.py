@@ -116,7 +116,7 @@ class _LabelBox:
 
     def __init__(self, text):
         self.text = text
-        self._box: dict[tuple, object] = {}
+        self._drawing = self._box = None
 
     def contains(self, event) -> tuple[bool, dict]:
         text = self.text
@@ -124,10 +124,10 @@ class _LabelBox:
         if renderer is None or not text.get_visible() or not text.get_text():
             return text.contains(event)
         place = tuple(text.get_transform().transform(text.get_unitless_position()))
-        key = (type(renderer), id(renderer), text.get_figure(root=True).dpi, place)
-        if key not in self._box:
-            self._box = {key: text.get_window_extent()}
-        box = self._box[key]
+        drawing = (type(renderer), id(renderer), text.get_figure(root=True).dpi, place)
+        if drawing != self._drawing:
+            self._drawing, self._box = drawing, text.get_window_extent()
+        box = self._box
         return bool(box.x0 <= event.x <= box.x1 and box.y0 <= event.y <= box.y1), {}
 
 
