@@ -98,6 +98,11 @@ def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
     labels = _ytick_labels(figures.matmul(bars, [(str(path), record)], "en"))
     assert labels == ["Xeon CPU (survey)", "T4 GPU (survey)", "Test CPU 9000 (torch) †",
                       "Test CPU 9000 (NumPy) †", "NVIDIA H100 80GB HBM3 (torch CUDA) †"]
+    # A second machine with the same CPU and GPU: each of its bars names its machine folder.
+    twin = write_record(tmp_path / "m/h100-b/matmul.json", record)
+    labels = _ytick_labels(figures.matmul(bars, [(str(path), record), (str(twin), record)], "en"))
+    assert len(labels) == 8 and len(set(labels)) == 8
+    assert labels[2] == "Test CPU 9000 (torch) †\nh100" and labels[5] == "Test CPU 9000 (torch) †\nh100-b"
 
 
 @pytest.mark.parametrize("name", ["roofline", "figure1_matmul"])

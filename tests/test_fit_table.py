@@ -8,7 +8,13 @@ from gpusurvey.reports import fit
 from gpusurvey.reports.fit_buyers import buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_section import buyers_fragment, validation_fragment
 from gpusurvey.reports.fit_table import fit_rows, fragment
-from gpusurvey.reports.fit_validation import published_cases, record_cases, summarise, survey_check
+from gpusurvey.reports.fit_validation import (
+    published_cases,
+    record_cases,
+    record_place,
+    summarise,
+    survey_check,
+)
 from gpusurvey.reports.predictions import (
     load_inputs,
     measured_points,
@@ -69,9 +75,20 @@ def test_error_per_source(root, data):
     cases = record_cases(data, records) + published_cases(data, root / "data/vram.csv")
     summary = {s.source: s for s in summarise(cases)}
     assert summary["published"].cases == 6 and summary["records"].cases >= 1
+    # Each record is its own case, named by where it lies (two machines of one GPU stay apart).
+    names = [c.case for c in cases if c.source == "records"]
+    assert len(set(names)) == len(names) and all("  " not in name for name in names)
     assert summary["published"].max_abs_error < 0.5
     tex = validation_fragment(list(summary.values()), "en")
     assert "published figures" in tex and r"\%" in tex
+
+
+def test_record_place_starts_at_the_machine_folder():
+    assert record_place("data/measurements/nvidia-h200-0db57aab/llm-decode.json",
+                        "nvidia-h200") == "nvidia-h200-0db57aab/llm-decode"
+    assert record_place("/x/cpu-amd-epyc/threads/threads-1.json",
+                        "cpu-amd-epyc") == "cpu-amd-epyc/threads/threads-1"
+    assert record_place("/elsewhere/run/llm-decode.json", "nvidia-h200") == "run/llm-decode"
 
 
 def test_buyers_page_marks_each_number(root, data):

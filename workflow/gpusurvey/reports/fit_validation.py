@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 
 from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.published import load_published_table
@@ -64,6 +65,15 @@ def _host_llm(data: FitData, record) -> float:
     return sum(tensor_bytes(d, s) for d, s in inventory.values()) + kv_cache_bytes(shape, context) + scratch
 
 
+def record_place(path: str, machine: str) -> str:
+    """Where a record lies below the measurements folder, from its machine's folder down
+    (``nvidia-h200-0db57aab/llm-decode``, ``cpu-amd-epyc/threads/threads-1``): two records of one
+    machine and workload stay apart."""
+    parts = Path(path).with_suffix("").parts
+    tops = [i for i, part in enumerate(parts[:-1]) if part.startswith(machine)]
+    return "/".join(parts[tops[-1] if tops else -2:])
+
+
 def record_cases(data: FitData, paths: list[str]) -> list[Case]:
     cases = []
     for path in paths:
@@ -74,14 +84,14 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
             continue
         on_gpu = bool(peak.get("vram_bytes"))
         if record.workload == LLM_DECODE:
+            fmt = record.backend.get("format", "gptq-4bit-g128")
             if on_gpu:
                 shape = data.models[record.params["model"]].shape
                 context = int(record.params["prompt_tokens"]) + int(record.params["new_tokens"])
-                fmt = record.backend.get("format", "gptq-4bit-g128")
                 model = llm_memory(shape, fmt, context, data.runtime_bytes).total
             else:
                 model = _host_llm(data, record) + float(record.params.get("bandwidth_probe_bytes") or 0)
-            what = f"{record.machine}: {LLM_DECODE} {record.backend.get('format', '')}"
+            what = fmt
         else:
             shape = StepShape(int(record.params["width"]), int(record.params["height"]),
                               int(record.params.get("batch", 1)))
@@ -89,8 +99,10 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
             dtype = DTYPE_BYTES[str(record.backend.get("dtype", "float16"))]
             model = sd_memory(shape, sd_configs(), dtype, efficient,
                               data.runtime_bytes if on_gpu else 0).total
-            what = f"{record.machine}: {SD_TXT2IMG} {record.backend.get('dtype', '')}"
-        cases.append(Case("records", what + (" (VRAM)" if on_gpu else " (RSS)"), model, float(measured)))
+            what = str(record.backend.get("dtype", "float16"))
+        place = record_place(path, record.machine)
+        cases.append(Case("records", f"{place}: {what} ({'VRAM' if on_gpu else 'RSS'})", model,
+                          float(measured)))
     return cases
 
 

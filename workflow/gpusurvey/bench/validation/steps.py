@@ -11,17 +11,19 @@ from pathlib import Path
 
 from gpusurvey.registry import LLM_DECODE, MATMUL, SD_HIRES, SD_TXT2IMG
 
-#: Planned seconds per step, each including its Python start and model set-up. full: what each
-#: took on an H200 with 16 cores and torch 2.11 (data/measurements/nvidia-h200-borrowed/
-#: validation.txt), rounded up: exllamav2's build 144 s (the checkpoint is written beside it),
-#: decoding 67 s, text to image 74 s, upscaling 108 s, the matrix product 10 s, the GPU tests 25 s.
+#: Planned seconds per step, each including its Python start and model set-up. full: the longer
+#: of what each took on two H200 machines with 16 cores and torch 2.11 (validation.txt in
+#: data/measurements/nvidia-h200-*/), rounded up: exllamav2's build 146 s (the checkpoint is
+#: written beside it), decoding 67 s, text to image 74 s, upscaling 108 s, the matrix product
+#: 23 s, the GPU tests 25 s; the unquantised transformers decode was killed after 120 s and 61 s,
+#: so it is planned at no less than that.
 #: smoke: tiny models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
 ESTIMATES_S: dict[str, dict[str, float]] = {
     "full": {
         "probe": 15, "llm-checkpoint": 150, "exllamav2-build": 150, LLM_DECODE: 75,
-        "llm-gpu-tests": 30, SD_TXT2IMG: 80, SD_HIRES: 115, MATMUL: 20,
+        "llm-gpu-tests": 30, SD_TXT2IMG: 80, SD_HIRES: 115, MATMUL: 30,
         "xformers-probe": 20, f"{SD_TXT2IMG}-xformers": 60, f"{SD_HIRES}-xformers": 180,
-        f"{LLM_DECODE}-transformers": 60, f"{SD_TXT2IMG}-compile": 180,
+        f"{LLM_DECODE}-transformers": 150, f"{SD_TXT2IMG}-compile": 180,
     },
     "smoke": {
         "probe": 30, "llm-checkpoint": 20, "exllamav2-build": 240, LLM_DECODE: 40,

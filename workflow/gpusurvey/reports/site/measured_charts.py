@@ -6,9 +6,7 @@ source and kind on hover."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from gpusurvey.registry import SD_TXT2IMG
 from gpusurvey.reports import cpu_figure, figure_words, figures, plotting
@@ -30,25 +28,19 @@ def _hbars(p, labels: Sequence[str], values: Sequence[float], texts: Sequence[st
     return p.hbar(y="label", left=min(values) / 4, right="x", height=0.6, color="color", source=source)
 
 
-def _unique(labels: Sequence[str], paths: Sequence[str | None]) -> list[str]:
-    """Bar labels as the chart's axis factors, which must differ: a label that two records share
-    (two machines with one CPU model) names each record's machine folder."""
-    counts = Counter(labels)
-    return [f"{label} [{Path(path).parent.name}]" if counts[label] > 1 and path else label
-            for label, path in zip(labels, paths, strict=True)]
-
-
 def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str):
-    """Figure 1: ms per 1000x1000 product, the survey's two bars and each record's bars (†)."""
+    """Figure 1: ms per 1000x1000 product, the survey's two bars and each record's bars (†); a
+    label two records share names each record's machine folder (BokehJS draws no chart with a
+    repeated axis factor)."""
     words = figure_words.TEXT[lang]
     bars = figures.matmul_bars(published, records, lang)
-    labels = _unique([label for label, *_ in bars], [path for *_, path in bars])
+    labels = [f"{bar.label} [{bar.folder}]" if bar.folder else bar.label for bar in bars]
     p = plot(words["matmul"], "", x_axis_type="log", height=120 + 32 * len(bars), y_range=labels[::-1])
     renderer = _hbars(
-        p, labels, [value for _, _, value, _ in bars], [f"{value:.3g} ms" for _, _, value, _ in bars],
-        [path or f"{words['survey']} (Figure 1)" for *_, path in bars],
-        ["published" if path is None else "measured" for *_, path in bars],
-        [plotting.PUBLISHED_COLOR if kind == "cpu" else plotting.FRONT_COLOR for _, kind, _, _ in bars], lang)
+        p, labels, [bar.ms for bar in bars], [f"{bar.ms:.3g} ms" for bar in bars],
+        [bar.path or f"{words['survey']} (Figure 1)" for bar in bars],
+        ["published" if bar.path is None else "measured" for bar in bars],
+        [plotting.PUBLISHED_COLOR if bar.kind == "cpu" else plotting.FRONT_COLOR for bar in bars], lang)
     hover(p, [renderer], lang)
     return p
 
