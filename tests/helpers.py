@@ -211,15 +211,30 @@ def switches(text: str) -> dict[str, bool]:
 
 
 def fake_nvidia_smi(project: Path, monkeypatch, name: str = "NVIDIA H100 80GB HBM3") -> str:
-    """Put an ``nvidia-smi`` that reports ``name`` first on PATH (Snakemake then names this
-    machine after that GPU); returns the machine's slug."""
+    """Put an ``nvidia-smi`` that reports ``name`` (and a card's UUID when asked for one) first on
+    PATH (Snakemake then names this machine after that GPU); returns the machine's slug."""
     from gpusurvey.core.machine import slug
 
     fake_bin = project / "fake-bin"
     fake_bin.mkdir()
     smi = fake_bin / "nvidia-smi"
-    smi.write_text(f"#!/bin/sh\necho '{name}'\n")
+    smi.write_text(f"#!/bin/sh\ncase \"$*\" in *uuid*) echo 'GPU-{slug(name)}';; *) echo '{name}';; esac\n")
     smi.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
     return slug(name)
+
+
+def machine_id_here() -> str:
+    """This machine's id as a subprocess started now would compute it (with what PATH holds
+    now, a fake ``nvidia-smi`` included); the caches are left empty for the next test."""
+    from gpusurvey.core import machine
+
+    caches = (machine.gpu_uuids, machine.machine_id)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        return machine.machine_id()
+    finally:
+        for cached in caches:
+            cached.cache_clear()
 

@@ -7,7 +7,7 @@ import pytest
 from gpusurvey.core.record import Metric
 from gpusurvey.models.roofline import LLAMA13B_GPTQ_BYTES_PER_TOKEN
 from gpusurvey.registry import FIGURES, LANGS
-from gpusurvey.reports import figures, plotting
+from gpusurvey.reports import figures, matmul_figure, plotting
 from gpusurvey.reports.writers import write_figure
 from helpers import build_table as build
 from helpers import make_record, write_record
@@ -95,12 +95,12 @@ def test_figure1_shows_the_survey_bars_and_each_matmul_metric(root, tmp_path):
 
     bars = load_published_figure(root / "data/published/figure1.csv")
     assert [(b.processor, b.value) for b in bars] == [("Xeon CPU", 49.9), ("T4 GPU", 4.46)]
-    labels = _ytick_labels(figures.matmul(bars, [(str(path), record)], "en"))
+    labels = _ytick_labels(matmul_figure.matmul(bars, [(str(path), record)], "en"))
     assert labels == ["Xeon CPU (survey)", "T4 GPU (survey)", "Test CPU 9000 (torch) †",
                       "Test CPU 9000 (NumPy) †", "NVIDIA H100 80GB HBM3 (torch CUDA) †"]
     # A second machine with the same CPU and GPU: each of its bars names its machine folder.
     twin = write_record(tmp_path / "m/h100-b/matmul.json", record)
-    labels = _ytick_labels(figures.matmul(bars, [(str(path), record), (str(twin), record)], "en"))
+    labels = _ytick_labels(matmul_figure.matmul(bars, [(str(path), record), (str(twin), record)], "en"))
     assert len(labels) == 8 and len(set(labels)) == 8
     assert labels[2] == "Test CPU 9000 (torch) †\nh100" and labels[5] == "Test CPU 9000 (torch) †\nh100-b"
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 import subprocess
@@ -12,7 +13,6 @@ import pandas as pd
 import pytest
 from gpusurvey import cli
 from gpusurvey.core.errors import DataError
-from gpusurvey.core.machine import machine_id
 from gpusurvey.core.record_text import MAX_ERROR, MAX_NAME, printable
 from gpusurvey.inputs.gpus import load_gpus
 from gpusurvey.inputs.measured_cards import outliers
@@ -22,6 +22,7 @@ from helpers import (
     build_table,
     copy_build,
     fake_nvidia_smi,
+    machine_id_here,
     make_record,
     snakemake,
     write_broken,
@@ -73,6 +74,12 @@ def test_three_machines_give_one_row_with_median_count_and_spread(root, tmp_path
         assert row["note"].count(f"machine nvidia-geforce-rtx-3060 ({ident})") == 1
     pd.testing.assert_frame_equal(table[table["source"] == "published"].reset_index(drop=True),
                                   before.reset_index(drop=True))
+    # A folder submitted with --name (two machines whose records carry one id) is named by it.
+    renamed = tmp_path / "m/nvidia-geforce-rtx-3060-second/sd-txt2img.json"
+    write_record(renamed, owner_record("1111aaaa", (7.5, 7.6, 7.7)))
+    renamed_table = read_table(build_table(root, tmp_path / "renamed", 3, [*paths, renamed])["csv"])
+    (note,) = renamed_table.loc[renamed_table["source"] == "measured", "note"]
+    assert "nvidia-geforce-rtx-3060 (second)" in note and note.count("(1111aaaa)") == 1
     en = files["en.tex"].read_text(encoding="utf-8")
     assert "median of 3 records" in en and r"$^{\ddagger}$" not in en
     assert "기록 3개의 중앙값" in files["ko.tex"].read_text(encoding="utf-8")
@@ -318,7 +325,7 @@ def test_this_machines_submitted_folder_is_replaced_by_its_new_run(project, monk
     new run; another owner's record of the same card joins it in one row."""
     machine = fake_nvidia_smi(project, monkeypatch)
     h100 = dict(gpu="NVIDIA H100 80GB HBM3", machine=machine)
-    write_record(project / f"data/measurements/{machine}-{machine_id()}/sd-txt2img.json",
+    write_record(project / f"data/measurements/{machine}-{machine_id_here()}/sd-txt2img.json",
                  make_record(samples=(20.0, 20.5, 19.5), **h100))
     write_record(project / f"data/measurements/{machine}-deadbeef/sd-txt2img.json",
                  make_record(samples=(30.0, 30.5, 29.5), **h100))
@@ -362,6 +369,7 @@ def test_a_container_without_machine_id_gets_one_id_per_host(monkeypatch, node, 
     from gpusurvey.core import machine
 
     monkeypatch.setattr(machine, "MACHINE_ID_FILES", ("/nonexistent/machine-id",))
+    monkeypatch.setattr(machine, "gpu_uuids", lambda: ())
     monkeypatch.setattr("socket.gethostname", lambda: "gpu-host")
     ids = set()
     for other in (node, node ^ 0xFF):
@@ -371,3 +379,21 @@ def test_a_container_without_machine_id_gets_one_id_per_host(monkeypatch, node, 
     machine.machine_id.cache_clear()
     assert len(ids) == (1 if same_across_addresses else 2)
     assert all(re.fullmatch(r"[0-9a-f]{8}", i) for i in ids)
+
+
+def test_two_containers_of_one_image_with_their_own_gpus_get_two_ids(monkeypatch, tmp_path):
+    """Containers started from one image share /etc/machine-id; the GPUs' UUIDs tell them apart,
+    and a machine without a GPU keeps the id its machine id alone gives."""
+    from gpusurvey.core import machine
+
+    (tmp_path / "machine-id").write_text("0123456789abcdef0123456789abcdef\n")
+    monkeypatch.setattr(machine, "MACHINE_ID_FILES", (str(tmp_path / "machine-id"),))
+    ids = []
+    for cards in ((), ("GPU-5db66866",), ("GPU-f64cd6f0",), ("GPU-5db66866",)):
+        monkeypatch.setattr(machine, "gpu_uuids", lambda cards=cards: cards)
+        machine.machine_id.cache_clear()
+        ids.append(machine.machine_id())
+    machine.machine_id.cache_clear()
+    assert len(set(ids[:3])) == 3 and ids[1] == ids[3]
+    expected = hashlib.sha256(b"gpusurvey:0123456789abcdef0123456789abcdef").hexdigest()[:8]
+    assert ids[0] == expected

@@ -71,6 +71,16 @@ def test_the_output_folder_is_out_by_default_and_never_inside_the_checkout(tmp_p
     assert command.output_folder(None, str(ROOT / "out")) == ROOT / "out"
 
 
+def test_only_the_selected_steps_decide_the_exit_status(tmp_path, monkeypatch):
+    """``--steps probe``: the tables' records were not asked for, so none missing fails the run."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    out = tmp_path / "out"
+    status = cli.main(["validate", str(out), "--device", "cpu", "--profile", "smoke", "--steps", "probe"])
+    steps = {s["name"]: s for s in json.loads((out / "summary.json").read_text())["steps"]}
+    assert steps["probe"]["status"] == "ok" and steps["sd-txt2img"]["reason"] == runner.NOT_SELECTED
+    assert status == 0
+
+
 def test_wrong_options_fail_before_anything_runs_naming_the_option(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("OUT", raising=False)
     assert cli.main(["validate"]) == 2

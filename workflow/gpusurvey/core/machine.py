@@ -12,20 +12,31 @@ import shutil
 import subprocess
 
 
-@functools.cache
-def gpu_name() -> str | None:
-    """The first CUDA GPU's name as the driver reports it, or None without one."""
+def _nvidia_smi(field: str) -> list[str]:
+    """One ``nvidia-smi --query-gpu`` field per GPU, or none without a driver."""
     if shutil.which("nvidia-smi") is None:
-        return None
+        return []
     try:
         out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            ["nvidia-smi", f"--query-gpu={field}", "--format=csv,noheader"],
             capture_output=True, text=True, timeout=20, check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    names = [line.strip() for line in out.splitlines() if line.strip()]
+        return []
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+@functools.cache
+def gpu_name() -> str | None:
+    """The first CUDA GPU's name as the driver reports it, or None without one."""
+    names = _nvidia_smi("name")
     return names[0] if names else None
+
+
+@functools.cache
+def gpu_uuids() -> tuple[str, ...]:
+    """Every CUDA GPU's UUID (``GPU-5db66866-...``), unique to the card; empty without one."""
+    return tuple(sorted(_nvidia_smi("uuid")))
 
 
 @functools.cache
@@ -62,7 +73,9 @@ MULTICAST_BIT = 1 << 40
 def machine_id() -> str:
     """Eight hex digits that tell this machine from another with the same GPU: a hash of the
     operating system's machine id (``/etc/machine-id``), or of the host name and network address
-    where there is none (a container's). Only the hash leaves the machine."""
+    where there is none (a container's), and of the GPUs' UUIDs where there are GPUs (containers
+    started from one image share their machine id, while each card's UUID is its own). Only the
+    hash leaves the machine."""
     import hashlib
     import socket
     import uuid
@@ -82,6 +95,9 @@ def machine_id() -> str:
         # the multicast bit (RFC 4122, 4.5): then the host name alone, or every process differs.
         address = "" if node & MULTICAST_BIT else f"/{node:012x}"
         seed = f"{socket.gethostname()}{address}"
+    cards = gpu_uuids()
+    if cards:
+        seed += "/" + ",".join(cards)
     return hashlib.sha256(f"gpusurvey:{seed}".encode()).hexdigest()[:8]
 
 

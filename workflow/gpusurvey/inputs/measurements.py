@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from gpusurvey.core import record as rec
 from gpusurvey.inputs.gpus import GpuTable
@@ -53,16 +54,26 @@ class MeasuredRun:
     @property
     def note(self) -> str:
         """The note of a measured row (English, the CSV's): GPU as detected, date, profile,
-        weights, machine (with its id, which tells two owners of one card apart)."""
+        weights, machine (with what tells two owners of one card apart)."""
         return self.describe("en")
+
+    @property
+    def owner(self) -> str:
+        """What tells this machine from another of the same GPU: the name its committed folder
+        ``<machine>-<name>`` gives (``gpusurvey submit``'s, the record's id unless ``--name``
+        chose another), else the record's ``machine_id``."""
+        folder = Path(self.path).parent.name
+        prefix = f"{self.record.machine}-"
+        if folder.startswith(prefix) and len(folder) > len(prefix):
+            return folder[len(prefix):]
+        return str(self.record.environment.get("machine_id") or "")
 
     def describe(self, lang: str) -> str:
         """The note in ``lang`` (``ko`` or ``en``), in the provenance appendix's words."""
         words = _NOTE_WORDS[lang]
         kind = self.record.weights.get("kind", "none")
         weights = words[kind] if kind in words else f"{words['weights']} {self.weights}"
-        ident = self.record.environment.get("machine_id")
-        machine = self.record.machine + (f" ({ident})" if ident else "")
+        machine = self.record.machine + (f" ({self.owner})" if self.owner else "")
         return (f"{self.detected_gpu}; {self.utc_date} UTC; {words['profile']} {self.record.profile}; "
                 f"{weights}; {words['machine']} {machine}")
 

@@ -67,7 +67,7 @@ def _host_llm(data: FitData, record) -> float:
 
 def record_place(path: str, machine: str) -> str:
     """Where a record lies below the measurements folder, from its machine's folder down
-    (``nvidia-h200-0db57aab/llm-decode``, ``cpu-amd-epyc/threads/threads-1``): two records of one
+    (``nvidia-h200-0db57aab/matmul``, ``cpu-amd-epyc/threads/threads-1``): two records of one
     machine and workload stay apart."""
     parts = Path(path).with_suffix("").parts
     tops = [i for i, part in enumerate(parts[:-1]) if part.startswith(machine)]

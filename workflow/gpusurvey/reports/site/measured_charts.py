@@ -1,6 +1,6 @@
 """The figures of this pipeline's own measurements as interactive charts: Figure 1 (the survey's
 matrix product beside the matmul records) and the "without a GPU" figure (this CPU against the
-survey's cheapest and fastest card per workload), with the same bars as ``reports.figures`` and
+survey's cheapest and fastest card per workload), with the same bars as ``reports.matmul_figure`` and
 ``reports.cpu_figure`` draw (their ``matmul_bars`` and ``panel_bars``) and each bar's value,
 source and kind on hover."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gpusurvey.registry import SD_TXT2IMG
-from gpusurvey.reports import cpu_figure, figure_words, figures, plotting
+from gpusurvey.reports import cpu_figure, figure_words, matmul_figure, plotting
 from gpusurvey.reports.cpu_compare import CpuComparison
 from gpusurvey.reports.site.charts import hover, plot
 from gpusurvey.reports.site.words import KIND_WORDS
@@ -33,7 +33,7 @@ def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str
     label two records share names each record's machine folder (BokehJS draws no chart with a
     repeated axis factor)."""
     words = figure_words.TEXT[lang]
-    bars = figures.matmul_bars(published, records, lang)
+    bars = matmul_figure.matmul_bars(published, records, lang)
     labels = [f"{bar.label} [{bar.folder}]" if bar.folder else bar.label for bar in bars]
     p = plot(words["matmul"], "", x_axis_type="log", height=120 + 32 * len(bars), y_range=labels[::-1])
     renderer = _hbars(
