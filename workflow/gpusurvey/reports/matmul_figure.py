@@ -27,7 +27,6 @@ MATMUL_METRICS = {
 """Matmul record metrics Figure 1 shows: milliseconds per 1000x1000 fp32 product."""
 
 
-
 class MatmulBar(NamedTuple):
     """One bar of Figure 1."""
 

@@ -19,9 +19,9 @@ from gpusurvey.core.atomic import atomic_path, write_text
 from gpusurvey.core.machine import machine_slug
 
 PACKAGE_PARENT = Path(__file__).resolve().parents[3]
+"""The folder that holds the ``gpusurvey`` package, put on each step's PYTHONPATH."""
 NOT_SELECTED = "not selected (--steps)"
 """Why a step left out by ``--steps`` was skipped; a table's record left out so fails nothing."""
-"""The folder that holds the ``gpusurvey`` package, put on each step's PYTHONPATH."""
 
 
 def tail(path: Path, lines: int = 12) -> str:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from gpusurvey.registry import LLM_DECODE, MATMUL, SD_HIRES, SD_TXT2IMG
 
-#: Planned seconds per step, each including its Python start and model set-up. full: the longer
-#: of what each took on two H200 machines with 16 cores and torch 2.11 (validation.txt in
+#: Planned seconds per step, each including its Python start and model set-up. full: the longest
+#: each took on the H200 machines with 16 cores and torch 2.11 (validation.txt in
 #: data/measurements/nvidia-h200-*/), rounded up: exllamav2's build 146 s (the checkpoint is
 #: written beside it), decoding 67 s, text to image 74 s, upscaling 108 s, the matrix product
-#: 23 s, the GPU tests 25 s; the unquantised transformers decode was killed after 120 s and 61 s,
+#: 25 s, the GPU tests 25 s; the unquantised transformers decode was killed after 120 s and 61 s,
 #: so it is planned at no less than that.
 #: smoke: tiny models on a shared 2-core CPU. A step runs only while its estimate fits what is left.
 ESTIMATES_S: dict[str, dict[str, float]] = {

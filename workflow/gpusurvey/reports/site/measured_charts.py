@@ -1,8 +1,8 @@
 """The figures of this pipeline's own measurements as interactive charts: Figure 1 (the survey's
 matrix product beside the matmul records) and the "without a GPU" figure (this CPU against the
-survey's cheapest and fastest card per workload), with the same bars as ``reports.matmul_figure`` and
-``reports.cpu_figure`` draw (their ``matmul_bars`` and ``panel_bars``) and each bar's value,
-source and kind on hover."""
+survey's cheapest and fastest card per workload), with the same bars as
+``reports.matmul_figure`` and ``reports.cpu_figure`` draw (their ``matmul_bars`` and
+``panel_bars``) and each bar's value, source and kind on hover."""
 
 from __future__ import annotations
 
