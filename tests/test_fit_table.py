@@ -4,11 +4,14 @@ nothing said so, predictions in italics; the survey check (why Table 5 has no 8 
 
 import pandas as pd
 import pytest
+from gpusurvey.models.memory import llm_memory
 from gpusurvey.reports import fit
 from gpusurvey.reports.fit_buyers import buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_section import buyers_fragment, validation_fragment
 from gpusurvey.reports.fit_table import fit_rows, fragment
 from gpusurvey.reports.fit_validation import (
+    CPU_RECORDS,
+    GPU_RECORDS,
     published_cases,
     record_cases,
     record_place,
@@ -74,10 +77,16 @@ def test_error_per_source(root, data):
     records = sorted(str(p) for p in (root / "data/measurements").glob("**/*.json"))
     cases = record_cases(data, records) + published_cases(data, root / "data/vram.csv")
     summary = {s.source: s for s in summarise(cases)}
-    assert summary["published"].cases == 6 and summary["records"].cases >= 1
+    assert summary["published"].cases == 6
+    assert summary[GPU_RECORDS].cases >= 1 and summary[CPU_RECORDS].cases >= 1
     # Each record is its own case, named by where it lies (two machines of one GPU stay apart).
-    names = [c.case for c in cases if c.source == "records"]
+    names = [c.case for c in cases if c.source in (GPU_RECORDS, CPU_RECORDS)]
     assert len(set(names)) == len(names) and all("  " not in name for name in names)
+    assert all(c.case.endswith("(VRAM)") for c in cases if c.source == GPU_RECORDS)
+    # A GPU record holds torch's allocated peak: the model leaves the CUDA context out there too.
+    (llm,) = [c for c in cases if c.case == "nvidia-h200-0db57aab/llm-decode: gptq-4bit-g128 (VRAM)"]
+    shape = data.models["llama-13b"].shape
+    assert llm.model_bytes == llm_memory(shape, "gptq-4bit-g128", 128 + 400, 0.0).total
     assert summary["published"].max_abs_error < 0.5
     tex = validation_fragment(list(summary.values()), "en")
     assert "published figures" in tex and r"\%" in tex

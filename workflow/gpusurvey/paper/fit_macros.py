@@ -2,7 +2,8 @@
 (``results/macros/fit.tex``), from the section's CSVs (``gpusurvey.reports.fit_section``):
 
 ``\\FitContext``, ``\\FitHeadroom``, ``\\FitSdSteps``; the error of the memory model per source
-(``\\Fit<Source>Cases``, ``...Median`` (signed %), ``...Max`` (%), Source ``Records`` or
+(``\\Fit<Source>Cases``, ``...Median`` (signed %), ``...Max`` (%), with the switch
+``\\ifFit<Source>`` (the source has cases); Source ``GpuRecords``, ``CpuRecords`` or
 ``Published``); the survey check (``\\FitSurvey...``, ``\\FitHires...``); the 8 GB cards on which
 a 13B model at 4-bit does not fit (``\\FitEightGbWithout``, ``...Names``, ``\\FitEightGbCards``);
 and per need of the buyer's page (``Sd``, ``Thirteen``, ``ThirtyTwo``, ``Seventy``, ``Eight``)
@@ -18,8 +19,9 @@ import pandas as pd
 
 from gpusurvey.core import atomic
 from gpusurvey.paper.macros import Macros
+from gpusurvey.reports.fit_validation import CPU_RECORDS, GPU_RECORDS
 
-SOURCES = {"records": "Records", "published": "Published"}
+SOURCES = {GPU_RECORDS: "GpuRecords", CPU_RECORDS: "CpuRecords", "published": "Published"}
 ROLES = {"fastest": "Fastest", "cheapest": "Cheapest", "value": "Value"}
 
 
@@ -35,9 +37,10 @@ def fit_macros(macros: Macros, validation: pd.DataFrame, survey: pd.DataFrame,
     macros.set("FitSdSteps", str(int(float(s["sd_steps"]))))
     for source, name in SOURCES.items():
         errors = validation.loc[validation["source"] == source, "error"].astype(float)
+        macros.switch(f"Fit{name}", not errors.empty)
         macros.set(f"Fit{name}Cases", str(len(errors)))
-        macros.set(f"Fit{name}Median", f"{errors.median() * 100:+.0f}")
-        macros.set(f"Fit{name}Max", f"{errors.abs().max() * 100:.0f}")
+        macros.set(f"Fit{name}Median", f"{errors.median() * 100:+.0f}" if not errors.empty else "-")
+        macros.set(f"Fit{name}Max", f"{errors.abs().max() * 100:.0f}" if not errors.empty else "-")
     macros.set("FitSurveyLlmGb", f"{float(s['llm_gb']):.1f}")
     macros.set("FitSurveyContext", str(int(float(s["survey_context"]))))
     for key, name in (("table5_cards", "FitSurveyTableFiveCards"), ("table5_fit", "FitSurveyTableFiveFit"),

@@ -15,6 +15,8 @@ from gpusurvey.core.glossary import term
 from gpusurvey.reports.fit import DataPaths, load_fit_data
 from gpusurvey.reports.fit_buyers import NEEDS, SD_STEPS, buyers_frame, eight_gb_without
 from gpusurvey.reports.fit_validation import (
+    CPU_RECORDS,
+    GPU_RECORDS,
     SURVEY_CONTEXT,
     published_cases,
     record_cases,
@@ -24,9 +26,13 @@ from gpusurvey.reports.fit_validation import (
 from gpusurvey.reports.latex_tables import stacked, tabular
 
 SOURCE_WORDS = {
-    "en": {"records": "committed records (peak memory)", "published": "published figures (data/vram.csv)",
+    "en": {GPU_RECORDS: "committed GPU records (peak allocated VRAM)",
+           CPU_RECORDS: "committed CPU records (peak resident memory)",
+           "published": "published figures (data/vram.csv)",
            "source": "Source", "cases": "Cases", "median": "Median error", "max": "Largest |error|"},
-    "ko": {"records": "커밋된 측정 기록(최대 메모리)", "published": "공개된 수치(data/vram.csv)",
+    "ko": {GPU_RECORDS: "커밋된 GPU 측정 기록(할당된 VRAM의 최대치)",
+           CPU_RECORDS: "커밋된 CPU 측정 기록(최대 상주 메모리)",
+           "published": "공개된 수치(data/vram.csv)",
            "source": "출처", "cases": "사례", "median": "오차 중앙값", "max": "최대 |오차|"},
 }
 NEED_WORDS = {

@@ -1,11 +1,15 @@
 """How wrong the memory model is, against every source we have:
 
-- ``records``: every committed record that holds a peak memory. A GPU record's peak VRAM is
-  set against the model's GPU sum; a CPU record's peak resident memory against what the same
-  run holds in host memory: every tensor of the checkpoint, the KV cache and scratch at the
-  run's context (llama.cpp), or the three networks at the run's precision with the largest
-  activation (Stable Diffusion), plus the record's own bandwidth-probe buffer; no CUDA runtime.
-  The Python interpreter and its libraries are not modelled, so these are expected low;
+- ``gpu records`` and ``cpu records``: every committed record that holds a peak memory, by
+  where it ran. A GPU record's peak VRAM is what torch's allocator held at most
+  (``torch.cuda.max_memory_allocated``), so it is set against the model's GPU sum without the
+  runtime's fixed cost (the CUDA context lies outside the allocator), as a framework's
+  allocated peak of ``data/vram.csv`` is. A CPU record's peak resident memory is set against
+  what the same run holds in host memory: every tensor of the checkpoint, the KV cache and
+  scratch at the run's context (llama.cpp), or the three networks at the run's precision with
+  the largest activation (Stable Diffusion), plus the record's own bandwidth-probe buffer. The
+  Python interpreter and its libraries (on a CPU) and the kernels' temporary buffers (on a GPU)
+  are not modelled, so both are expected low;
 - ``published``: the runs of ``data/vram.csv``, each with what the source measured (a card's
   total use includes the runtime's fixed cost; a framework's allocated peak does not);
 - ``survey``: whether the model says why Table 5 has no 8 GB card (LLaMA-13B in GPTQ 4-bit at
@@ -37,6 +41,11 @@ from gpusurvey.reports.fit import DEFAULT_HEADROOM_GIB, GIB, FitData
 DTYPE_BYTES = {"fp16": 2, "bf16": 2, "fp32": 4, "float16": 2, "bfloat16": 2, "float32": 4}
 SURVEY_CONTEXT = 2048
 """LLaMA-13B's context length (data/models.csv), what the survey's web UI allocated by default."""
+
+
+GPU_RECORDS, CPU_RECORDS = "gpu records", "cpu records"
+"""The sources of the records' cases: a GPU's allocated peak and a CPU's resident peak differ in
+what they hold, so their errors are summarised apart."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
             if on_gpu:
                 shape = data.models[record.params["model"]].shape
                 context = int(record.params["prompt_tokens"]) + int(record.params["new_tokens"])
-                model = llm_memory(shape, fmt, context, data.runtime_bytes).total
+                model = llm_memory(shape, fmt, context, 0.0).total
             else:
                 model = _host_llm(data, record) + float(record.params.get("bandwidth_probe_bytes") or 0)
             what = fmt
@@ -97,12 +106,11 @@ def record_cases(data: FitData, paths: list[str]) -> list[Case]:
                               int(record.params.get("batch", 1)))
             efficient = record.params.get("attention") in ("sdpa", "xformers")
             dtype = DTYPE_BYTES[str(record.backend.get("dtype", "float16"))]
-            model = sd_memory(shape, sd_configs(), dtype, efficient,
-                              data.runtime_bytes if on_gpu else 0).total
+            model = sd_memory(shape, sd_configs(), dtype, efficient, 0.0).total
             what = str(record.backend.get("dtype", "float16"))
         place = record_place(path, record.machine)
-        cases.append(Case("records", f"{place}: {what} ({'VRAM' if on_gpu else 'RSS'})", model,
-                          float(measured)))
+        cases.append(Case(GPU_RECORDS if on_gpu else CPU_RECORDS,
+                          f"{place}: {what} ({'VRAM' if on_gpu else 'RSS'})", model, float(measured)))
     return cases
 
 
