@@ -211,14 +211,14 @@ def switches(text: str) -> dict[str, bool]:
 
 
 def fake_nvidia_smi(project: Path, monkeypatch, name: str = "NVIDIA H100 80GB HBM3") -> str:
-    """Put an ``nvidia-smi`` that reports ``name`` (and a card's UUID when asked for one) first on
-    PATH (Snakemake then names this machine after that GPU); returns the machine's slug."""
+    """Put an ``nvidia-smi`` that reports ``name`` and a UUID (the fields ``machine.gpus`` asks
+    for) first on PATH (Snakemake then names this machine after that GPU); returns its slug."""
     from gpusurvey.core.machine import slug
 
     fake_bin = project / "fake-bin"
     fake_bin.mkdir()
     smi = fake_bin / "nvidia-smi"
-    smi.write_text(f"#!/bin/sh\ncase \"$*\" in *uuid*) echo 'GPU-{slug(name)}';; *) echo '{name}';; esac\n")
+    smi.write_text(f"#!/bin/sh\necho '{name}, GPU-{slug(name)}'\n")
     smi.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake_bin}:{os.environ['PATH']}")
     return slug(name)
@@ -229,7 +229,7 @@ def machine_id_here() -> str:
     now, a fake ``nvidia-smi`` included); the caches are left empty for the next test."""
     from gpusurvey.core import machine
 
-    caches = (machine.gpu_uuids, machine.machine_id)
+    caches = (machine.gpus, machine.machine_id)
     for cached in caches:
         cached.cache_clear()
     try:

@@ -4,6 +4,7 @@ nothing said so, predictions in italics; the survey check (why Table 5 has no 8 
 
 import pandas as pd
 import pytest
+from gpusurvey.inputs.record_selection import record_place
 from gpusurvey.models.memory import llm_memory
 from gpusurvey.reports import fit
 from gpusurvey.reports.fit_buyers import buyers_frame, eight_gb_without
@@ -14,7 +15,6 @@ from gpusurvey.reports.fit_validation import (
     GPU_RECORDS,
     published_cases,
     record_cases,
-    record_place,
     summarise,
     survey_check,
 )

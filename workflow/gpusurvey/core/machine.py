@@ -1,6 +1,7 @@
 """Names for this machine, cheap enough for the Snakefile to call at parse time.
 
-Uses ``nvidia-smi`` for the GPU name (no torch import) and ``/proc/cpuinfo`` for the CPU.
+Uses ``nvidia-smi`` for the GPUs' names and UUIDs (one call, no torch import) and
+``/proc/cpuinfo`` for the CPU.
 """
 
 from __future__ import annotations
@@ -12,31 +13,32 @@ import shutil
 import subprocess
 
 
-def _nvidia_smi(field: str) -> list[str]:
-    """One ``nvidia-smi --query-gpu`` field per GPU, or none without a driver."""
+@functools.cache
+def gpus() -> tuple[tuple[str, str], ...]:
+    """(name, UUID) of each CUDA GPU as the driver reports them, from one ``nvidia-smi`` call;
+    empty without a driver."""
     if shutil.which("nvidia-smi") is None:
-        return []
+        return ()
     try:
         out = subprocess.run(
-            ["nvidia-smi", f"--query-gpu={field}", "--format=csv,noheader"],
+            ["nvidia-smi", "--query-gpu=name,uuid", "--format=csv,noheader"],
             capture_output=True, text=True, timeout=20, check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return []
-    return [line.strip() for line in out.splitlines() if line.strip()]
+        return ()
+    rows = [line.rsplit(",", 1) for line in out.splitlines() if line.strip()]
+    return tuple((row[0].strip(), row[-1].strip()) for row in rows)
 
 
-@functools.cache
 def gpu_name() -> str | None:
-    """The first CUDA GPU's name as the driver reports it, or None without one."""
-    names = _nvidia_smi("name")
-    return names[0] if names else None
+    """The first CUDA GPU's name, or None without one."""
+    found = gpus()
+    return found[0][0] if found else None
 
 
-@functools.cache
 def gpu_uuids() -> tuple[str, ...]:
     """Every CUDA GPU's UUID (``GPU-5db66866-...``), unique to the card; empty without one."""
-    return tuple(sorted(_nvidia_smi("uuid")))
+    return tuple(sorted(uuid for _, uuid in gpus()))
 
 
 @functools.cache

@@ -12,12 +12,12 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from gpusurvey.core import record as rec
 from gpusurvey.inputs.gpus import GpuTable
 from gpusurvey.inputs.record_bounds import check_bound
 from gpusurvey.inputs.record_checks import load_checked
+from gpusurvey.inputs.record_selection import machine_folder
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class MeasuredRun:
         """What tells this machine from another of the same GPU: the name its committed folder
         ``<machine>-<name>`` gives (``gpusurvey submit``'s, the record's id unless ``--name``
         chose another), else the record's ``machine_id``."""
-        folder = Path(self.path).parent.name
+        folder = machine_folder(self.path, self.record.machine)
         prefix = f"{self.record.machine}-"
         if folder.startswith(prefix) and len(folder) > len(prefix):
             return folder[len(prefix):]

@@ -1,5 +1,6 @@
 """Which record files feed the build: this machine's runs, the committed ones of other machines,
-the CPU and format runs one folder deeper, and one workload's share of them.
+the CPU and format runs one folder deeper, and one workload's share of them; and where a record
+lies (the folder that names its machine).
 
 Plain functions of the build's configuration (``workflow/config.yaml``) and of what the caller
 knows about this machine, so that the Snakefile's rules ask them and tests call them alike.
@@ -88,3 +89,18 @@ def measurement_records(local: list[str], committed: list[str], machine: str,
 def records_for(records: Iterable[str], workload: str) -> list[str]:
     """The records of one workload among ``records`` (record files are named <workload>.json)."""
     return [p for p in records if Path(p).stem == workload]
+
+
+def record_place(path: str, machine: str) -> str:
+    """Where a record lies, from the folder named after its ``machine`` down, without ``.json``
+    (``nvidia-h200-0db57aab/matmul``, ``cpu-amd-epyc/threads/threads-1``); from its own folder
+    where no folder on its path is so named."""
+    parts = Path(path).with_suffix("").parts
+    named = [i for i, part in enumerate(parts[:-1]) if part.startswith(machine)]
+    return "/".join(parts[named[-1] if named else -2:])
+
+
+def machine_folder(path: str, machine: str) -> str:
+    """The folder that names a record's machine (``nvidia-h200-0db57aab``, ``cpu-amd-epyc``):
+    what tells two machines of one GPU or CPU apart."""
+    return record_place(path, machine).split("/")[0]

@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
 from gpusurvey.core.errors import DataError
 from gpusurvey.inputs.published import load_published_table
 from gpusurvey.inputs.record_checks import load_checked
+from gpusurvey.inputs.record_selection import record_place
 from gpusurvey.inputs.vram import load_vram
 from gpusurvey.models.memory import SCRATCH, Breakdown, kv_cache_bytes, llm_memory
 from gpusurvey.models.roofline import tensor_bytes
@@ -72,15 +72,6 @@ def _host_llm(data: FitData, record) -> float:
     width, chunk = SCRATCH["llama.cpp"]
     scratch = width * min(chunk, context) * (shape.heads * context + 2 * shape.intermediate)
     return sum(tensor_bytes(d, s) for d, s in inventory.values()) + kv_cache_bytes(shape, context) + scratch
-
-
-def record_place(path: str, machine: str) -> str:
-    """Where a record lies below the measurements folder, from its machine's folder down
-    (``nvidia-h200-0db57aab/matmul``, ``cpu-amd-epyc/threads/threads-1``): two records of one
-    machine and workload stay apart."""
-    parts = Path(path).with_suffix("").parts
-    tops = [i for i, part in enumerate(parts[:-1]) if part.startswith(machine)]
-    return "/".join(parts[tops[-1] if tops else -2:])
 
 
 def record_cases(data: FitData, paths: list[str]) -> list[Case]:

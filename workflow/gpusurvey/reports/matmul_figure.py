@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NamedTuple
 
+from gpusurvey.inputs.record_selection import machine_folder
 from gpusurvey.reports.figure_words import TEXT
 from gpusurvey.reports.plotting import (
     COLUMN_WIDTH_IN,
@@ -58,8 +58,9 @@ def matmul_bars(published: Sequence, records: Sequence[tuple[str, object]],
                 device = env.get("cpu_model", "CPU")
             bars_.append(MatmulBar(f"{device} ({library}) †", kind, record.metrics[metric].mean, str(path)))
     counts = Counter(bar.label for bar in bars_)
-    return [bar._replace(folder=Path(bar.path).parent.name) if counts[bar.label] > 1 and bar.path else bar
-            for bar in bars_]
+    machines = {str(path): record.machine for path, record in records}
+    return [bar._replace(folder=machine_folder(bar.path, machines[bar.path]))
+            if counts[bar.label] > 1 and bar.path else bar for bar in bars_]
 
 
 def matmul(published: Sequence, records: Sequence[tuple[str, object]], lang: str):
