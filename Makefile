@@ -34,7 +34,7 @@ test: system-deps-test install-test
 	$(BIN)/snakemake --lint
 	$(BIN)/snakemake --cores 1 check_records
 	$(BIN)/pytest -n auto
-	$(BIN)/pytest -m slow -n 2 --dist loadfile
+	$(BIN)/pytest -m slow -n 3 --dist loadfile
 
 # torch==2.13.0 comes with the project's extras (a CPU build here, the CUDA build on a GPU machine).
 PIP_INSTALL ?= $(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
