@@ -73,7 +73,8 @@ class MeasuredRun:
         words = _NOTE_WORDS[lang]
         kind = self.record.weights.get("kind", "none")
         weights = words[kind] if kind in words else f"{words['weights']} {self.weights}"
-        machine = self.record.machine + (f" ({self.owner})" if self.owner else "")
+        owner = self.owner
+        machine = self.record.machine + (f" ({owner})" if owner else "")
         return (f"{self.detected_gpu}; {self.utc_date} UTC; {words['profile']} {self.record.profile}; "
                 f"{weights}; {words['machine']} {machine}")
 
